@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { defineCall } from './define';
+import { unit, unitCode } from './units';
+
+export const role = z.enum(['commune', 'assessor', 'province']);
+export type Role = z.infer<typeof role>;
+export const language = z.enum(['vi', 'en']);
+export type Language = z.infer<typeof language>;
+
+const name = (max: number) => z.string().trim().min(1).max(max);
+
+export const profileInput = z
+  .object({
+    role,
+    unitCode,
+    organisation: name(200),
+    userName: name(100),
+    userTitle: name(100),
+  })
+  .strict();
+export type ProfileInput = z.infer<typeof profileInput>;
+
+export const profile = profileInput.extend({ unit, updatedAt: z.string() });
+export type Profile = z.infer<typeof profile>;
+
+export const settings = z.object({ language });
+export type Settings = z.infer<typeof settings>;
+
+export const profileCalls = {
+  'profile.get': defineCall({
+    summary: "This installation's profile, or null before the first-run setup",
+    input: z.object({}).strict(),
+    output: profile.nullable(),
+  }),
+  'profile.set': defineCall({
+    summary: 'Create or change the profile (role, unit, organisation, the user)',
+    input: profileInput,
+    output: profile,
+  }),
+  'settings.get': defineCall({
+    summary: 'User settings (language)',
+    input: z.object({}).strict(),
+    output: settings,
+  }),
+  'settings.set': defineCall({
+    summary: 'Change user settings',
+    input: settings.partial().strict(),
+    output: settings,
+  }),
+};

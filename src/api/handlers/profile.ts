@@ -1,0 +1,63 @@
+import { CfcError } from '../../core/errors';
+import { readProfile, readSettings, writeProfile, writeSettings } from '../../core/store/profile';
+import type { Profile, Role, Settings } from '../calls/profile';
+import type { ServiceContext } from '../context';
+import type { Handlers } from './types';
+
+/** Which level of unit each role works for: the 2019 district team or, since 2025, a provincial team assesses. */
+const ROLE_LEVELS: Record<Role, readonly string[]> = {
+  commune: ['commune'],
+  assessor: ['district', 'province'],
+  province: ['province'],
+};
+
+const ROLE_NAMES: Record<Role, { vi: string; en: string }> = {
+  commune: { vi: 'cấp xã', en: 'commune' },
+  assessor: { vi: 'đoàn thẩm định', en: 'assessment team' },
+  province: { vi: 'cấp tỉnh', en: 'province' },
+};
+
+const LEVEL_NAMES: Record<string, { vi: string; en: string }> = {
+  commune: { vi: 'xã/phường/thị trấn', en: 'commune' },
+  district: { vi: 'huyện/quận', en: 'district' },
+  province: { vi: 'tỉnh/thành phố', en: 'province' },
+};
+
+async function profileView(ctx: ServiceContext): Promise<Profile | null> {
+  const row = await readProfile((await ctx.store()).db);
+  if (!row) return null;
+  return { ...row, unit: ctx.units.get(row.unitCode) };
+}
+
+async function settingsView(ctx: ServiceContext): Promise<Settings> {
+  const s = await readSettings((await ctx.store()).db);
+  return { language: s.get('language') === 'en' ? 'en' : 'vi' };
+}
+
+export const profileHandlers: Handlers<'profile.get' | 'profile.set' | 'settings.get' | 'settings.set'> = {
+  'profile.get': async (_input, ctx) => profileView(ctx),
+  'profile.set': async (input, ctx) => {
+    const unit = ctx.units.require(input.unitCode, 'unitCode');
+    const allowed = ROLE_LEVELS[input.role];
+    if (!allowed.includes(unit.level)) {
+      const lv = allowed.map((l) => LEVEL_NAMES[l]!);
+      throw new CfcError(
+        'unit_level_mismatch',
+        {
+          vi: `Vai trò ${ROLE_NAMES[input.role].vi} cần đơn vị cấp ${lv.map((l) => l.vi).join(' hoặc ')}; ${unit.name} là cấp ${LEVEL_NAMES[unit.level]!.vi}.`,
+          en: `The ${ROLE_NAMES[input.role].en} role needs a ${lv.map((l) => l.en).join(' or ')} unit; ${unit.name} is a ${LEVEL_NAMES[unit.level]!.en}.`,
+        },
+        { field: 'unitCode' },
+      );
+    }
+    const row = await writeProfile((await ctx.store()).db, input, ctx.now());
+    return { ...row, unit: ctx.units.get(row.unitCode) };
+  },
+  'settings.get': async (_input, ctx) => settingsView(ctx),
+  'settings.set': async (input, ctx) => {
+    const values: Record<string, string> = {};
+    if (input.language) values['language'] = input.language;
+    await writeSettings((await ctx.store()).db, values, ctx.now());
+    return settingsView(ctx);
+  },
+};

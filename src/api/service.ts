@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { isCfcError } from '../core/errors';
+import { openStore, type Store } from '../core/store/db';
+import { UnitCatalogue } from '../core/units/catalogue';
+import type { ServiceContext } from './context';
+import { contract, isCallName, type CallInput, type CallName, type CallOutput } from './contract';
+import { ApiCallError, ErrorCodes, type ApiErrorShape, type CallResult } from './errors';
+import { appHandlers } from './handlers/app';
+import { profileHandlers } from './handlers/profile';
+import type { Handler, Handlers } from './handlers/types';
+import { unitsHandlers } from './handlers/units';
+import { appMeta } from './meta';
+import { zodToApiError } from './validation';
+
+const handlers: Handlers = {
+  ...appHandlers,
+  ...unitsHandlers,
+  ...profileHandlers,
+};
+
+export interface ServiceOptions {
+  dataDir: string;
+  resourcesDir: string;
+  mode: ServiceContext['mode'];
+  now?: () => Date;
+  /** Log unexpected errors (the UI sees only a typed `internal` error). */
+  onInternalError?: (name: string, error: unknown) => void;
+}
+
+export interface Service {
+  /** Validate, run, validate: what every transport binds to. Never throws. */
+  dispatch(name: unknown, input: unknown): Promise<CallResult<unknown>>;
+  /** The same, typed, throwing ApiCallError: for the CLI and tests. */
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  readonly context: ServiceContext;
+  /** Open the store now (shells call it at start-up to fail early on a database they cannot use). */
+  open(): Promise<Store>;
+  close(): Promise<void>;
+}
+
+export function toApiError(e: unknown): ApiErrorShape | null {
+  if (isCfcError(e)) {
+    return {
+      code: e.code,
+      message: e.messages,
+      ...(e.field !== undefined ? { field: e.field } : {}),
+      ...(e.issues !== undefined ? { issues: e.issues } : {}),
+    };
+  }
+  return null;
+}
+
+/** Opens the store and the catalogue, and serves the contract over them. */
+export function createService(opts: ServiceOptions): Service {
+  const units = UnitCatalogue.load(path.join(opts.resourcesDir, 'units', 'vn-admin-units-2025-03.json'));
+  let opening: Promise<Store> | null = null;
+  const store = () => (opening ??= openStore(opts.dataDir));
+  const clock = opts.now ?? (() => new Date());
+  const context: ServiceContext = {
+    store,
+    units,
+    dataDir: opts.dataDir,
+    resourcesDir: opts.resourcesDir,
+    mode: opts.mode,
+    app: appMeta,
+    now: () => clock().toISOString(),
+  };
+
+  async function dispatch(name: unknown, input: unknown): Promise<CallResult<unknown>> {
+    if (!isCallName(name)) {
+      return {
+        ok: false,
+        error: {
+          code: ErrorCodes.unknownCall,
+          message: { vi: `Không có lệnh gọi "${String(name)}".`, en: `There is no call named "${String(name)}".` },
+        },
+      };
+    }
+    const def = contract[name];
+    const parsed = def.input.safeParse(input ?? {});
+    if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
+    try {
+      const handler = handlers[name] as Handler<CallName>;
+      const value = await handler(parsed.data as never, context);
+      const out = def.output.safeParse(value);
+      if (!out.success) {
+        opts.onInternalError?.(name, out.error);
+        return { ok: false, error: zodToApiError(out.error, 'output') };
+      }
+      return { ok: true, value: out.data };
+    } catch (e) {
+      const known = toApiError(e);
+      if (known) return { ok: false, error: known };
+      opts.onInternalError?.(name, e);
+      return {
+        ok: false,
+        error: {
+          code: ErrorCodes.internal,
+          message: {
+            vi: 'Đã xảy ra lỗi không mong đợi; dữ liệu không bị thay đổi. Hãy thử lại hoặc báo cho bộ phận hỗ trợ.',
+            en: 'An unexpected error occurred; nothing was changed. Try again or report it.',
+          },
+        },
+      };
+    }
+  }
+
+  return {
+    dispatch,
+    async call(name, input) {
+      const r = await dispatch(name, input);
+      if (!r.ok) throw new ApiCallError(r.error);
+      return r.value as never;
+    },
+    context,
+    open: store,
+    async close() {
+      if (opening) await (await opening.catch(() => null))?.close();
+      opening = null;
+    },
+  };
+}

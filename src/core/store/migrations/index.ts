@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial';
+
+/**
+ * Every migration the app knows, in the order they apply. Names are numbered; a new migration is a new file and a new
+ * line at the end. Never edit or reorder one that has shipped: the store refuses a database whose applied migrations
+ * are not a prefix of this list.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_initial': m0001,
+};
+
+export const migrationNames: readonly string[] = Object.keys(migrations);
