@@ -1,0 +1,29 @@
+/**
+ * The shape of what the preload exposes to the page as `window.cfc`, and the IPC channel names. Types and constants
+ * only: no import of 'electron', so the renderer may import the type (`import type { CfcBridge } from
+ * '../../electron/bridge'`) to declare `window.cfc`.
+ */
+import type { CallName } from '../src/api/contract';
+import type { CallResult } from '../src/api/errors';
+
+/** `window.cfc`: the contract's transport over IPC, and nothing else. */
+export interface CfcBridge {
+  /**
+   * Sends one contract call to the main process. Never rejects for a known name: failures come back as
+   * `{ ok: false, error }` (an unknown name comes back as `unknown_call` without reaching the main process).
+   * It fits `Transport` from src/api/client, so `createClient(window.cfc.call)` is the renderer's client.
+   */
+  call(name: CallName, input: unknown): Promise<CallResult<unknown>>;
+  /** The app's version (package.json), fixed at build time. */
+  readonly version: string;
+}
+
+/** The global name the bridge is exposed under. */
+export const BRIDGE_KEY = 'cfc';
+
+/** Every contract entry has its own channel, `cfc:<name>`, bound with `ipcMain.handle`. */
+export const CHANNEL_PREFIX = 'cfc:';
+
+export function channelFor(name: string): string {
+  return CHANNEL_PREFIX + name;
+}

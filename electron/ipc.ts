@@ -1,0 +1,59 @@
+/**
+ * Binds the contract to IPC: one `ipcMain.handle('cfc:<name>')` per entry of src/api/contract. Each handler checks the
+ * sender (our window's main frame, on our app origin), hands the input to `service.dispatch` (which validates it with
+ * zod and never throws) and returns its `CallResult`.
+ */
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { callNames, type CallName } from '../src/api/contract';
+import { ErrorCodes, type CallResult } from '../src/api/errors';
+import type { Service } from '../src/api/service';
+import { channelFor } from './bridge';
+import { isAppUrl } from './security';
+
+export interface IpcOptions {
+  service: Pick<Service, 'dispatch'>;
+  /** The webContents of the app window, or null when there is none (calls are then refused). */
+  trustedContents: () => WebContents | null;
+  /** The dev server's URL under `electron-vite dev`; null when packaged or built. */
+  devUrl: string | null;
+  log?: (message: string) => void;
+}
+
+const unauthorized: CallResult<never> = {
+  ok: false,
+  error: {
+    code: ErrorCodes.unauthorized,
+    message: {
+      vi: 'Lệnh gọi bị từ chối: không đến từ cửa sổ của ứng dụng.',
+      en: 'Call refused: it did not come from the app window.',
+    },
+  },
+};
+
+/** Whether an IPC message comes from the main frame of our window, showing a page of the app. */
+export function isTrustedSender(event: IpcMainInvokeEvent, opts: Pick<IpcOptions, 'trustedContents' | 'devUrl'>): boolean {
+  const contents = opts.trustedContents();
+  if (!contents || contents.isDestroyed() || event.sender !== contents) return false;
+  const frame = event.senderFrame;
+  if (!frame || frame !== contents.mainFrame || frame.parent !== null) return false;
+  return isAppUrl(frame.url, opts.devUrl);
+}
+
+/** Registers one handler per contract entry; returns a function that removes them. */
+export function bindContract(opts: IpcOptions): () => void {
+  const bound: string[] = [];
+  for (const name of callNames) {
+    const channel = channelFor(name);
+    ipcMain.handle(channel, async (event, input: unknown): Promise<CallResult<unknown>> => {
+      if (!isTrustedSender(event, opts)) {
+        opts.log?.(`IPC ${channel} refused from ${event.senderFrame?.url ?? '(no frame)'}`);
+        return unauthorized;
+      }
+      return opts.service.dispatch(name satisfies CallName, input);
+    });
+    bound.push(channel);
+  }
+  return () => {
+    for (const channel of bound) ipcMain.removeHandler(channel);
+  };
+}

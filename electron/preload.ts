@@ -1,0 +1,41 @@
+/**
+ * The preload: sandboxed, so it may only require 'electron'. It exposes `window.cfc` — one `call(name, input)` for the
+ * contract's entries and the version — and nothing else: no raw ipcRenderer, no Node, no other channel.
+ *
+ * The call names are written in at build time from src/api/contract (electron.vite.config.ts `define`), so this
+ * bundle carries a plain list of strings and no zod.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import type { CallResult } from '../src/api/errors';
+import { BRIDGE_KEY, channelFor, type CfcBridge } from './bridge';
+
+const knownNames: ReadonlySet<string> = new Set(__CFC_CALL_NAMES__);
+
+function failure(code: string, vi: string, en: string): CallResult<unknown> {
+  return { ok: false, error: { code, message: { vi, en } } };
+}
+
+const bridge: CfcBridge = {
+  async call(name, input) {
+    if (typeof name !== 'string' || !knownNames.has(name)) {
+      return failure(
+        'unknown_call',
+        `Không có lệnh gọi "${String(name)}".`,
+        `There is no call named "${String(name)}".`,
+      );
+    }
+    try {
+      return (await ipcRenderer.invoke(channelFor(name), input)) as CallResult<unknown>;
+    } catch {
+      // Only reached when the input cannot be cloned (functions, DOM nodes…) or the main process is gone.
+      return failure(
+        'invalid_input',
+        'Dữ liệu gửi đi không hợp lệ hoặc ứng dụng không phản hồi.',
+        'The input could not be sent, or the app did not answer.',
+      );
+    }
+  },
+  version: __CFC_VERSION__,
+};
+
+contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge);
