@@ -16,8 +16,8 @@ const registrations: Register[] = [registerInfo, registerUnits];
  */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const program = new Command('cfc');
-  let context: (CliContext & { close(): Promise<void> }) | null = null;
-  const ctx = () => (context ??= createCliContext(io, program.opts<{ dataDir?: string; json?: boolean }>()));
+  const state: { context: (CliContext & { close(): Promise<void> }) | null } = { context: null };
+  const ctx = () => (state.context ??= createCliContext(io, program.opts<{ dataDir?: string; json?: boolean }>()));
   program
     .description(
       'Đánh giá xã, phường, thị trấn phù hợp với trẻ em (QĐ 06/QĐ-TTg 2019) — child-friendly commune assessment.\n' +
@@ -47,10 +47,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     const err = rejectionOf(e);
     if (!err) throw e;
-    io.stderr.write(context?.json ? JSON.stringify({ ok: false, error: err }, null, 2) + '\n' : formatError(err));
+    io.stderr.write(state.context?.json || argv.includes('--json') ? JSON.stringify({ ok: false, error: err }, null, 2) + '\n' : formatError(err));
     return Exit.rejected;
   } finally {
-    await context?.close();
+    await state.context?.close();
   }
 }
 

@@ -1,0 +1,51 @@
+import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Profile } from '../../api/calls/profile';
+import { useCall } from './api';
+import { Shell } from './components/Shell';
+import { pick } from './i18n';
+import { useRoute } from './lib/route';
+import { Placeholder } from './pages/Placeholder';
+import { SettingsPage } from './pages/SettingsPage';
+import { SetupPage } from './pages/SetupPage';
+
+export function App() {
+  const { t } = useTranslation();
+  const loaded = useCall('profile.get', {});
+  const [profile, setProfile] = useState<Profile | null | undefined>(undefined);
+  const [route, go] = useRoute();
+  useEffect(() => {
+    if (loaded.data !== undefined) setProfile(loaded.data);
+  }, [loaded.data]);
+
+  if (loaded.error) {
+    return (
+      <Center h="100vh">
+        <Stack>
+          <Alert color="red" title={t('common.error')} role="alert">
+            {pick(loaded.error.message)}
+          </Alert>
+          <Button onClick={() => void loaded.reload()}>{t('common.retry')}</Button>
+        </Stack>
+      </Center>
+    );
+  }
+  if (profile === undefined) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (profile === null) return <SetupPage onSaved={setProfile} />;
+
+  return (
+    <Shell profile={profile} route={route} go={go}>
+      {route === 'settings' && <SettingsPage profile={profile} onSaved={setProfile} />}
+      {route === 'assessments' && <Placeholder title={t('nav.assessments')} text={t('pages.assessmentsEmpty')} />}
+      {route === 'packages' && <Placeholder title={t('nav.packages')} text={t('pages.packagesEmpty')} />}
+      {route === 'dashboard' && <Placeholder title={t('nav.dashboard')} text={t('pages.dashboardEmpty')} />}
+    </Shell>
+  );
+}

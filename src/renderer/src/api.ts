@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { createClient, type Transport } from '../../api/client';
+import type { CallInput, CallName, CallOutput } from '../../api/contract';
+import { ApiCallError, type ApiErrorShape, type CallResult } from '../../api/errors';
+
+/** Electron: the preload's IPC bridge. Browser mode: HTTP to the same origin (the token lives in an HttpOnly cookie). */
+const ipcTransport: Transport | null = window.cfc ? (name, input) => window.cfc!.call(name, input) : null;
+
+const httpTransport: Transport = async (name, input) => {
+  let res: Response;
+  try {
+    res = await fetch(`/api/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-cfc-call': '1' },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch {
+    return {
+      ok: false,
+      error: {
+        code: 'offline',
+        message: {
+          vi: 'Không kết nối được với phần lõi của ứng dụng. Ứng dụng còn đang chạy không?',
+          en: 'Cannot reach the app core. Is the app still running?',
+        },
+      },
+    };
+  }
+  return (await res.json()) as CallResult<unknown>;
+};
+
+export const transportKind: 'ipc' | 'http' = ipcTransport ? 'ipc' : 'http';
+export const api = createClient(ipcTransport ?? httpTransport);
+
+export function errorOf(e: unknown): ApiErrorShape {
+  if (e instanceof ApiCallError) return e.error;
+  return { code: 'internal', message: { vi: String(e), en: String(e) } };
+}
+
+export interface Query<T> {
+  data: T | undefined;
+  error: ApiErrorShape | null;
+  loading: boolean;
+  reload(): Promise<void>;
+}
+
+/** Runs a call when its input changes (compared as JSON) and keeps the latest answer. */
+export function useCall<N extends CallName>(name: N, input: CallInput<N> | null): Query<CallOutput<N>> {
+  const [data, setData] = useState<CallOutput<N>>();
+  const [error, setError] = useState<ApiErrorShape | null>(null);
+  const [loading, setLoading] = useState(input !== null);
+  const key = input === null ? null : JSON.stringify(input);
+  const seq = useRef(0);
+
+  const load = useCallback(async () => {
+    if (key === null) return;
+    const mine = ++seq.current;
+    setLoading(true);
+    try {
+      const value = await api.call(name, JSON.parse(key) as CallInput<N>);
+      if (mine === seq.current) {
+        setData(value);
+        setError(null);
+      }
+    } catch (e) {
+      if (mine === seq.current) setError(errorOf(e));
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  }, [name, key]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return { data, error, loading, reload: load };
+}

@@ -1,0 +1,231 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Service } from '../api/service';
+import type { ApiErrorShape, CallResult } from '../api/errors';
+import { ErrorCodes } from '../api/errors';
+
+/** The Content-Security-Policy of the app's page, the same one Electron sets. */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+};
+
+const COOKIE = 'cfc_token';
+const MAX_BODY = 16 * 1024 * 1024;
+
+export interface ServerOptions {
+  service: Service;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  port?: number;
+  /** A random token is made when none is given. */
+  token?: string;
+}
+
+export interface RunningServer {
+  /** The address to open: it carries the token once, the server then keeps it in a cookie. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const unauthorized: ApiErrorShape = {
+  code: ErrorCodes.unauthorized,
+  message: {
+    vi: 'Phiên làm việc không hợp lệ: hãy mở lại địa chỉ mà ứng dụng đã in ra.',
+    en: 'Not authorised: open the address the app printed again.',
+  },
+};
+
+function statusOf(r: CallResult<unknown>): number {
+  if (r.ok) return 200;
+  switch (r.error.code) {
+    case ErrorCodes.internal:
+      return 500;
+    case ErrorCodes.unknownCall:
+    case ErrorCodes.notFound:
+      return 404;
+    case ErrorCodes.unauthorized:
+      return 401;
+    default:
+      return 400;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function cookieToken(req: http.IncomingMessage): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+/**
+ * Browser mode: one Node process serves the built renderer and the contract over HTTP on 127.0.0.1, guarded by a
+ * per-run token. `GET /?token=…` sets the token as an HttpOnly, SameSite=Strict cookie and redirects to `/`; every
+ * `POST /api/<call>` needs that cookie (or `Authorization: Bearer <token>` for scripts) and the custom header
+ * `X-CFC-Call: 1`. The Host header must be this server's own (no DNS rebinding), and a cross-origin `Origin` is refused.
+ */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
+  const staticRoot = path.resolve(opts.staticDir);
+  let port = 0;
+  const okHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('internal error');
+      process.stderr.write(`cfc web: ${(e as Error).stack ?? e}\n`);
+    });
+  });
+
+  function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) {
+    res.writeHead(status, {
+      'content-type': type,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      ...extra,
+    });
+    res.end(body);
+  }
+
+  function sendJson(res: http.ServerResponse, status: number, value: unknown) {
+    send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', { 'cache-control': 'no-store' });
+  }
+
+  function authorised(req: http.IncomingMessage): boolean {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), token)) return true;
+    const c = cookieToken(req);
+    return c !== null && safeEqual(c, token);
+  }
+
+  async function readBody(req: http.IncomingMessage): Promise<string | null> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) return null;
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (!okHosts().has(req.headers.host ?? '')) return send(res, 421, 'wrong host', 'text/plain; charset=utf-8');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+    if (url.pathname.startsWith('/api/')) {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !okHosts().has(origin.replace(/^http:\/\//, ''))) {
+        return sendJson(res, 403, { ok: false, error: unauthorized });
+      }
+      if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain; charset=utf-8', { allow: 'POST' });
+      if (!authorised(req) || req.headers['x-cfc-call'] !== '1') return sendJson(res, 401, { ok: false, error: unauthorized });
+      const body = await readBody(req);
+      if (body === null) {
+        return sendJson(res, 413, {
+          ok: false,
+          error: { code: 'too_large', message: { vi: 'Yêu cầu quá lớn.', en: 'Request too large.' } },
+        });
+      }
+      let input: unknown;
+      try {
+        input = body.trim() === '' ? {} : JSON.parse(body);
+      } catch {
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: ErrorCodes.invalidInput, message: { vi: 'Nội dung không phải JSON.', en: 'The body is not JSON.' } },
+        });
+      }
+      const name = decodeURIComponent(url.pathname.slice('/api/'.length));
+      const result = await opts.service.dispatch(name, input);
+      return sendJson(res, statusOf(result), result);
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only', 'text/plain; charset=utf-8');
+
+    const given = url.searchParams.get('token');
+    if (given !== null) {
+      if (!safeEqual(given, token)) return send(res, 401, 'Sai mã truy cập / wrong token', 'text/plain; charset=utf-8');
+      return send(res, 303, '', 'text/plain; charset=utf-8', {
+        location: '/',
+        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+    }
+
+    // Static files of the renderer; anything that is not a file is the app's page (client-side routes).
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'bad path', 'text/plain; charset=utf-8');
+    }
+    let file = path.resolve(staticRoot, '.' + rel);
+    if (file !== staticRoot && !file.startsWith(staticRoot + path.sep)) return send(res, 403, 'forbidden', 'text/plain; charset=utf-8');
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) file = path.join(staticRoot, 'index.html');
+    if (!fs.existsSync(file)) {
+      return send(res, 500, 'The renderer is not built: run `npm run build` first.', 'text/plain; charset=utf-8');
+    }
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const isPage = file.endsWith('.html');
+    send(res, 200, fs.readFileSync(file), type, {
+      ...(isPage ? { 'content-security-policy': CSP, 'cache-control': 'no-store' } : { 'cache-control': 'max-age=3600' }),
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

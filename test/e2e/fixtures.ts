@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+
+const root = path.resolve(__dirname, '../..');
+export const screensDir = path.join(root, 'test-results', 'screens');
+
+export interface WebApp {
+  /** The address with its one-time token, as the server printed it. */
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts browser mode (`src/server/main.ts`) on a free port over a data directory; resolves when it prints its URL. */
+export async function startWebApp(dataDir?: string): Promise<WebApp> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-e2e-'));
+  const child: ChildProcess = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/server/main.ts', '--data-dir', dir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${out}\n${err}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`browser mode exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+  const u = new URL(url);
+  return {
+    url,
+    origin: u.origin,
+    token: u.searchParams.get('token')!,
+    dataDir: dir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A screenshot of the whole page under test-results/screens/, named for the step. */
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screensDir, { recursive: true });
+  await page.screenshot({ path: path.join(screensDir, `${name}.png`), fullPage: true });
+}
+
+export const test = base.extend<{ app: WebApp }>({
+  // eslint-disable-next-line no-empty-pattern
+  app: async ({}, use) => {
+    const app = await startWebApp();
+    await use(app);
+    await app.stop();
+    fs.rmSync(app.dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

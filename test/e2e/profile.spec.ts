@@ -1,0 +1,124 @@
+import { expect, shot, test } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** Picks an option of a searchable Mantine Select by typing without diacritics. */
+async function choose(page: Page, label: string, typed: string, option: string) {
+  const input = page.getByRole('combobox', { name: label });
+  await input.click();
+  await input.fill(typed);
+  await page.getByRole('option', { name: option, exact: true }).click();
+  await expect(input).toHaveValue(option);
+}
+
+test('first run: commune profile in Trà Vinh, persists across reload, English switch', async ({ page, app }) => {
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Thiết lập lần đầu' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await shot(page, '01-first-run-setup');
+
+  await page.getByRole('radio', { name: /Cấp xã/ }).check();
+  await choose(page, 'Tỉnh / thành phố', 'tra vinh', 'Tỉnh Trà Vinh');
+  await choose(page, 'Huyện / quận / thị xã', 'cang long', 'Huyện Càng Long');
+  await choose(page, 'Xã / phường / thị trấn', 'my cam', 'Xã Mỹ Cẩm');
+  await expect(page.getByTestId('chosen-unit')).toContainText('Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh');
+  await expect(page.getByLabel('Tên cơ quan, đơn vị')).toHaveValue('Ủy ban nhân dân Xã Mỹ Cẩm');
+  await page.getByLabel('Họ và tên').fill('Nguyễn Thị Hồng');
+  await page.getByLabel('Chức vụ').fill('Chủ tịch UBND xã');
+  await shot(page, '02-setup-filled');
+  await page.getByRole('button', { name: 'Lưu và bắt đầu' }).click();
+
+  await expect(page.getByTestId('header-unit')).toHaveText('Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh');
+  await expect(page.getByTestId('header-user')).toHaveText('Nguyễn Thị Hồng — Chủ tịch UBND xã');
+  await expect(page.getByRole('link', { name: 'Đánh giá' })).toBeVisible();
+  await shot(page, '03-shell-assessments');
+
+  for (const [link, name] of [
+    ['Gói hồ sơ', '04-packages'],
+    ['Tổng hợp', '05-dashboard'],
+    ['Cài đặt', '06-settings'],
+  ] as const) {
+    await page.getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { level: 2, name: link })).toBeVisible();
+    await shot(page, name);
+  }
+  await expect(page.getByTestId('app-info')).toContainText(app.dataDir);
+  await expect(page.getByTestId('app-info')).toContainText('63 tỉnh, 696 huyện, 10047 xã');
+  // Settings opens the profile as saved, and an edit is saved.
+  await expect(page.getByRole('combobox', { name: 'Tỉnh / thành phố' })).toHaveValue('Tỉnh Trà Vinh');
+  await expect(page.getByRole('combobox', { name: 'Huyện / quận / thị xã' })).toHaveValue('Huyện Càng Long');
+  await expect(page.getByRole('combobox', { name: 'Xã / phường / thị trấn' })).toHaveValue('Xã Mỹ Cẩm');
+  await page.getByLabel('Chức vụ').fill('Phó Chủ tịch UBND xã');
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await expect(page.getByTestId('header-user')).toHaveText('Nguyễn Thị Hồng — Phó Chủ tịch UBND xã');
+  await expect(page.getByTestId('header-unit')).toHaveText('Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh');
+
+  await page.reload();
+  await expect(page.getByTestId('header-unit')).toHaveText('Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh');
+  await expect(page.getByRole('heading', { level: 2, name: 'Cài đặt' })).toBeVisible();
+
+  await page.getByText('English', { exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await shot(page, '07-settings-english');
+
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByTestId('header-user')).toHaveText('Nguyễn Thị Hồng — Phó Chủ tịch UBND xã');
+  await expect(page.getByLabel('Full name')).toHaveValue('Nguyễn Thị Hồng');
+  await shot(page, '08-after-reload-english');
+});
+
+test('quick search without diacritics picks a commune; an assessor may be a provincial team', async ({ page, app }) => {
+  await page.goto(app.url);
+  const search = page.getByRole('combobox', { name: 'Tìm nhanh đơn vị' });
+  await search.fill('an truong a');
+  await page.getByRole('option', { name: 'Xã An Trường A, Huyện Càng Long, Tỉnh Trà Vinh' }).click();
+  await expect(page.getByTestId('chosen-unit')).toContainText('Xã An Trường A, Huyện Càng Long, Tỉnh Trà Vinh');
+
+  await page.getByRole('radio', { name: /Đoàn thẩm định/ }).check();
+  await expect(page.getByTestId('chosen-unit')).toHaveCount(0);
+  await choose(page, 'Tỉnh / thành phố', 'tra vinh', 'Tỉnh Trà Vinh');
+  await page.getByRole('checkbox', { name: 'Đoàn cấp tỉnh (không chọn huyện)' }).check();
+  await expect(page.getByTestId('chosen-unit')).toContainText('Tỉnh Trà Vinh (84)');
+  await page.getByLabel('Tên cơ quan, đơn vị').fill('Đoàn đánh giá tỉnh Trà Vinh');
+  await page.getByLabel('Họ và tên').fill('Trần Văn Nam');
+  await page.getByLabel('Chức vụ').fill('Trưởng đoàn');
+  await page.getByRole('button', { name: 'Lưu và bắt đầu' }).click();
+  await expect(page.getByTestId('header-unit')).toHaveText('Tỉnh Trà Vinh');
+});
+
+test('bad input: missing fields are named and nothing is saved', async ({ page, app, request }) => {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Lưu và bắt đầu' }).click();
+  await expect(page.getByText('Hãy chọn đơn vị phù hợp với vai trò.')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Họ và tên' })).toHaveAttribute('aria-invalid', 'true');
+  await shot(page, '09-setup-errors');
+  const r = await request.post(`${app.origin}/api/profile.get`, {
+    headers: { authorization: `Bearer ${app.token}`, 'x-cfc-call': '1' },
+    data: {},
+  });
+  expect(await r.json()).toEqual({ ok: true, value: null });
+});
+
+test('browser mode guards its contract: token, custom header, host', async ({ request, app }) => {
+  const call = (headers: Record<string, string>) =>
+    request.post(`${app.origin}/api/app.info`, { headers, data: {}, failOnStatusCode: false });
+  expect((await call({ 'x-cfc-call': '1' })).status()).toBe(401);
+  expect((await call({ authorization: 'Bearer wrong', 'x-cfc-call': '1' })).status()).toBe(401);
+  expect((await call({ authorization: `Bearer ${app.token}` })).status()).toBe(401);
+  const ok = await call({ authorization: `Bearer ${app.token}`, 'x-cfc-call': '1' });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).value.dataDir).toBe(app.dataDir);
+  const rebinding = await call({ authorization: `Bearer ${app.token}`, 'x-cfc-call': '1', host: 'evil.example:80' });
+  expect(rebinding.status()).toBe(421);
+  const bad = await request.post(`${app.origin}/api/profile.set`, {
+    headers: { authorization: `Bearer ${app.token}`, 'x-cfc-call': '1' },
+    data: { role: 'mayor', unitCode: '29269', organisation: 'x', userName: 'y', userTitle: 'z' },
+    failOnStatusCode: false,
+  });
+  expect(bad.status()).toBe(400);
+  const body = await bad.json();
+  expect(body.error.code).toBe('invalid_input');
+  expect(body.error.field).toBe('role');
+});
