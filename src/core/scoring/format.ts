@@ -1,0 +1,65 @@
+/**
+ * Number formats of the explanations: Vietnamese `1.234,5`, English `1,234.5`. Pure string arithmetic, no locale data,
+ * so the output is the same on every machine. Percentages are computed exactly from integers and rounded half up.
+ */
+
+export type Lang = 'vi' | 'en';
+
+const SEP: Record<Lang, { group: string; decimal: string }> = {
+  vi: { group: '.', decimal: ',' },
+  en: { group: ',', decimal: '.' },
+};
+
+function groupDigits(digits: string, sep: string): string {
+  if (digits.length <= 3) return digits;
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+/** A non-negative integer with thousands separators. */
+export function formatInt(n: number, lang: Lang): string {
+  return groupDigits(String(n), SEP[lang].group);
+}
+
+/** A decimal given as a plain string ("98.50", "1234.5"), in the language's format, trailing zeros dropped. */
+export function formatDecimal(plain: string, lang: Lang): string {
+  const [int = '0', frac = ''] = plain.split('.');
+  const f = frac.replace(/0+$/, '');
+  return groupDigits(int, SEP[lang].group) + (f ? SEP[lang].decimal + f : '');
+}
+
+/** An integer count of 1/10^scaleDigits units as a plain decimal string ("985000", 4 → "98.5000"). */
+export function scaledToPlain(value: bigint | number, scaleDigits: number): string {
+  const s = String(value).padStart(scaleDigits + 1, '0');
+  return scaleDigits === 0 ? s : `${s.slice(0, -scaleDigits)}.${s.slice(-scaleDigits)}`;
+}
+
+/**
+ * numerator/denominator as a percentage with `decimals` decimals, rounded half up, as a plain string ("98.33").
+ * Exact: BigInt arithmetic, whatever the size of the numbers.
+ */
+export function percentPlain(numerator: number, denominator: number, decimals = 2): string {
+  const scale = 10n ** BigInt(decimals);
+  const num = BigInt(numerator) * 100n * scale * 2n + BigInt(denominator);
+  const q = num / (2n * BigInt(denominator));
+  return scaledToPlain(q, decimals);
+}
+
+/** A percentage as the language writes it ("98,33" / "98.33", "96" for 96.00). */
+export function formatPercent(numerator: number, denominator: number, lang: Lang, decimals = 2): string {
+  return formatDecimal(percentPlain(numerator, denominator, decimals), lang);
+}
+
+/** A bracket threshold (a JS number with at most 4 decimals) in the language's format. */
+export function formatThreshold(t: number, lang: Lang): string {
+  return formatDecimal(String(t), lang);
+}
+
+/** Both languages at once. */
+export function both(f: (lang: Lang) => string): { vi: string; en: string } {
+  return { vi: f('vi'), en: f('en') };
+}
