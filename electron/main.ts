@@ -71,9 +71,12 @@ const dataDir = resolveElectronDataDir();
 fs.mkdirSync(dataDir, { recursive: true });
 app.setPath('userData', dataDir);
 
+// Packaged: electron-builder's extraResources puts resources/ next to app.asar. From a checkout: the repository's
+// resources/, found from this file (out/main/index.js) rather than app.getAppPath(), which is out/main when Electron
+// is started as `electron out/main/index.js` (the e2e test) and the repository root when started as `electron .`.
 const resourcesDir = app.isPackaged
   ? path.join(process.resourcesPath, 'resources')
-  : path.join(app.getAppPath(), 'resources');
+  : path.resolve(__dirname, '../../resources');
 // out/main/index.js → out/preload/index.js and out/renderer/ (electron-vite's layout, also inside app.asar).
 const preloadPath = path.join(__dirname, '../preload/index.js');
 const rendererRoot = path.join(__dirname, '../renderer');
