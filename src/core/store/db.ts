@@ -71,6 +71,9 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
 
 /** Reads the applied migrations read-only and refuses a list that is not a prefix of the known one. */
 export function checkMigrationPrefix(file: string, knownNames: readonly string[]): void {
+  // A read-only connection to a WAL database leaves -wal/-shm files behind (it may not checkpoint); remove those it
+  // created itself, so a refused database is left exactly as it was found.
+  const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !fs.existsSync(f));
   const ro = new SQLite(file, { readonly: true, fileMustExist: true });
   let applied: string[];
   try {
@@ -83,6 +86,7 @@ export function checkMigrationPrefix(file: string, knownNames: readonly string[]
     );
   } finally {
     ro.close();
+    for (const f of sidecars) if (fs.existsSync(f) && (f.endsWith('-shm') || fs.statSync(f).size === 0)) fs.rmSync(f);
   }
   const mismatch = applied.findIndex((name, i) => knownNames[i] !== name);
   if (mismatch === -1) return;
