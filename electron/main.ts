@@ -68,8 +68,14 @@ function resolveElectronDataDir(): string {
 }
 
 const dataDir = resolveElectronDataDir();
-fs.mkdirSync(dataDir, { recursive: true });
-app.setPath('userData', dataDir);
+/** A data folder that cannot be created is reported once the app is ready (a dialog needs `ready`). */
+let dataDirError: unknown = null;
+try {
+  fs.mkdirSync(dataDir, { recursive: true });
+  app.setPath('userData', dataDir);
+} catch (e) {
+  dataDirError = e;
+}
 
 // Packaged: electron-builder's extraResources puts resources/ next to app.asar. From a checkout: the repository's
 // resources/, found from this file (out/main/index.js) rather than app.getAppPath(), which is out/main when Electron
@@ -123,6 +129,10 @@ if (!app.requestSingleInstanceLock()) {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function start(): Promise<void> {
+  if (dataDirError) {
+    fatal(null, dataDirError);
+    return;
+  }
   guardSession(session.defaultSession);
   serveRenderer();
   Menu.setApplicationMenu(
