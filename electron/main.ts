@@ -83,6 +83,7 @@ try {
 const resourcesDir = app.isPackaged
   ? path.join(process.resourcesPath, 'resources')
   : path.resolve(__dirname, '../../resources');
+const windowIcon = path.join(resourcesDir, 'icons', 'icon.png');
 // out/main/index.js → out/preload/index.js and out/renderer/ (electron-vite's layout, also inside app.asar).
 const preloadPath = path.join(__dirname, '../preload/index.js');
 const rendererRoot = path.join(__dirname, '../renderer');
@@ -192,6 +193,8 @@ function createWindow(): void {
     show: false,
     title: appMeta.productName,
     backgroundColor: '#ffffff',
+    // Windows takes the icon from the .exe; Linux window managers need it here.
+    ...(process.platform === 'linux' && fs.existsSync(windowIcon) ? { icon: windowIcon } : {}),
     autoHideMenuBar: false,
     webPreferences: {
       preload: preloadPath,
