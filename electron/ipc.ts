@@ -33,9 +33,13 @@ const unauthorized: CallResult<never> = {
 /** Whether an IPC message comes from the main frame of our window, showing a page of the app. */
 export function isTrustedSender(event: IpcMainInvokeEvent, opts: Pick<IpcOptions, 'trustedContents' | 'devUrl'>): boolean {
   const contents = opts.trustedContents();
-  if (!contents || contents.isDestroyed() || event.sender !== contents) return false;
+  if (!contents || contents.isDestroyed() || event.sender.id !== contents.id) return false;
   const frame = event.senderFrame;
-  if (!frame || frame !== contents.mainFrame || frame.parent !== null) return false;
+  const main = contents.mainFrame;
+  // Compared by process and routing id rather than object identity: the same frame, whatever wrapper carries it.
+  if (!frame || frame.parent !== null || frame.processId !== main.processId || frame.routingId !== main.routingId) {
+    return false;
+  }
   return isAppUrl(frame.url, opts.devUrl);
 }
 

@@ -60,7 +60,11 @@ interface PageGlobals {
   open(url: string): unknown;
   location: { href: string };
   document: { title: string; body: { appendChild(node: unknown): unknown }; createElement(tag: string): { href: string; target: string; textContent: string; click(): void } };
-  Notification?: { requestPermission(): Promise<string> };
+  navigator: {
+    geolocation: {
+      getCurrentPosition(ok: () => void, fail: (err: { code: number }) => void, opts: { timeout: number }): void;
+    };
+  };
 }
 
 test.describe('Electron shell', () => {
@@ -185,10 +189,17 @@ test.describe('Electron shell', () => {
   });
 
   test('permission requests are denied', async () => {
-    const state = await page.evaluate(async () => {
-      const n = (globalThis as unknown as PageGlobals).Notification;
-      return n ? n.requestPermission() : 'denied';
-    });
-    expect(state).toBe('denied');
+    const code = await page.evaluate(
+      () =>
+        new Promise<number | string>((resolve) => {
+          const geo = (globalThis as unknown as PageGlobals).navigator.geolocation;
+          geo.getCurrentPosition(
+            () => resolve('granted'),
+            (err) => resolve(err.code),
+            { timeout: 5000 },
+          );
+        }),
+    );
+    expect(code).toBe(1); // GeolocationPositionError.PERMISSION_DENIED
   });
 });
