@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls } from './calls/app';
 import { unitsCalls } from './calls/units';
 import { profileCalls } from './calls/profile';
+import { scoringCalls } from './calls/scoring';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -11,6 +12,7 @@ export const contract = {
   ...appCalls,
   ...unitsCalls,
   ...profileCalls,
+  ...scoringCalls,
 } as const;
 
 export type Contract = typeof contract;

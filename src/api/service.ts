@@ -7,6 +7,7 @@ import { contract, isCallName, type CallInput, type CallName, type CallOutput } 
 import { ApiCallError, ErrorCodes, type ApiErrorShape, type CallResult } from './errors';
 import { appHandlers } from './handlers/app';
 import { profileHandlers } from './handlers/profile';
+import { scoringHandlers } from './handlers/scoring';
 import type { Handler, Handlers } from './handlers/types';
 import { unitsHandlers } from './handlers/units';
 import { appMeta } from './meta';
@@ -16,6 +17,7 @@ const handlers: Handlers = {
   ...appHandlers,
   ...unitsHandlers,
   ...profileHandlers,
+  ...scoringHandlers,
 };
 
 export interface ServiceOptions {

@@ -4,11 +4,13 @@ import { appMeta } from '../api/meta';
 import { createCliContext, Exit, formatError, rejectionOf, type CliContext, type CliIO } from './context';
 import { registerInfo } from './commands/info';
 import { registerUnits } from './commands/units';
+import { registerScore } from './commands/score';
+import { registerPack } from './commands/pack';
 
 /** Each command module adds its commands; `ctx()` gives the context built from the global options. */
 export type Register = (program: Command, ctx: () => CliContext) => void;
 
-const registrations: Register[] = [registerInfo, registerUnits];
+const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack];
 
 /**
  * Runs `cfc` with these arguments and returns the exit status: 0 success, 1 input rejected, 2 usage error.

@@ -1,0 +1,6 @@
+/** The scoring engine's public surface. */
+export { score, computeScore, evaluateIndicator, indicatorResult, UNIT_CLASS_TITLES } from './engine';
+export { whatIf, computeWhatIf } from './whatif';
+export { parseScoreInput, scoreInputSchema, MAX_COUNT } from './input';
+export type { ScoreInput, ScoreInputShape, IndicatorValue, RateValue, SurveyValue, SurveyTally, Override } from './input';
+export type { ScoreResult, CriterionResult, IndicatorResult, Reason, WhatIf, WhatIfStep } from './result';
