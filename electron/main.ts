@@ -122,7 +122,10 @@ if (!app.requestSingleInstanceLock()) {
         app.quit();
       });
   });
-  app.whenReady().then(start, (e: unknown) => fatal(null, e));
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fatal(service, e));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
