@@ -32,7 +32,7 @@ export default tseslint.config(
           patterns: [
             { group: ['electron', 'electron/*'], message: 'src/core must not import Electron.' },
             { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@mantine/*', '@tabler/*', 'i18next', 'react-i18next'], message: 'src/core must not import React or UI code.' },
-            { group: ['**/api/**', '**/api', '**/renderer/**', '**/server/**', '**/cli/**', '**/electron/**'], message: 'src/core is the bottom layer: it imports nothing from api, renderer, server, cli or electron.' },
+            { regex: '^\\.{1,2}/(.*/)?(api|renderer|server|cli|electron)(/|$)', message: 'src/core is the bottom layer: it imports nothing from api, renderer, server, cli or electron.' },
           ],
         },
       ],
@@ -48,7 +48,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeOnly, message: 'The contract is shared with the renderer: no Node modules.' },
-            { group: ['**/core/store/**', '**/server/**', '**/cli/**', '**/electron/**', '**/renderer/**', '**/handlers/**', '**/service'], message: 'The contract depends on nothing but zod and pure core schemas.' },
+            { regex: '^\\.{1,2}/(.*/)?(core/store|server|cli|electron|renderer|handlers)(/|$)|/service$', message: 'The contract depends on nothing but zod and pure core schemas.' },
           ],
         },
       ],
@@ -65,7 +65,7 @@ export default tseslint.config(
           patterns: [
             { group: nodeOnly, message: 'The renderer reaches data only through the contract (src/api/contract).' },
             {
-              group: ['**/core/**', '**/core', '**/server/**', '**/cli/**', '**/electron/**', '**/api/service', '**/api/handlers/**', '**/api/context', '**/api/validation', '**/api/meta'],
+              regex: '^\\.{1,2}/(.*/)?(core|server|cli|electron)(/|$)|^\\.{1,2}/(.*/)?api/(service|handlers|context|validation|meta)(/|$)',
               message: 'The renderer imports only the contract (src/api/contract, calls, errors, client) and its own files.',
             },
           ],

@@ -70,7 +70,7 @@ export function UnitPicker({ role, value, onChange, error }: UnitPickerProps) {
   // What the chosen selects add up to, for this role.
   useEffect(() => {
     if (!ready) return;
-    let code: string | null = null;
+    let code: string | null;
     if (role === 'province') code = province;
     else if (role === 'assessor') code = provinceTeam || (province && districts.data && !hasDistricts) ? province : district;
     else code = commune;
