@@ -72,12 +72,22 @@ const HOLDS: Record<Op, (x: bigint, t: bigint) => boolean> = {
   '>': (x, t) => x > t,
 };
 
+const HOLDS_NUM: Record<Op, (x: number, t: number) => boolean> = {
+  '≥': (x, t) => x >= t,
+  '<': (x, t) => x < t,
+  '≤': (x, t) => x <= t,
+  '>': (x, t) => x > t,
+};
+
 /**
  * The percentage to show beside a comparison, rounded to 2 decimals unless rounding would contradict the exact
  * comparison (97.996% is shown as "97.996" before "< 98%", never as "98").
  */
 function percentFor(numerator: number, denominator: number, scaledT: number, op: Op): string {
-  for (let dec = 2; dec <= 12; dec++) {
+  // Fast path: 2 decimals, compared in 1/10^4 percent as safe integers.
+  const plain2 = percentPlain(numerator, denominator, 2);
+  if (HOLDS_NUM[op](Number(plain2.replace('.', '')) * 100, scaledT)) return plain2;
+  for (let dec = 3; dec <= 12; dec++) {
     const plain = percentPlain(numerator, denominator, dec);
     const q = BigInt(plain.replace('.', ''));
     const s = Math.max(dec, 4);

@@ -43,10 +43,11 @@ export function scaledToPlain(value: bigint | number, scaleDigits: number): stri
  * Exact: BigInt arithmetic, whatever the size of the numbers.
  */
 export function percentPlain(numerator: number, denominator: number, decimals = 2): string {
-  const scale = 10n ** BigInt(decimals);
-  const num = BigInt(numerator) * 100n * scale * 2n + BigInt(denominator);
-  const q = num / (2n * BigInt(denominator));
-  return scaledToPlain(q, decimals);
+  const scale = 10 ** decimals;
+  const twice = numerator * 100 * scale * 2 + denominator;
+  if (Number.isSafeInteger(twice)) return scaledToPlain(Math.floor(twice / (2 * denominator)), decimals);
+  const big = BigInt(numerator) * 100n * 10n ** BigInt(decimals) * 2n + BigInt(denominator);
+  return scaledToPlain(big / (2n * BigInt(denominator)), decimals);
 }
 
 /** A percentage as the language writes it ("98,33" / "98.33", "96" for 96.00). */
