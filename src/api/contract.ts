@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { appCalls } from './calls/app';
 import { unitsCalls } from './calls/units';
 import { profileCalls } from './calls/profile';
+import { assessmentsCalls } from './calls/assessments';
+import { evidenceCalls } from './calls/evidence';
+import { reportsCalls } from './calls/reports';
 import { scoringCalls } from './calls/scoring';
 
 /**
@@ -13,6 +16,9 @@ export const contract = {
   ...unitsCalls,
   ...profileCalls,
   ...scoringCalls,
+  ...assessmentsCalls,
+  ...evidenceCalls,
+  ...reportsCalls,
 } as const;
 
 export type Contract = typeof contract;

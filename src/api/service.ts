@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { StagedInfo } from '../core/evidence/store';
 import { isCfcError } from '../core/errors';
 import { openStore, type Store } from '../core/store/db';
 import { UnitCatalogue } from '../core/units/catalogue';
@@ -10,6 +12,9 @@ import { profileHandlers } from './handlers/profile';
 import { scoringHandlers } from './handlers/scoring';
 import type { Handler, Handlers } from './handlers/types';
 import { unitsHandlers } from './handlers/units';
+import { assessmentsHandlers } from './handlers/assessments';
+import { evidenceFile, evidenceHandlers, stageEvidence } from './handlers/evidence';
+import { reportFile, reportsHandlers } from './handlers/reports';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
 
@@ -18,6 +23,9 @@ const handlers: Handlers = {
   ...unitsHandlers,
   ...profileHandlers,
   ...scoringHandlers,
+  ...assessmentsHandlers,
+  ...evidenceHandlers,
+  ...reportsHandlers,
 };
 
 export interface ServiceOptions {
@@ -35,10 +43,27 @@ export interface Service {
   /** The same, typed, throwing ApiCallError: for the CLI and tests. */
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   readonly context: ServiceContext;
+  /**
+   * Files that do not fit a JSON call, for the transports: stream evidence into staging, find an evidence file or a
+   * report to serve. Each returns a CallResult like `dispatch`, never throws.
+   */
+  readonly files: {
+    stage(source: Readable, name: string, declaredSize?: number): Promise<CallResult<StagedInfo>>;
+    evidence(evidenceId: string): Promise<CallResult<{ path: string; name: string; mediaType: string; size: number }>>;
+    report(fileName: string): Promise<CallResult<{ path: string }>>;
+  };
   /** Open the store now (shells call it at start-up to fail early on a database they cannot use). */
   open(): Promise<Store>;
   close(): Promise<void>;
 }
+
+const internalError: ApiErrorShape = {
+  code: ErrorCodes.internal,
+  message: {
+    vi: 'Đã xảy ra lỗi không mong đợi; dữ liệu không bị thay đổi. Hãy thử lại hoặc báo cho bộ phận hỗ trợ.',
+    en: 'An unexpected error occurred; nothing was changed. Try again or report it.',
+  },
+};
 
 export function toApiError(e: unknown): ApiErrorShape | null {
   if (isCfcError(e)) {
@@ -94,21 +119,29 @@ export function createService(opts: ServiceOptions): Service {
       const known = toApiError(e);
       if (known) return { ok: false, error: known };
       opts.onInternalError?.(name, e);
-      return {
-        ok: false,
-        error: {
-          code: ErrorCodes.internal,
-          message: {
-            vi: 'Đã xảy ra lỗi không mong đợi; dữ liệu không bị thay đổi. Hãy thử lại hoặc báo cho bộ phận hỗ trợ.',
-            en: 'An unexpected error occurred; nothing was changed. Try again or report it.',
-          },
-        },
-      };
+      return { ok: false, error: internalError };
+    }
+  }
+
+  /** Runs a transport helper with the same error handling as a call. */
+  async function guarded<T>(name: string, f: () => Promise<T>): Promise<CallResult<T>> {
+    try {
+      return { ok: true, value: await f() };
+    } catch (e) {
+      const known = toApiError(e);
+      if (known) return { ok: false, error: known };
+      opts.onInternalError?.(name, e);
+      return { ok: false, error: internalError };
     }
   }
 
   return {
     dispatch,
+    files: {
+      stage: (source, name, size) => guarded('files.stage', () => stageEvidence(context, source, name, size)),
+      evidence: (id) => guarded('files.evidence', () => evidenceFile(context, id)),
+      report: (fileName) => guarded('files.report', async () => ({ path: reportFile(context, fileName) })),
+    },
     async call(name, input) {
       const r = await dispatch(name, input);
       if (!r.ok) throw new ApiCallError(r.error);

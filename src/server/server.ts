@@ -99,6 +99,9 @@ function cookieToken(req: http.IncomingMessage): string | null {
  * per-run token. `GET /?token=…` sets the token as an HttpOnly, SameSite=Strict cookie and redirects to `/`; every
  * `POST /api/<call>` needs that cookie (or `Authorization: Bearer <token>` for scripts) and the custom header
  * `X-CFC-Call: 1`. The Host header must be this server's own (no DNS rebinding), and a cross-origin `Origin` is refused.
+ * Files travel outside the JSON calls, under the same guard: `PUT /upload` streams evidence into staging,
+ * `GET /evidence/<id>` serves an evidence file (images and PDFs inline, the rest as downloads), `GET /reports/<name>` a
+ * generated report.
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
@@ -148,17 +151,87 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /** Checks what every non-page request needs: the token and the custom header (or, for GETs, the cookie). */
+  function guard(req: http.IncomingMessage, res: http.ServerResponse, needHeader: boolean): boolean {
+    const origin = req.headers.origin;
+    const sameOrigin = origin === undefined || okHosts().has(origin.replace(/^http:\/\//, ''));
+    if (!sameOrigin || !authorised(req) || (needHeader && req.headers['x-cfc-call'] !== '1')) {
+      sendJson(res, 401, { ok: false, error: unauthorized });
+      return false;
+    }
+    return true;
+  }
+
+  /** `PUT /upload`: streams the body into the evidence staging area (never whole in memory). */
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (req.method !== 'PUT') return send(res, 405, 'PUT only', 'text/plain; charset=utf-8', { allow: 'PUT' });
+    if (!guard(req, res, true)) return;
+    let name: string;
+    try {
+      name = decodeURIComponent(String(req.headers['x-file-name'] ?? ''));
+    } catch {
+      name = '';
+    }
+    if (!name) {
+      return sendJson(res, 400, {
+        ok: false,
+        error: { code: ErrorCodes.invalidInput, field: 'name', message: { vi: 'Thiếu tên tệp (x-file-name).', en: 'The file name (x-file-name) is missing.' } },
+      });
+    }
+    const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    const result = await opts.service.files.stage(req, name, length);
+    if (!result.ok) {
+      // Tell the browser to stop sending, then answer.
+      res.setHeader('connection', 'close');
+    }
+    return sendJson(res, statusOf(result), result);
+  }
+
+  async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, type: string, name: string, inline: boolean) {
+    const size = fs.statSync(file).size;
+    const encoded = encodeURIComponent(name).replace(/['()]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': String(size),
+      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encoded}`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      'cache-control': 'private, max-age=60',
+      'referrer-policy': 'no-referrer',
+    });
+    if (req.method === 'HEAD') return res.end();
+    fs.createReadStream(file).pipe(res);
+  }
+
+  async function serveEvidence(req: http.IncomingMessage, res: http.ServerResponse, id: string, download: boolean) {
+    if (!guard(req, res, false)) return;
+    const r = await opts.service.files.evidence(id);
+    if (!r.ok) return sendJson(res, statusOf(r), r);
+    const inline = !download && (r.value.mediaType === 'application/pdf' || /^image\/(png|jpeg|gif|webp|bmp)$/.test(r.value.mediaType));
+    return serveFile(req, res, r.value.path, r.value.mediaType, r.value.name, inline);
+  }
+
+  async function serveReport(req: http.IncomingMessage, res: http.ServerResponse, fileName: string) {
+    if (!guard(req, res, false)) return;
+    let name: string;
+    try {
+      name = decodeURIComponent(fileName);
+    } catch {
+      return send(res, 400, 'bad name', 'text/plain; charset=utf-8');
+    }
+    const r = await opts.service.files.report(name);
+    if (!r.ok) return sendJson(res, statusOf(r), r);
+    const type = name.endsWith('.pdf') ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    return serveFile(req, res, r.value.path, type, name, false);
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     if (!okHosts().has(req.headers.host ?? '')) return send(res, 421, 'wrong host', 'text/plain; charset=utf-8');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
     if (url.pathname.startsWith('/api/')) {
-      const origin = req.headers.origin;
-      if (origin !== undefined && !okHosts().has(origin.replace(/^http:\/\//, ''))) {
-        return sendJson(res, 403, { ok: false, error: unauthorized });
-      }
       if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain; charset=utf-8', { allow: 'POST' });
-      if (!authorised(req) || req.headers['x-cfc-call'] !== '1') return sendJson(res, 401, { ok: false, error: unauthorized });
+      if (!guard(req, res, true)) return;
       const body = await readBody(req);
       if (body === null) {
         return sendJson(res, 413, {
@@ -180,7 +253,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return sendJson(res, statusOf(result), result);
     }
 
+    if (url.pathname === '/upload') return upload(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only', 'text/plain; charset=utf-8');
+    const evidence = /^\/evidence\/([0-9a-f-]{36})$/.exec(url.pathname);
+    if (evidence) return serveEvidence(req, res, evidence[1]!, url.searchParams.has('download'));
+    const report = /^\/reports\/([^/]+)$/.exec(url.pathname);
+    if (report) return serveReport(req, res, report[1]!);
 
     const given = url.searchParams.get('token');
     if (given !== null) {

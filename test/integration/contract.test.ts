@@ -64,9 +64,10 @@ describe('the contract', () => {
 
   it('persists the language; Vietnamese by default', async () => {
     const { s } = service();
-    expect(await s.call('settings.get', {})).toEqual({ language: 'vi' });
-    expect(await s.call('settings.set', { language: 'en' })).toEqual({ language: 'en' });
-    expect(await s.call('settings.get', {})).toEqual({ language: 'en' });
+    expect(await s.call('settings.get', {})).toEqual({ language: 'vi', evidenceMaxMb: 50 });
+    expect(await s.call('settings.set', { language: 'en' })).toEqual({ language: 'en', evidenceMaxMb: 50 });
+    expect(await s.call('settings.get', {})).toEqual({ language: 'en', evidenceMaxMb: 50 });
+    expect((await s.call('settings.set', { evidenceMaxMb: 10 })).evidenceMaxMb).toBe(10);
   });
 
   describe('bad input: a typed error naming the field, nothing written', () => {

@@ -23,7 +23,11 @@ export type ProfileInput = z.infer<typeof profileInput>;
 export const profile = profileInput.extend({ unit, updatedAt: z.string() });
 export type Profile = z.infer<typeof profile>;
 
-export const settings = z.object({ language });
+export const settings = z.object({
+  language,
+  /** The largest evidence file accepted, in megabytes. */
+  evidenceMaxMb: z.number().int().min(1).max(2048),
+});
 export type Settings = z.infer<typeof settings>;
 
 export const profileCalls = {

@@ -29,9 +29,13 @@ async function profileView(ctx: ServiceContext): Promise<Profile | null> {
   return { ...row, unit: ctx.units.get(row.unitCode) };
 }
 
-async function settingsView(ctx: ServiceContext): Promise<Settings> {
+/** The default size limit of one evidence file (issue: 50 MB, changeable in the settings). */
+export const DEFAULT_EVIDENCE_MAX_MB = 50;
+
+export async function settingsView(ctx: ServiceContext): Promise<Settings> {
   const s = await readSettings((await ctx.store()).db);
-  return { language: s.get('language') === 'en' ? 'en' : 'vi' };
+  const mb = Number(s.get('evidenceMaxMb'));
+  return { language: s.get('language') === 'en' ? 'en' : 'vi', evidenceMaxMb: Number.isInteger(mb) && mb > 0 ? mb : DEFAULT_EVIDENCE_MAX_MB };
 }
 
 export const profileHandlers: Handlers<'profile.get' | 'profile.set' | 'settings.get' | 'settings.set'> = {
@@ -57,6 +61,7 @@ export const profileHandlers: Handlers<'profile.get' | 'profile.set' | 'settings
   'settings.set': async (input, ctx) => {
     const values: Record<string, string> = {};
     if (input.language) values['language'] = input.language;
+    if (input.evidenceMaxMb !== undefined) values['evidenceMaxMb'] = String(input.evidenceMaxMb);
     await writeSettings((await ctx.store()).db, values, ctx.now());
     return settingsView(ctx);
   },

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_assessments';
 
 /**
  * Every migration the app knows, in the order they apply. Names are numbered; a new migration is a new file and a new
@@ -8,6 +9,7 @@ import * as m0001 from './0001_initial';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
+  '0002_assessments': m0002,
 };
 
 export const migrationNames: readonly string[] = Object.keys(migrations);

@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { appendAudit, loadRevision, requireDraft } from '../../core/assessments/assessments';
+import { packRegistry } from '../../core/criteria/registry';
+import { CfcError } from '../../core/errors';
+import { EvidenceStore, evidenceMediaType, tooLarge, type StagedInfo } from '../../core/evidence/store';
+import type { EvidenceTable } from '../../core/store/schema';
+import type { EvidenceItem } from '../calls/assessments';
+import type { ServiceContext } from '../context';
+import { actor, deps } from './assessments';
+import { settingsView } from './profile';
+import type { Handlers } from './types';
+
+export function evidenceStore(ctx: ServiceContext): EvidenceStore {
+  return new EvidenceStore(path.join(ctx.dataDir, 'evidence'));
+}
+
+async function maxBytes(ctx: ServiceContext): Promise<number> {
+  return (await settingsView(ctx)).evidenceMaxMb * 1024 * 1024;
+}
+
+function item(e: EvidenceTable): EvidenceItem {
+  return {
+    id: e.id,
+    indicatorId: e.indicator_id,
+    sha256: e.sha256,
+    name: e.name,
+    mediaType: e.media_type,
+    size: e.size,
+    addedBy: e.added_by,
+    addedAt: e.added_at,
+    copied: e.copied === 1,
+  };
+}
+
+/**
+ * Streams one file into the staging area (browser mode's `PUT /upload`, Electron's bridge): its type is checked from
+ * the name first and its size against the limit as it arrives, so a refused file is never kept.
+ */
+export async function stageEvidence(ctx: ServiceContext, source: Readable, name: string, declaredSize?: number): Promise<StagedInfo> {
+  evidenceMediaType(name);
+  const limit = await maxBytes(ctx);
+  if (declaredSize !== undefined && declaredSize > limit) {
+    source.resume();
+    throw tooLarge(name, limit);
+  }
+  return evidenceStore(ctx).stage(source, { maxBytes: limit, name });
+}
+
+/** The stored file of a live evidence row, for previews and downloads. */
+export async function evidenceFile(ctx: ServiceContext, evidenceId: string): Promise<{ path: string; name: string; mediaType: string; size: number }> {
+  const { db } = await ctx.store();
+  const row = await db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).where('removed_at', 'is', null).executeTakeFirst();
+  const store = evidenceStore(ctx);
+  if (!row || !store.has(row.sha256)) {
+    throw new CfcError('not_found', { vi: 'Không tìm thấy tệp minh chứng.', en: 'No such evidence file.' }, { field: 'evidenceId' });
+  }
+  return { path: store.pathOf(row.sha256), name: row.name, mediaType: row.media_type, size: row.size };
+}
+
+export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> = {
+  'evidence.attach': async (input, ctx) => {
+    const d = await deps(ctx);
+    const who = await actor(ctx);
+    const rev = await loadRevision(d.db, packRegistry(ctx.resourcesDir), input.id);
+    requireDraft(rev.row);
+    if (!rev.pack.pack.criteria.some((c) => c.indicators.some((i) => i.id === input.indicatorId))) {
+      throw new CfcError(
+        'invalid_input',
+        { vi: `Trường indicatorId: không có chỉ tiêu "${input.indicatorId}".`, en: `Field indicatorId: no indicator "${input.indicatorId}".` },
+        { field: 'indicatorId' },
+      );
+    }
+    const store = evidenceStore(ctx);
+    const limit = await maxBytes(ctx);
+    // Check every file before moving any into place.
+    const files = input.files.map((f, i) => {
+      const staged = store.staged(f.stagedId);
+      if (staged.size > limit) throw tooLarge(f.name, limit);
+      const mediaType = evidenceMediaType(f.name);
+      return { ...f, ...staged, mediaType, field: `files.${i}` };
+    });
+    const storedOnce = files.filter((f) => store.has(f.sha256)).map((f) => f.name);
+    const created: string[] = [];
+    for (const f of files) if (store.commit(f.stagedId).created) created.push(f.sha256);
+    const rows: EvidenceTable[] = files.map((f) => ({
+      id: crypto.randomUUID(),
+      revision_id: rev.row.id,
+      indicator_id: input.indicatorId,
+      sha256: f.sha256,
+      name: f.name.normalize('NFC'),
+      media_type: f.mediaType,
+      size: f.size,
+      added_by: who.name,
+      added_at: who.now,
+      copied: 0,
+      removed_by: null,
+      removed_at: null,
+    }));
+    try {
+      await d.db.transaction().execute(async (trx) => {
+        for (const r of rows) {
+          await trx.insertInto('evidence').values(r).execute();
+          await appendAudit(trx, rev.row, who, 'evidence_add', {
+            indicatorId: input.indicatorId,
+            new: { name: r.name, sha256: r.sha256, size: r.size, mediaType: r.media_type },
+          });
+        }
+        await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
+      });
+    } catch (e) {
+      // Nothing refers to the files this call stored: take them back out.
+      for (const sha of created) store.remove(sha);
+      throw e;
+    }
+    return { items: rows.map(item), storedOnce };
+  },
+  'evidence.remove': async (input, ctx) => {
+    const d = await deps(ctx);
+    const who = await actor(ctx);
+    const row = await d.db.selectFrom('evidence').selectAll().where('id', '=', input.evidenceId).where('removed_at', 'is', null).executeTakeFirst();
+    if (!row) {
+      throw new CfcError('not_found', { vi: 'Không tìm thấy minh chứng này (có thể đã được gỡ).', en: 'No such evidence (it may have been removed already).' }, { field: 'evidenceId' });
+    }
+    const rev = await loadRevision(d.db, d.packs, row.revision_id);
+    requireDraft(rev.row);
+    let live = 0;
+    await d.db.transaction().execute(async (trx) => {
+      await trx.updateTable('evidence').set({ removed_at: who.now, removed_by: who.name }).where('id', '=', row.id).execute();
+      await appendAudit(trx, rev.row, who, 'evidence_remove', {
+        indicatorId: row.indicator_id,
+        old: { name: row.name, sha256: row.sha256, size: row.size, mediaType: row.media_type },
+        reason: input.reason ?? null,
+      });
+      await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
+      const refs = await trx
+        .selectFrom('evidence')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('sha256', '=', row.sha256)
+        .where('removed_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      live = Number(refs.n);
+    });
+    const fileDeleted = live === 0 ? evidenceStore(ctx).remove(row.sha256) : false;
+    return { removed: item({ ...row, removed_at: who.now, removed_by: who.name }), fileDeleted };
+  },
+};

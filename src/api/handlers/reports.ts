@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadRevision, scoreRevision } from '../../core/assessments/assessments';
+import { CfcError } from '../../core/errors';
+import { readProfile } from '../../core/store/profile';
+import { renderSelfAssessmentDocx, renderSelfAssessmentPdf, type SelfAssessmentReport } from '../../core/reports/selfAssessment';
+import { foldVietnamese } from '../../core/units/fold';
+import type { ServiceContext } from '../context';
+import { deps } from './assessments';
+import type { Handlers } from './types';
+
+const MEDIA = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+} as const;
+
+export function reportsDir(ctx: ServiceContext): string {
+  return path.join(ctx.dataDir, 'reports');
+}
+
+/** A generated report by its file name (for downloads), refusing anything outside the reports folder. */
+export function reportFile(ctx: ServiceContext, fileName: string): string {
+  const dir = reportsDir(ctx);
+  const file = path.resolve(dir, fileName);
+  if (path.dirname(file) !== dir || !/^[\w.-]+\.(docx|pdf)$/.test(fileName) || !fs.existsSync(file)) {
+    throw new CfcError('not_found', { vi: 'Không tìm thấy báo cáo.', en: 'No such report.' }, { field: 'fileName' });
+  }
+  return file;
+}
+
+/** "Xã Mỹ Cẩm" → "Xa-My-Cam": a file name a person recognises, in ASCII. */
+function asciiName(name: string): string {
+  return foldVietnamese(name)
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('-')
+    .replace(/[^A-Za-z0-9-]/g, '');
+}
+
+/** The report's content from a stored revision and the profile. */
+export async function selfAssessmentReport(ctx: ServiceContext, id: string): Promise<SelfAssessmentReport> {
+  const d = await deps(ctx);
+  const rev = await loadRevision(d.db, d.packs, id);
+  const profile = await readProfile(d.db);
+  const unit = ctx.units.get(rev.row.unit_code);
+  const parent = unit.ancestors.at(-1);
+  const values: SelfAssessmentReport['values'] = {};
+  const notes: Record<string, string> = {};
+  for (const [k, v] of rev.entries) {
+    if (v.value_json !== null) values[k] = JSON.parse(v.value_json);
+    if (v.note) notes[k] = v.note;
+  }
+  const bare = unit.name.replace(new RegExp(`^${unit.type}\\s+`), '');
+  return {
+    unit: { code: unit.code, name: unit.name, type: unit.type, ancestors: unit.ancestors },
+    year: rev.row.year,
+    revision: rev.row.revision,
+    place: bare,
+    date: ctx.now(),
+    organisation: profile?.role === 'commune' && profile.organisation ? profile.organisation : `Ủy ban nhân dân ${unit.name}`,
+    superior: parent ? `UBND ${parent.name}` : '',
+    signer: { name: profile?.userName ?? '', title: profile?.userTitle ?? 'Chủ tịch' },
+    result: scoreRevision(rev),
+    values,
+    notes,
+    evidence: rev.evidence.map((e) => ({ indicatorId: e.indicator_id, name: e.name, sha256: e.sha256, size: e.size, mediaType: e.media_type })),
+    unitClassReason: rev.row.unit_class_reason ?? undefined,
+  };
+}
+
+export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
+  'reports.selfAssessment': async (input, ctx) => {
+    const report = await selfAssessmentReport(ctx, input.id);
+    const fontsDir = path.join(ctx.resourcesDir, 'fonts');
+    const bytes =
+      input.format === 'docx' ? await renderSelfAssessmentDocx(report, { fontsDir }) : await renderSelfAssessmentPdf(report, { fontsDir });
+    const dir = reportsDir(ctx);
+    fs.mkdirSync(dir, { recursive: true });
+    const fileName = `BaoCao-TuDanhGia_${report.unit.code}_${asciiName(report.unit.name)}_${report.year}_lan${report.revision}.${input.format}`;
+    const file = path.join(dir, fileName);
+    // Written whole to a temporary name, then renamed: a reader never sees half a report.
+    fs.writeFileSync(`${file}.tmp`, bytes);
+    fs.renameSync(`${file}.tmp`, file);
+    return { fileName, path: file, size: bytes.length, mediaType: MEDIA[input.format] };
+  },
+};

@@ -1,0 +1,183 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { CfcError } from '../errors';
+
+export interface StagedInfo {
+  stagedId: string;
+  sha256: string;
+  size: number;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const STAGED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function tooLarge(name: string, maxBytes: number): CfcError {
+  const mb = Math.round(maxBytes / (1024 * 1024));
+  return new CfcError(
+    'evidence_too_large',
+    {
+      vi: `Tệp "${name}" vượt giới hạn ${mb} MB cho mỗi tệp minh chứng (có thể đổi trong Cài đặt).`,
+      en: `The file "${name}" is over the ${mb} MB limit for one evidence file (changeable in Settings).`,
+    },
+    { field: 'file' },
+  );
+}
+
+/**
+ * Evidence files, content-addressed: `<dir>/<aa>/<sha256>`. A file arrives in two steps: `stage` streams it into
+ * `<dir>/staging` while hashing (never whole in memory, refused past the size limit), then `commit` moves it into place
+ * (or drops it when that content is already stored: same file twice → stored once).
+ */
+export class EvidenceStore {
+  readonly dir: string;
+  private readonly staging: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.staging = path.join(dir, 'staging');
+  }
+
+  pathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return path.join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  has(sha256: string): boolean {
+    return fs.existsSync(this.pathOf(sha256));
+  }
+
+  /** Streams `source` into the staging area, hashing as it goes; refuses (and leaves nothing) past `maxBytes`. */
+  async stage(source: Readable, opts: { maxBytes: number; name: string }): Promise<StagedInfo> {
+    fs.mkdirSync(this.staging, { recursive: true });
+    const stagedId = crypto.randomUUID();
+    const part = path.join(this.staging, `${stagedId}.part`);
+    const hash = crypto.createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > opts.maxBytes) return done(tooLarge(opts.name, opts.maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, fs.createWriteStream(part, { flags: 'wx' }));
+    } catch (e) {
+      fs.rmSync(part, { force: true });
+      throw e;
+    }
+    const sha256 = hash.digest('hex');
+    fs.renameSync(part, path.join(this.staging, stagedId));
+    fs.writeFileSync(path.join(this.staging, `${stagedId}.json`), JSON.stringify({ sha256, size }));
+    return { stagedId, sha256, size };
+  }
+
+  /** What was staged under this id, or `staged_not_found`. */
+  staged(stagedId: string): StagedInfo {
+    const meta = STAGED_ID.test(stagedId) ? path.join(this.staging, `${stagedId}.json`) : null;
+    if (!meta || !fs.existsSync(meta) || !fs.existsSync(path.join(this.staging, stagedId))) {
+      throw new CfcError(
+        'staged_not_found',
+        {
+          vi: `Không tìm thấy tệp đã tải lên (${stagedId}); hãy chọn lại tệp.`,
+          en: `The uploaded file (${stagedId}) is not there any more; pick the file again.`,
+        },
+        { field: 'stagedId' },
+      );
+    }
+    const { sha256, size } = JSON.parse(fs.readFileSync(meta, 'utf8')) as { sha256: string; size: number };
+    return { stagedId, sha256, size };
+  }
+
+  /**
+   * Moves a staged file into place. Returns whether this call created the stored file (false: the content was already
+   * stored, and the staged copy is dropped).
+   */
+  commit(stagedId: string): { sha256: string; size: number; created: boolean } {
+    const info = this.staged(stagedId);
+    const target = this.pathOf(info.sha256);
+    const from = path.join(this.staging, stagedId);
+    let created = false;
+    if (fs.existsSync(target)) {
+      fs.rmSync(from);
+    } else {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.renameSync(from, target);
+      created = true;
+    }
+    fs.rmSync(path.join(this.staging, `${stagedId}.json`), { force: true });
+    return { sha256: info.sha256, size: info.size, created };
+  }
+
+  /** Deletes a stored file (the caller has checked that nothing refers to it). */
+  remove(sha256: string): boolean {
+    const p = this.pathOf(sha256);
+    if (!fs.existsSync(p)) return false;
+    fs.rmSync(p);
+    return true;
+  }
+
+  /** Drops staged files older than `maxAgeMs` (uploads never attached). */
+  sweepStaging(maxAgeMs: number, now = Date.now()): number {
+    if (!fs.existsSync(this.staging)) return 0;
+    let n = 0;
+    for (const f of fs.readdirSync(this.staging)) {
+      const p = path.join(this.staging, f);
+      if (now - fs.statSync(p).mtimeMs > maxAgeMs) {
+        fs.rmSync(p, { force: true });
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.heic': 'image/heic',
+  '.pdf': 'application/pdf',
+  '.doc': 'application/msword',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xls': 'application/vnd.ms-excel',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.ppt': 'application/vnd.ms-powerpoint',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.odt': 'application/vnd.oasis.opendocument.text',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+};
+
+/** The media type of an evidence file from its name, or `unsupported_file_type` naming the file. */
+export function evidenceMediaType(name: string): string {
+  const type = MEDIA_TYPES[path.extname(name).toLowerCase()];
+  if (!type) {
+    const known = [...new Set(Object.keys(MEDIA_TYPES).map((e) => e.slice(1)))].join(', ');
+    throw new CfcError(
+      'unsupported_file_type',
+      {
+        vi: `Tệp "${name}" không thuộc loại minh chứng được nhận (ảnh, PDF, Word, Excel…: ${known}).`,
+        en: `The file "${name}" is not an accepted evidence type (photos, PDF, Word, Excel…: ${known}).`,
+      },
+      { field: 'name' },
+    );
+  }
+  return type;
+}
+
+/** Images and PDFs are shown in the app; everything else is offered as a download. */
+export function previewable(mediaType: string): boolean {
+  return mediaType === 'application/pdf' || (mediaType.startsWith('image/') && mediaType !== 'image/heic' && mediaType !== 'image/tiff');
+}

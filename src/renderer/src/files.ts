@@ -1,0 +1,45 @@
+import type { StagedFile } from '../../api/calls/evidence';
+import type { ApiErrorShape, CallResult } from '../../api/errors';
+import { ApiCallError } from '../../api/errors';
+
+/**
+ * Files that do not fit a JSON call: evidence is streamed into the core's staging area first (never read whole into
+ * memory), then attached with the `evidence.attach` call; previews and reports are fetched by URL.
+ * Browser mode: HTTP on the same origin. Electron: the bridge's `stage` and the app:// protocol.
+ */
+export async function stageFile(file: File, onProgress?: (sent: number) => void): Promise<StagedFile> {
+  if (window.cfc?.stage) return unwrap(await window.cfc.stage(file));
+  onProgress?.(0);
+  let res: Response;
+  try {
+    res = await fetch('/upload', {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/octet-stream', 'x-cfc-call': '1', 'x-file-name': encodeURIComponent(file.name) },
+      body: file,
+    });
+  } catch {
+    throw new ApiCallError({
+      code: 'offline',
+      message: { vi: 'Không gửi được tệp tới phần lõi của ứng dụng.', en: 'Could not send the file to the app core.' },
+    });
+  }
+  const r = unwrap((await res.json()) as CallResult<StagedFile>);
+  onProgress?.(file.size);
+  return r;
+}
+
+function unwrap<T>(r: CallResult<T>): T {
+  if (!r.ok) throw new ApiCallError(r.error as ApiErrorShape);
+  return r.value;
+}
+
+/** Where the page can show an evidence file (images and PDFs are previewed in the app). */
+export function evidenceUrl(evidenceId: string): string {
+  return window.cfc ? `app://evidence/${evidenceId}` : `/evidence/${evidenceId}`;
+}
+
+/** Where the page can download a generated report. */
+export function reportUrl(fileName: string): string {
+  return window.cfc ? `app://reports/${encodeURIComponent(fileName)}` : `/reports/${encodeURIComponent(fileName)}`;
+}
