@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PackRegistry } from '../criteria/registry';
 import type { LoadedPack, UnitClass } from '../criteria/schema';
 import { CfcError } from '../errors';
@@ -133,7 +133,7 @@ export async function loadRevision(db: Db, packs: PackRegistry, id: string): Pro
     .where('revision_id', '=', id)
     .where('removed_at', 'is', null)
     .orderBy('added_at')
-    .orderBy('name')
+    .orderBy(sql`rowid`)
     .execute();
   return { row, pack, entries: new Map(values.map((v) => [v.indicator_id, v])), evidence };
 }
