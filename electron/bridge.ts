@@ -14,9 +14,17 @@ export interface CfcBridge {
    * It fits `Transport` from src/api/client, so `createClient(window.cfc.call)` is the renderer's client.
    */
   call(name: CallName, input: unknown): Promise<CallResult<unknown>>;
+  /**
+   * Streams a dropped or picked file into the core's staging area (read from disk by the main process, never whole in
+   * the page); `evidence.attach` then attaches it.
+   */
+  stage(file: File): Promise<CallResult<{ stagedId: string; sha256: string; size: number }>>;
   /** The app's version (package.json), fixed at build time. */
   readonly version: string;
 }
+
+/** The one channel outside the contract's entries: file staging (electron/files.ts). */
+export const STAGE_CHANNEL = 'cfc-files:stage';
 
 /** The global name the bridge is exposed under. */
 export const BRIDGE_KEY = 'cfc';

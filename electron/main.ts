@@ -26,7 +26,8 @@ import { ErrorCodes, type ApiErrorShape } from '../src/api/errors';
 import { appMeta } from '../src/api/meta';
 import { createService, toApiError, type Service } from '../src/api/service';
 import { APP_DIR_NAME } from '../src/core/paths';
-import { bindContract } from './ipc';
+import { bindFiles, serveFileRoute } from './files';
+import { bindContract, isTrustedSender } from './ipc';
 import { buildMenu } from './menu';
 import {
   APP_INDEX_URL,
@@ -157,7 +158,13 @@ async function start(): Promise<void> {
     return;
   }
 
-  unbindContract = bindContract({ service, trustedContents: () => mainWindow?.webContents ?? null, devUrl, log });
+  const trustedContents = () => mainWindow?.webContents ?? null;
+  const unbindCalls = bindContract({ service, trustedContents, devUrl, log });
+  const unbindFiles = bindFiles({ service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
+  unbindContract = () => {
+    unbindCalls();
+    unbindFiles();
+  };
   createWindow();
 }
 
@@ -229,7 +236,7 @@ function createWindow(): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The app:// protocol: only files inside out/renderer, with the CSP on every response.
+// The app:// protocol: only files inside out/renderer, with the CSP on every response; evidence and reports by id.
 // ---------------------------------------------------------------------------------------------------------------
 
 function serveRenderer(): void {
@@ -237,6 +244,8 @@ function serveRenderer(): void {
   const notFound = (): Response => new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
+    const routed = service && isAppUrl(request.url) ? await serveFileRoute(service, new URL(request.url), request.method === 'HEAD') : null;
+    if (routed) return routed;
     const file = resolveAppFile(root, request.url);
     if (!file) {
       log(`app:// refused ${request.url}`);

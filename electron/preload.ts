@@ -5,9 +5,9 @@
  * The call names are written in at build time from src/api/contract (electron.vite.config.ts `define`), so this
  * bundle carries a plain list of strings and no zod.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { CallResult } from '../src/api/errors';
-import { BRIDGE_KEY, channelFor, type CfcBridge } from './bridge';
+import { BRIDGE_KEY, channelFor, STAGE_CHANNEL, type CfcBridge } from './bridge';
 
 const knownNames: ReadonlySet<string> = new Set(__CFC_CALL_NAMES__);
 
@@ -33,6 +33,17 @@ const bridge: CfcBridge = {
         'Dữ liệu gửi đi không hợp lệ hoặc ứng dụng không phản hồi.',
         'The input could not be sent, or the app did not answer.',
       );
+    }
+  },
+  async stage(file) {
+    if (!(file instanceof File)) return failure('invalid_input', 'Không phải một tệp.', 'Not a file.') as never;
+    // A dropped or picked file has a path: the main process streams it from disk. A File made by the page has none.
+    const filePath = webUtils.getPathForFile(file);
+    const req = filePath ? { name: file.name, path: filePath } : { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    try {
+      return (await ipcRenderer.invoke(STAGE_CHANNEL, req)) as never;
+    } catch {
+      return failure('invalid_input', 'Không gửi được tệp.', 'The file could not be sent.') as never;
     }
   },
   version: __CFC_VERSION__,

@@ -195,7 +195,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       'content-length': String(size),
       'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encoded}`,
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
       'cache-control': 'private, max-age=60',
       'referrer-policy': 'no-referrer',
     });

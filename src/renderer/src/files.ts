@@ -5,7 +5,7 @@ import { ApiCallError } from '../../api/errors';
 /**
  * Files that do not fit a JSON call: evidence is streamed into the core's staging area first (never read whole into
  * memory), then attached with the `evidence.attach` call; previews and reports are fetched by URL.
- * Browser mode: HTTP on the same origin. Electron: the bridge's `stage` and the app:// protocol.
+ * Browser mode: HTTP on the same origin. Electron: the bridge's `stage`, and the app:// protocol for the URLs.
  */
 export async function stageFile(file: File, onProgress?: (sent: number) => void): Promise<StagedFile> {
   if (window.cfc?.stage) return unwrap(await window.cfc.stage(file));
@@ -34,12 +34,15 @@ function unwrap<T>(r: CallResult<T>): T {
   return r.value;
 }
 
-/** Where the page can show an evidence file (images and PDFs are previewed in the app). */
-export function evidenceUrl(evidenceId: string): string {
-  return window.cfc ? `app://evidence/${evidenceId}` : `/evidence/${evidenceId}`;
+/**
+ * Where the page can show an evidence file (images and PDFs are previewed in the app). The same path on the page's own
+ * origin in both shells: browser mode serves it over HTTP, Electron's app:// protocol from the store.
+ */
+export function evidenceUrl(evidenceId: string, download = false): string {
+  return `/evidence/${evidenceId}${download ? '?download' : ''}`;
 }
 
-/** Where the page can download a generated report. */
+/** Where the page can download a generated report (same origin, both shells). */
 export function reportUrl(fileName: string): string {
-  return window.cfc ? `app://reports/${encodeURIComponent(fileName)}` : `/reports/${encodeURIComponent(fileName)}`;
+  return `/reports/${encodeURIComponent(fileName)}`;
 }
