@@ -6,6 +6,8 @@ import { useCall } from './api';
 import { Shell } from './components/Shell';
 import { pick } from './i18n';
 import { useRoute } from './lib/route';
+import { AssessmentsPage } from './assessment/ListPage';
+import { WorkspacePage } from './assessment/Workspace';
 import { Placeholder } from './pages/Placeholder';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
@@ -14,7 +16,7 @@ export function App() {
   const { t } = useTranslation();
   const loaded = useCall('profile.get', {});
   const [profile, setProfile] = useState<Profile | null | undefined>(undefined);
-  const [route, go] = useRoute();
+  const [route, go, rest] = useRoute();
   useEffect(() => {
     if (loaded.data !== undefined) setProfile(loaded.data);
   }, [loaded.data]);
@@ -43,7 +45,8 @@ export function App() {
   return (
     <Shell profile={profile} route={route} go={go}>
       {route === 'settings' && <SettingsPage profile={profile} onSaved={setProfile} />}
-      {route === 'assessments' && <Placeholder title={t('nav.assessments')} text={t('pages.assessmentsEmpty')} />}
+      {route === 'assessments' && rest[0] && <WorkspacePage key={rest[0]} id={rest[0]} view={rest[1]} />}
+      {route === 'assessments' && !rest[0] && <AssessmentsPage profile={profile} />}
       {route === 'packages' && <Placeholder title={t('nav.packages')} text={t('pages.packagesEmpty')} />}
       {route === 'dashboard' && <Placeholder title={t('nav.dashboard')} text={t('pages.dashboardEmpty')} />}
     </Shell>
