@@ -102,20 +102,33 @@ function requireText(v: unknown, field: string, whatVi: string, whatEn: string):
   return clean(v).trim();
 }
 
-/** "2026-03-05" → {y, m, d}; also takes a full ISO timestamp (its date part). */
-export function parseReportDate(iso: unknown): { y: number; m: number; d: number } {
-  const m = typeof iso === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(iso) : null;
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    const d = Number(m[3]);
-    const t = new Date(Date.UTC(y, mo - 1, d));
-    if (t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && y >= 1980) return { y, m: mo, d };
+/** Viet Nam's offset from UTC (no daylight saving). */
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/**
+ * The report date: "2026-03-05" as written, or a full ISO timestamp with its zone ("2026-03-15T20:00:00Z"), whose
+ * calendar day is taken in Viet Nam time (UTC+7), so a report made in the evening is dated that evening's day.
+ * `instant` is the document properties' date: the timestamp itself, or midnight UTC of a plain date.
+ */
+export function parseReportDate(iso: unknown): { y: number; m: number; d: number; instant: Date } {
+  if (typeof iso === 'string') {
+    const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    const stamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso) ? new Date(iso) : null;
+    if (plain) {
+      const y = Number(plain[1]);
+      const m = Number(plain[2]);
+      const d = Number(plain[3]);
+      const t = new Date(Date.UTC(y, m - 1, d));
+      if (t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d && y >= 1980) return { y, m, d, instant: t };
+    } else if (stamp && !Number.isNaN(stamp.getTime())) {
+      const local = new Date(stamp.getTime() + VIETNAM_OFFSET_MS);
+      if (local.getUTCFullYear() >= 1980) return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate(), instant: stamp };
+    }
   }
   throw invalidReport(
     'date',
-    `ngày báo cáo "${String(iso)}" không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2026-03-15.`,
-    `the report date "${String(iso)}" is not valid; expected YYYY-MM-DD, e.g. 2026-03-15.`,
+    `ngày báo cáo "${String(iso)}" không hợp lệ; cần dạng YYYY-MM-DD (ví dụ 2026-03-15) hoặc thời điểm ISO có múi giờ.`,
+    `the report date "${String(iso)}" is not valid; expected YYYY-MM-DD (e.g. 2026-03-15) or an ISO timestamp with its zone.`,
   );
 }
 
@@ -265,8 +278,9 @@ export function buildReportContent(report: SelfAssessmentReport): ReportContent 
   const unitName = requireText(report.unit?.name, 'unit.name', 'tên đơn vị', 'the unit name');
   const organisation = requireText(report.organisation, 'organisation', 'tên cơ quan ban hành báo cáo', 'the issuing body');
   const place = requireText(report.place, 'place', 'địa danh ghi ở dòng ngày tháng', 'the place of the date line');
-  const signerName = requireText(report.signer?.name, 'signer.name', 'họ tên người ký', "the signer's name");
-  const signerTitle = requireText(report.signer?.title, 'signer.title', 'chức vụ người ký', "the signer's title");
+  // An unnamed signer leaves the space blank for the name to be written by hand (the DOCX is meant to be edited).
+  const signerName = clean(report.signer?.name ?? '').trim();
+  const signerTitle = clean(report.signer?.title ?? '').trim() || 'Chủ tịch';
   if (!Number.isInteger(report.year) || report.year < 2000 || report.year > 2999) {
     throw invalidReport('year', `năm đánh giá "${String(report.year)}" không hợp lệ.`, `the assessment year "${String(report.year)}" is not valid.`);
   }
@@ -330,7 +344,8 @@ export function buildReportContent(report: SelfAssessmentReport): ReportContent 
     { text: clean(`- Loại đơn vị: ${unitClassTitle}; mức điểm công nhận: ${n(result.threshold)}/${n(result.maxTotal)} điểm.`) },
   ];
   if (report.unitClassReason && clean(report.unitClassReason).trim()) {
-    general.push({ text: clean(`- Căn cứ xác định loại đơn vị: ${report.unitClassReason.trim()}`) });
+    const reason = clean(report.unitClassReason).trim();
+    general.push({ text: `- Căn cứ xác định loại đơn vị: ${reason}${/[.!?]$/.test(reason) ? '' : '.'}` });
   }
   general.push({
     text: clean(
@@ -346,7 +361,7 @@ export function buildReportContent(report: SelfAssessmentReport): ReportContent 
       subject: 'Quyết định 06/QĐ-TTg ngày 03/01/2019',
       author: organisation,
       keywords: clean(`${result.pack.id} ${result.pack.version} ${result.pack.sha256}`),
-      date: new Date(Date.UTC(date.y, date.m - 1, date.d)),
+      date: date.instant,
     },
     header: {
       superior,

@@ -14,7 +14,6 @@ import {
   TextRun,
   VerticalAlign,
   WidthType,
-  convertMillimetersToTwip,
   type IBorderOptions,
   type ITableBordersOptions,
 } from 'docx';
@@ -31,7 +30,8 @@ import { readZipEntries, writeZip } from './zip';
 const FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman', eastAsia: 'Times New Roman' };
 /** docx sizes are half-points. */
 const pt = (n: number) => n * 2;
-const mm = (n: number) => Math.round(convertMillimetersToTwip(n));
+/** Millimetres to twips, rounded (docx's convertMillimetersToTwip floors: 210 mm would be 11905, not A4's 11906). */
+const mm = (n: number) => Math.round((n * 1440) / 25.4);
 const CONTENT_WIDTH = mm(PAGE.widthMm - PAGE.marginMm.left - PAGE.marginMm.right);
 
 interface RunStyle {
@@ -304,6 +304,6 @@ async function fixDates(docx: Buffer, date: Date): Promise<Buffer> {
       );
     }
   }
-  // The zip's DOS time is local time: midnight of the report date wherever this runs.
-  return writeZip(entries, new Date(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  // The zip's DOS time is local time: the report instant's UTC wall-clock wherever this runs.
+  return writeZip(entries, new Date(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()));
 }

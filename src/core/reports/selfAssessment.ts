@@ -35,12 +35,16 @@ export interface SelfAssessmentReport {
   revision: number;
   /** The place of the date line, usually the commune name without its type ("Mỹ Cẩm, ngày … tháng … năm …"). */
   place: string;
-  /** The date of the report, ISO (YYYY-MM-DD or a full ISO timestamp; only the date part is used). */
+  /**
+   * The date of the report: YYYY-MM-DD, or an ISO timestamp with its zone (its day is taken in Viet Nam time, UTC+7).
+   * It also dates the DOCX/PDF properties, so the same report always gives the same bytes.
+   */
   date: string;
   /** The issuing body, e.g. "Ủy ban nhân dân Xã Mỹ Cẩm". */
   organisation: string;
   /** The superior body, e.g. "UBND Huyện Càng Long"; empty when there is none to name. */
   superior: string;
+  /** The signer; an empty name leaves the space blank, an empty title signs as "Chủ tịch". */
   signer: { name: string; title: string };
   result: ScoreResult;
   /** The raw values as entered, by indicator id; undefined (or absent) = not entered. */
