@@ -16,22 +16,9 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
  */
 export const EXTERNAL_HOSTS: readonly string[] = [];
 
-/**
- * The Content-Security-Policy of the packaged renderer: nothing remote, no eval, no inline scripts. Inline styles are
- * allowed because Mantine sets inline styles (`style` props, CSS variables).
- */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+import { CSP } from '../src/api/csp';
+
+export { CSP };
 
 /**
  * The CSP under `electron-vite dev` only (never when packaged): Vite's client needs its websocket and React Refresh

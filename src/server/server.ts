@@ -6,20 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Service } from '../api/service';
 import type { ApiErrorShape, CallResult } from '../api/errors';
 import { ErrorCodes } from '../api/errors';
+import { CSP } from '../api/csp';
 
-/** The Content-Security-Policy of the app's page, the same one Electron sets. */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -20,7 +20,8 @@ import {
 } from '../../core/assessments/assessments';
 import { CfcError } from '../../core/errors';
 import { readProfile } from '../../core/store/profile';
-import type { AssessmentDetail, AssessmentSummary, AuditEntry } from '../calls/assessments';
+import type { AssessmentDetail, AssessmentSummary, AuditEntry, EvidenceItem } from '../calls/assessments';
+import type { EvidenceTable } from '../../core/store/schema';
 import type { ServiceContext } from '../context';
 import type { Handlers } from './types';
 
@@ -38,6 +39,20 @@ export async function actor(ctx: ServiceContext): Promise<Actor> {
     });
   }
   return { name: `${p.userName} (${p.userTitle})`, now: ctx.now() };
+}
+
+export function evidenceItemOf(e: EvidenceTable): EvidenceItem {
+  return {
+    id: e.id,
+    indicatorId: e.indicator_id,
+    sha256: e.sha256,
+    name: e.name,
+    mediaType: e.media_type,
+    size: e.size,
+    addedBy: e.added_by,
+    addedAt: e.added_at,
+    copied: e.copied === 1,
+  };
 }
 
 export async function detail(ctx: ServiceContext, id: string): Promise<AssessmentDetail> {
@@ -67,17 +82,7 @@ export async function detail(ctx: ServiceContext, id: string): Promise<Assessmen
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
     entries: Object.fromEntries([...rev.entries].map(([k, v]) => [k, entryView(v)])),
-    evidence: rev.evidence.map((e) => ({
-      id: e.id,
-      indicatorId: e.indicator_id,
-      sha256: e.sha256,
-      name: e.name,
-      mediaType: e.media_type,
-      size: e.size,
-      addedBy: e.added_by,
-      addedAt: e.added_at,
-      copied: e.copied === 1,
-    })),
+    evidence: rev.evidence.map(evidenceItemOf),
     result: scoreRevision(rev),
     progress: progressOf(rev),
   };

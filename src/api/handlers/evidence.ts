@@ -6,9 +6,8 @@ import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
 import { EvidenceStore, evidenceMediaType, tooLarge, type StagedInfo } from '../../core/evidence/store';
 import type { EvidenceTable } from '../../core/store/schema';
-import type { EvidenceItem } from '../calls/assessments';
 import type { ServiceContext } from '../context';
-import { actor, deps } from './assessments';
+import { actor, deps, evidenceItemOf } from './assessments';
 import { settingsView } from './profile';
 import type { Handlers } from './types';
 
@@ -20,19 +19,6 @@ async function maxBytes(ctx: ServiceContext): Promise<number> {
   return (await settingsView(ctx)).evidenceMaxMb * 1024 * 1024;
 }
 
-function item(e: EvidenceTable): EvidenceItem {
-  return {
-    id: e.id,
-    indicatorId: e.indicator_id,
-    sha256: e.sha256,
-    name: e.name,
-    mediaType: e.media_type,
-    size: e.size,
-    addedBy: e.added_by,
-    addedAt: e.added_at,
-    copied: e.copied === 1,
-  };
-}
 
 /**
  * Streams one file into the staging area (browser mode's `PUT /upload`, Electron's bridge): its type is checked from
@@ -114,7 +100,7 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       for (const sha of created) store.remove(sha);
       throw e;
     }
-    return { items: rows.map(item), storedOnce };
+    return { items: rows.map(evidenceItemOf), storedOnce };
   },
   'evidence.remove': async (input, ctx) => {
     const d = await deps(ctx);
@@ -143,6 +129,6 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       live = Number(refs.n);
     });
     const fileDeleted = live === 0 ? evidenceStore(ctx).remove(row.sha256) : false;
-    return { removed: item({ ...row, removed_at: who.now, removed_by: who.name }), fileDeleted };
+    return { removed: evidenceItemOf({ ...row, removed_at: who.now, removed_by: who.name }), fileDeleted };
   },
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { zodFieldIssues } from '../zodIssues';
 import { CfcError } from '../errors';
 import type { Bilingual, FieldIssue } from '../errors';
 import { packSchema, UNIT_CLASSES, type Bracket, type Indicator, type Pack } from './schema';
@@ -18,28 +18,6 @@ export function scaledThreshold(t: number): number | null {
   return Math.abs(scaled - t * THRESHOLD_SCALE) < 1e-6 && Number.isSafeInteger(scaled) ? scaled : null;
 }
 
-const viLocale = z.locales.vi();
-const enLocale = z.locales.en();
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.') || '(root)';
-}
-
-function zodProblems(error: z.ZodError): PackProblem[] {
-  return error.issues.map((iss) => {
-    const field = pathOf(iss.path);
-    const raw = iss as unknown as Parameters<typeof viLocale.localeError>[0];
-    const vi = viLocale.localeError(raw);
-    const en = enLocale.localeError(raw);
-    return {
-      field,
-      message: {
-        vi: `${field}: ${typeof vi === 'string' ? vi : (vi?.message ?? iss.message)}`,
-        en: `${field}: ${iss.message || (typeof en === 'string' ? en : (en?.message ?? ''))}`,
-      },
-    };
-  });
-}
 
 /**
  * Validates a pack: its schema, then what a schema cannot say. Unique ids; each criterion's maximum is the sum of its
@@ -48,7 +26,7 @@ function zodProblems(error: z.ZodError): PackProblem[] {
  */
 export function validatePack(raw: unknown): PackValidation {
   const parsed = packSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+  if (!parsed.success) return { ok: false, problems: zodFieldIssues(parsed.error) };
   const pack = parsed.data;
   const problems: PackProblem[] = [];
   const add = (field: string, vi: string, en: string) => problems.push({ field, message: { vi: `${field}: ${vi}`, en: `${field}: ${en}` } });
