@@ -1,3 +1,4 @@
+import type { Secrets } from '../core/packages/keys';
 import type { Store } from '../core/store/db';
 import type { UnitCatalogue } from '../core/units/catalogue';
 
@@ -12,4 +13,18 @@ export interface ServiceContext {
   app: { name: string; productName: string; version: string };
   /** The clock, as an ISO 8601 string. */
   now(): string;
+  /** The OS secret store for signing keys (Electron's safeStorage); absent: keys are sealed with a passphrase. */
+  secrets?: Secrets | undefined;
+  /** Progress of long calls (package import), for shells that can show it (the CLI's progress line). */
+  onProgress?: ((call: string, p: Progress) => void) | undefined;
+}
+
+export interface Progress {
+  /** Items done, and how many in all. */
+  index: number;
+  total: number;
+  /** What is being worked on (a file). */
+  label: string;
+  bytes: number;
+  size: number;
 }

@@ -6,6 +6,7 @@ import { assessmentsCalls } from './calls/assessments';
 import { evidenceCalls } from './calls/evidence';
 import { reportsCalls } from './calls/reports';
 import { scoringCalls } from './calls/scoring';
+import { packagesCalls } from './calls/packages';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -19,6 +20,7 @@ export const contract = {
   ...assessmentsCalls,
   ...evidenceCalls,
   ...reportsCalls,
+  ...packagesCalls,
 } as const;
 
 export type Contract = typeof contract;

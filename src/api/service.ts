@@ -15,6 +15,8 @@ import { unitsHandlers } from './handlers/units';
 import { assessmentsHandlers } from './handlers/assessments';
 import { evidenceFile, evidenceHandlers, stageEvidence } from './handlers/evidence';
 import { reportFile, reportsHandlers } from './handlers/reports';
+import { packagesHandlers } from './handlers/packages';
+import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
 
@@ -26,6 +28,7 @@ const handlers: Handlers = {
   ...assessmentsHandlers,
   ...evidenceHandlers,
   ...reportsHandlers,
+  ...packagesHandlers,
 };
 
 export interface ServiceOptions {
@@ -35,6 +38,9 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Log unexpected errors (the UI sees only a typed `internal` error). */
   onInternalError?: (name: string, error: unknown) => void;
+  /** Electron: seal signing keys with safeStorage. Without it, keys are sealed with a passphrase. */
+  secrets?: Secrets;
+  onProgress?: ServiceContext['onProgress'];
 }
 
 export interface Service {
@@ -91,6 +97,8 @@ export function createService(opts: ServiceOptions): Service {
     mode: opts.mode,
     app: appMeta,
     now: () => clock().toISOString(),
+    secrets: opts.secrets,
+    onProgress: opts.onProgress,
   };
 
   async function dispatch(name: unknown, input: unknown): Promise<CallResult<unknown>> {

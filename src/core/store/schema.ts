@@ -77,6 +77,116 @@ export interface AuditTable {
   reason: string | null;
 }
 
+export interface SigningKeyTable {
+  key_id: string;
+  public_key: string;
+  sealed_private: string;
+  seal_kind: 'passphrase' | 'safeStorage';
+  holder_name: string;
+  holder_title: string;
+  organisation: string;
+  role: string;
+  unit_code: string;
+  status: 'active' | 'retired';
+  created_at: string;
+}
+
+export interface TrustedKeyTable {
+  key_id: string;
+  public_key: string;
+  holder_name: string;
+  holder_title: string;
+  organisation: string;
+  role: string;
+  unit_code: string;
+  source: 'file' | 'own';
+  status: 'trusted' | 'revoked';
+  added_at: string;
+  added_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface PackageExportTable {
+  revision_id: string;
+  key_id: string;
+  package_id: string;
+  created_at: string;
+  app_version: string;
+  manifest_sha256: string;
+  file_name: string;
+  exported_at: string;
+  exported_by: string;
+}
+
+export interface PackageTable {
+  manifest_sha256: string;
+  kind: 'self-assessment' | 'review';
+  package_id: string;
+  assessment_id: string;
+  revision: number;
+  supersedes: string | null;
+  unit_code: string;
+  unit_name: string;
+  year: number;
+  unit_class: string;
+  pack_id: string;
+  pack_version: string;
+  pack_sha256: string;
+  created_at: string;
+  total: number;
+  verdict: string;
+  provisional: number;
+  signer_key_id: string;
+  signer_name: string;
+  signer_role: string;
+  outcome: 'valid' | 'untrusted';
+  untrusted_reasons: string | null;
+  trust_decision: 'verified' | 'accepted_untrusted';
+  decision_reason: string | null;
+  decided_by: string;
+  decided_at: string;
+  state: 'current' | 'superseded' | 'conflict';
+  conflict: number;
+  inner_manifest_sha256: string | null;
+  file_size: number;
+  manifest_json: string;
+  assessment_json: string;
+  imported_at: string;
+  imported_by: string;
+}
+
+export interface PackageValueTable {
+  manifest_sha256: string;
+  indicator_id: string;
+  criterion_id: string;
+  value_json: string | null;
+  note: string;
+  computed: number | null;
+  points: number;
+  override_points: number | null;
+  override_reason: string | null;
+}
+
+export interface PackageEvidenceTable {
+  manifest_sha256: string;
+  ord: number;
+  sha256: string;
+  indicator_id: string | null;
+  name: string;
+  media_type: string;
+  size: number;
+  added_by: string;
+  added_at: string;
+}
+
+export interface PackageAuditTable {
+  manifest_sha256: string;
+  line: number;
+  entry_json: string;
+}
+
 export interface Database {
   profile: ProfileTable;
   setting: SettingTable;
@@ -84,4 +194,11 @@ export interface Database {
   assessment_value: AssessmentValueTable;
   evidence: EvidenceTable;
   audit: AuditTable;
+  signing_key: SigningKeyTable;
+  trusted_key: TrustedKeyTable;
+  package_export: PackageExportTable;
+  package: PackageTable;
+  package_value: PackageValueTable;
+  package_evidence: PackageEvidenceTable;
+  package_audit: PackageAuditTable;
 }

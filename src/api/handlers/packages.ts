@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { packRegistry } from '../../core/criteria/registry';
+import { CfcError } from '../../core/errors';
+import { exportRevision } from '../../core/packages/export';
+import { assessmentDocSchema, auditLineSchema, reviewSchema, type AssessmentDoc } from '../../core/packages/format';
+import { importPackages, expandInputs, type ImportProgress } from '../../core/packages/importer';
+import { fingerprintOf } from '../../core/packages/keys';
+import {
+  chooseSigningKey,
+  createSigningKey,
+  listSigningKeys,
+  publicKeyFile,
+  trustAdd,
+  trustList,
+  trustLookup,
+  trustRevoke,
+  unsealKey,
+} from '../../core/packages/trust';
+import { verifyPackage, type Verification } from '../../core/packages/verify';
+import type { PackageTable } from '../../core/store/schema';
+import { readProfile } from '../../core/store/profile';
+import type { PackageDetailView, PackageSummaryView, VerifiedPackage } from '../calls/packages';
+import type { ServiceContext } from '../context';
+import { evidenceStore } from './evidence';
+import type { Handlers } from './types';
+
+/** Who acts: the profile's user when there is a profile (the CLI may run without one). */
+export async function packagesActor(ctx: ServiceContext): Promise<{ name: string; now: string }> {
+  const p = await readProfile((await ctx.store()).db);
+  return { name: p ? `${p.userName} (${p.userTitle})` : 'cfc', now: ctx.now() };
+}
+
+function exportsDir(ctx: ServiceContext): string {
+  return path.join(ctx.dataDir, 'exports');
+}
+
+/** Paths as given, plus staged uploads (browser mode's `PUT /upload`) resolved to their staged files. */
+function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): string[] {
+  const store = evidenceStore(ctx);
+  const staged = (input.stagedIds ?? []).map((id) => {
+    store.staged(id);
+    return path.join(store.dir, 'staging', id);
+  });
+  return [...expandInputs(input.paths ?? []), ...staged];
+}
+
+function verifiedView(file: string, v: Verification): VerifiedPackage {
+  const core = (x: Verification) => ({
+    outcome: x.outcome,
+    reasons: x.reasons,
+    manifestSha256: x.manifestSha256,
+    kind: x.manifest?.kind ?? null,
+    assessmentId: x.manifest?.assessmentId ?? null,
+    revision: x.manifest?.revision ?? null,
+    unit: x.manifest ? { code: x.manifest.unit.code, name: x.manifest.unit.name } : null,
+    year: x.manifest?.period.year ?? null,
+    summary: x.manifest
+      ? { total: x.manifest.summary.total, maxTotal: x.manifest.summary.maxTotal, verdict: x.manifest.summary.verdict, provisional: x.manifest.summary.provisional }
+      : null,
+    signer: x.signer,
+    size: x.packageSize,
+  });
+  return { file, ...core(v), inner: v.inner ? core(v.inner) : null };
+}
+
+function summaryView(r: PackageTable): PackageSummaryView {
+  return {
+    manifestSha256: r.manifest_sha256,
+    kind: r.kind,
+    packageId: r.package_id,
+    assessmentId: r.assessment_id,
+    revision: r.revision,
+    unit: { code: r.unit_code, name: r.unit_name },
+    year: r.year,
+    total: r.total,
+    verdict: r.verdict,
+    provisional: r.provisional === 1,
+    signer: { keyId: r.signer_key_id, fingerprint: fingerprintOf(r.signer_key_id), name: r.signer_name, role: r.signer_role },
+    outcome: r.outcome,
+    trustDecision: r.trust_decision,
+    decisionReason: r.decision_reason,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    state: r.state,
+    conflict: r.conflict === 1,
+    innerManifestSha256: r.inner_manifest_sha256,
+    createdAt: r.created_at,
+    importedAt: r.imported_at,
+  };
+}
+
+type Names =
+  | 'keys.list'
+  | 'keys.create'
+  | 'keys.exportPublic'
+  | 'trust.list'
+  | 'trust.add'
+  | 'trust.revoke'
+  | 'packages.export'
+  | 'packages.verify'
+  | 'packages.import'
+  | 'packages.list'
+  | 'packages.get';
+
+export const packagesHandlers: Handlers<Names> = {
+  'keys.list': async (_input, ctx) => {
+    const { db } = await ctx.store();
+    return { items: await listSigningKeys(db), sealing: ctx.secrets ? 'safeStorage' : 'passphrase' };
+  },
+  'keys.create': async (input, ctx) => {
+    const { db } = await ctx.store();
+    return createSigningKey(
+      db,
+      ctx.units,
+      { name: input.name, title: input.title, organisation: input.organisation, role: input.role, unitCode: input.unitCode },
+      { secrets: ctx.secrets, passphrase: input.passphrase },
+      await packagesActor(ctx),
+    );
+  },
+  'keys.exportPublic': async (input, ctx) => {
+    const { db } = await ctx.store();
+    const row = await chooseSigningKey(db, input.keyId);
+    const file = publicKeyFile(row, ctx.units);
+    const content = JSON.stringify(file, null, 2) + '\n';
+    return { fileName: `KhoaCongKhai_${row.unit_code}_${row.key_id}.json`, content, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
+  },
+  'trust.list': async (_input, ctx) => {
+    const { db } = await ctx.store();
+    return { items: await trustList(db, ctx.units) };
+  },
+  'trust.add': async (input, ctx) => {
+    const { db } = await ctx.store();
+    return trustAdd(db, ctx.units, input.publicKey, await packagesActor(ctx));
+  },
+  'trust.revoke': async (input, ctx) => {
+    const { db } = await ctx.store();
+    return trustRevoke(db, ctx.units, input.keyId, input.reason, await packagesActor(ctx));
+  },
+  'packages.export': async (input, ctx) => {
+    const { db } = await ctx.store();
+    const row = await chooseSigningKey(db, input.keyId);
+    const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
+    let out = input.outPath ?? exportsDir(ctx);
+    if (!input.outPath) fs.mkdirSync(out, { recursive: true });
+    out = path.resolve(out);
+    const written = await exportRevision(
+      { db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },
+      input.id,
+      { row, pair },
+      out,
+      await packagesActor(ctx),
+    );
+    return { file: written.file, fileName: written.fileName, size: written.size, manifestSha256: written.manifestSha256, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
+  },
+  'packages.verify': async (input, ctx) => {
+    const { db } = await ctx.store();
+    const trust = await trustLookup(db);
+    const items: VerifiedPackage[] = [];
+    for (const file of sourceFiles(ctx, input)) {
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
+      }
+      const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir), units: ctx.units, trust });
+      items.push(verifiedView(file, v));
+    }
+    return { items };
+  },
+  'packages.import': async (input, ctx) => {
+    const { db } = await ctx.store();
+    const files = sourceFiles(ctx, input);
+    const report = ctx.onProgress;
+    const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
+    const r = await importPackages(
+      { db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
+      files,
+      { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), ...(progress ? { onProgress: progress } : {}) },
+    );
+    // Staged uploads are consumed: imported or not, they are not kept.
+    for (const id of input.stagedIds ?? []) {
+      const store = evidenceStore(ctx);
+      fs.rmSync(path.join(store.dir, 'staging', id), { force: true });
+      fs.rmSync(path.join(store.dir, 'staging', `${id}.json`), { force: true });
+    }
+    return r;
+  },
+  'packages.list': async (input, ctx) => {
+    const { db } = await ctx.store();
+    let q = db.selectFrom('package').selectAll().orderBy('year', 'desc').orderBy('unit_code').orderBy('kind').orderBy('revision', 'desc').orderBy('manifest_sha256');
+    if (input.year !== undefined) q = q.where('year', '=', input.year);
+    if (input.state !== undefined) q = q.where('state', '=', input.state);
+    if (input.kind !== undefined) q = q.where('kind', '=', input.kind);
+    if (input.assessmentId !== undefined) q = q.where('assessment_id', '=', input.assessmentId);
+    return { items: (await q.execute()).map(summaryView) };
+  },
+  'packages.get': async (input, ctx) => {
+    const { db } = await ctx.store();
+    const row = await db.selectFrom('package').selectAll().where('manifest_sha256', '=', input.manifestSha256).executeTakeFirst();
+    if (!row) throw new CfcError('not_found', { vi: 'Không có gói này.', en: 'No such package.' }, { field: 'manifestSha256' });
+    const doc: AssessmentDoc = assessmentDocSchema.parse(JSON.parse(row.assessment_json));
+    const values = await db.selectFrom('package_value').selectAll().where('manifest_sha256', '=', row.manifest_sha256).execute();
+    const evidence = await db.selectFrom('package_evidence').selectAll().where('manifest_sha256', '=', row.manifest_sha256).orderBy('ord').execute();
+    const audit = await db.selectFrom('package_audit').selectAll().where('manifest_sha256', '=', row.manifest_sha256).orderBy('line').execute();
+    const manifest = JSON.parse(row.manifest_json) as { summary: { criteria: { id: string; points: number }[] } };
+    const store = evidenceStore(ctx);
+    const detail: PackageDetailView = {
+      ...summaryView(row),
+      supersedes: row.supersedes,
+      unitClass: row.unit_class,
+      unitClassReason: doc.unit.unitClassReason,
+      pack: { id: row.pack_id, version: row.pack_version, sha256: row.pack_sha256 },
+      untrustedReasons: row.untrusted_reasons ? (JSON.parse(row.untrusted_reasons) as { code: string; detail: string | null }[]) : [],
+      fileSize: row.file_size,
+      importedBy: row.imported_by,
+      criteria: manifest.summary.criteria,
+      entries: Object.fromEntries(
+        values.map((v) => [
+          v.indicator_id,
+          {
+            value: v.value_json === null ? null : (JSON.parse(v.value_json) as unknown),
+            note: v.note,
+            override: v.override_points === null ? null : { points: v.override_points, reason: v.override_reason ?? '' },
+            computed: v.computed,
+            points: v.points,
+          },
+        ]),
+      ),
+      evidence: evidence.map((e) => ({
+        sha256: e.sha256,
+        name: e.name,
+        mediaType: e.media_type,
+        size: e.size,
+        indicatorId: e.indicator_id,
+        addedBy: e.added_by,
+        addedAt: e.added_at,
+        stored: store.has(e.sha256),
+      })),
+      audit: audit.map((a) => auditLineSchema.parse(JSON.parse(a.entry_json))),
+      people: { createdBy: doc.people.createdBy, createdAt: doc.people.createdAt, submittedBy: doc.people.submittedBy, submittedAt: doc.people.submittedAt },
+      review: doc.review ? reviewSchema.parse(doc.review) : null,
+    };
+    return detail;
+  },
+};

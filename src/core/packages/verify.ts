@@ -1,0 +1,460 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import type { PackRegistry } from '../criteria/registry';
+import type { LoadedPack } from '../criteria/schema';
+import { isCfcError } from '../errors';
+import { assess, type Assessment } from '../scoring/assess';
+import type { UnitCatalogue } from '../units/catalogue';
+import {
+  ASSESSMENT,
+  AUDIT,
+  DEFAULT_LIMITS,
+  EVIDENCE_PATH,
+  FORMAT,
+  FORMAT_VERSION,
+  INNER_PATH,
+  MANIFEST,
+  SIGNATURE,
+  assessmentDocSchema,
+  auditLineSchema,
+  firstIssue,
+  manifestSchema,
+  signatureSchema,
+  type AssessmentDoc,
+  type AuditLine,
+  type Limits,
+  type Manifest,
+  type PackageKind,
+} from './format';
+import { fingerprintOf, keyIdOf, sha256Hex, verifySignature } from './keys';
+import { invalid, PackageInvalid, untrustedReason, type Reason } from './reasons';
+import { entryStream, localHeader, openZip, readEntry, type OpenZip, type ZipEntry } from './zipread';
+
+export type Role = 'commune' | 'assessor' | 'province';
+
+/** A key of the trust store, as the verifier sees it. */
+export interface TrustEntry {
+  keyId: string;
+  publicKey: Buffer;
+  holder: string;
+  role: Role;
+  unitCode: string;
+  status: 'trusted' | 'revoked';
+}
+
+export interface VerifyDeps {
+  packs: PackRegistry;
+  units: UnitCatalogue;
+  /** The trust store: the entry for a key id, or null when the key is unknown. */
+  trust(keyId: string): TrustEntry | null;
+  limits?: Partial<Limits>;
+}
+
+export interface VerifyOptions {
+  /**
+   * Import: evidence files and the inner package are written into this folder while they are hashed (one read of the
+   * package). The verifier removes them again if the package turns out invalid.
+   */
+  extractDir?: string;
+}
+
+export type Outcome = 'valid' | 'untrusted' | 'invalid';
+
+export interface SignerView {
+  keyId: string;
+  fingerprint: string;
+  /** From the trust store when the key is known, else what the manifest claims. */
+  name: string;
+  role: string;
+  unitCode: string | null;
+  trust: 'trusted' | 'unknown' | 'revoked';
+}
+
+/** Everything the verifier learnt; the importer uses the parsed parts and the extracted files. */
+export interface Verification {
+  outcome: Outcome;
+  /** `invalid`: the one reason it stopped at. `untrusted`: every reason. `valid`: none. */
+  reasons: Reason[];
+  packageSize: number;
+  manifestSha256: string | null;
+  manifestBytes: Buffer | null;
+  manifest: Manifest | null;
+  signer: SignerView | null;
+  assessment: AssessmentDoc | null;
+  audit: AuditLine[];
+  score: Assessment | null;
+  pack: LoadedPack | null;
+  /** Extracted files (with `extractDir`), by entry path. */
+  extracted: Map<string, string>;
+  inner: Verification | null;
+  /** For a review: the inner package's SHA-256 (the bytes carried under inner/). */
+  innerPackageSha256: string | null;
+}
+
+/** Whether a key's jurisdiction covers a unit: a commune key its own commune; others the communes under their unit. */
+export function covers(units: UnitCatalogue, key: { role: Role; unitCode: string }, unitCode: string): boolean {
+  if (key.role === 'commune') return key.unitCode === unitCode;
+  return units.ancestors(unitCode).some((a) => a.code === key.unitCode);
+}
+
+function isSubset(a: Buffer, b: Buffer) {
+  return a.length === b.length && a.equals(b);
+}
+
+/** A name's fault, or null when it is safe. */
+export function nameProblem(e: Pick<ZipEntry, 'name' | 'nameBytes' | 'flags' | 'altName' | 'directory'>, maxBytes: number): PackageInvalid | null {
+  const shown = e.name ?? e.nameBytes.toString('latin1');
+  if (e.name === null) return invalid('name_not_utf8', { path: shown });
+  const ascii = /^[\x20-\x7e]*$/.test(e.name);
+  if (e.altName || (!ascii && (e.flags & 0x800) === 0)) return invalid('name_ambiguous', { path: shown });
+  const n = e.name;
+  if (n.includes('\\')) return invalid('name_backslash', { path: shown });
+  if (n.startsWith('/') || /^[A-Za-z]:/.test(n)) return invalid('name_absolute', { path: shown });
+  const parts = n.split('/');
+  if (parts.includes('..')) return invalid('name_traversal', { path: shown });
+  // eslint-disable-next-line no-control-regex
+  if (n === '' || e.nameBytes.length > maxBytes || /[\u0000-\u001f\u007f]/.test(n) || parts.some((p) => p === '' || p === '.') || e.directory) {
+    return invalid('name_invalid', { path: shown });
+  }
+  if (n !== n.normalize('NFC')) return invalid('name_not_nfc', { path: shown });
+  return null;
+}
+
+function parseJson(bytes: Buffer): unknown {
+  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+}
+
+const empty = (packageSize: number): Verification => ({
+  outcome: 'invalid',
+  reasons: [],
+  packageSize,
+  manifestSha256: null,
+  manifestBytes: null,
+  manifest: null,
+  signer: null,
+  assessment: null,
+  audit: [],
+  score: null,
+  pack: null,
+  extracted: new Map(),
+  inner: null,
+  innerPackageSha256: null,
+});
+
+/**
+ * Verifies a package in the order of FORMAT.md: the container and its entry count; the signature over the raw bytes of
+ * manifest.json before anything else is read; the manifest; the names and the exact entry set; sizes, methods and
+ * compression ratios; the local headers; the SHA-256 of every entry, streamed; assessment.json and audit.jsonl; the
+ * pack; the summary recomputed; a review's inner package; and last the trust (key known, not revoked, jurisdiction).
+ * Stops at the first failure (`invalid`, one reason); never throws for anything the package contains.
+ */
+export async function verifyPackage(file: string, deps: VerifyDeps, opts: VerifyOptions = {}): Promise<Verification> {
+  const size = fs.statSync(file).size;
+  return verifyRange(file, 0, size, deps, opts, false);
+}
+
+async function verifyRange(file: string, start: number, length: number, deps: VerifyDeps, opts: VerifyOptions, nested: boolean): Promise<Verification> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const v = empty(length);
+  let opened: OpenZip | null = null;
+  try {
+    if (length > limits.maxPackageBytes) throw invalid('package_too_large', { detail: `${length} bytes, at most ${limits.maxPackageBytes}` });
+    opened = await openZip(file, { start, length, maxEntries: limits.maxEntries });
+    await check(v, opened, file, start, deps, limits, opts, nested);
+  } catch (e) {
+    if (!(e instanceof PackageInvalid)) throw e;
+    v.outcome = 'invalid';
+    v.reasons = [e.reason];
+    for (const f of v.extracted.values()) fs.rmSync(f, { force: true });
+    v.extracted.clear();
+    if (v.inner) for (const f of v.inner.extracted.values()) fs.rmSync(f, { force: true });
+  } finally {
+    opened?.close();
+  }
+  return v;
+}
+
+async function check(v: Verification, z: OpenZip, file: string, base: number, deps: VerifyDeps, limits: Limits, opts: VerifyOptions, nested: boolean): Promise<void> {
+  const { zip, entries } = z;
+
+  // 1. The signature over the raw manifest bytes, before anything else is read.
+  const named = (n: string) => entries.filter((e) => e.nameBytes.equals(Buffer.from(n, 'utf8')));
+  const manifests = named(MANIFEST);
+  const sigs = named(SIGNATURE);
+  if (manifests.length === 0) throw invalid('manifest_missing');
+  if (sigs.length === 0) throw invalid('signature_missing');
+  if (manifests.length > 1) throw invalid('duplicate_entry', { path: MANIFEST });
+  if (sigs.length > 1) throw invalid('duplicate_entry', { path: SIGNATURE });
+  const manifestBytes = await readEntry(zip, manifests[0]!, limits.maxManifestBytes, MANIFEST);
+  const sigBytes = await readEntry(zip, sigs[0]!, limits.maxSignatureBytes, SIGNATURE);
+  let sigRaw: unknown;
+  try {
+    sigRaw = parseJson(sigBytes);
+  } catch (e) {
+    throw invalid('signature_malformed', { detail: (e as Error).message });
+  }
+  const sig = signatureSchema.safeParse(sigRaw);
+  if (!sig.success) throw invalid('signature_malformed', { detail: firstIssue(sig.error) });
+  const publicKey = Buffer.from(sig.data.publicKey, 'base64');
+  if (keyIdOf(publicKey) !== sig.data.keyId) throw invalid('key_id_mismatch', { detail: `${sig.data.keyId} ≠ ${keyIdOf(publicKey)}` });
+  if (!verifySignature(publicKey, manifestBytes, Buffer.from(sig.data.signature, 'base64'))) throw invalid('bad_signature', { path: MANIFEST });
+  v.manifestBytes = manifestBytes;
+  v.manifestSha256 = sha256Hex(manifestBytes);
+
+  // 2. The manifest, now authenticated.
+  let raw: unknown;
+  try {
+    raw = parseJson(manifestBytes);
+  } catch (e) {
+    throw invalid('manifest_malformed', { detail: (e as Error).message });
+  }
+  const r = raw as { format?: unknown; formatVersion?: unknown } | null;
+  if (r && typeof r === 'object' && r.format === FORMAT && r.formatVersion !== FORMAT_VERSION) {
+    throw invalid('unsupported_format', { detail: `formatVersion ${String(r.formatVersion)}` });
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) throw invalid('manifest_malformed', { detail: firstIssue(parsed.error) });
+  const manifest = parsed.data;
+  v.manifest = manifest;
+  if (manifest.signer.keyId !== sig.data.keyId) throw invalid('signer_mismatch', { detail: `manifest names ${manifest.signer.keyId}, signed by ${sig.data.keyId}` });
+  const known = deps.trust(sig.data.keyId);
+  v.signer = {
+    keyId: sig.data.keyId,
+    fingerprint: fingerprintOf(sig.data.keyId),
+    name: known?.holder ?? manifest.signer.name,
+    role: known?.role ?? manifest.signer.role,
+    unitCode: known?.unitCode ?? null,
+    trust: known ? (known.status === 'revoked' ? 'revoked' : 'trusted') : 'unknown',
+  };
+  if (known && !isSubset(known.publicKey, publicKey)) throw invalid('key_conflict');
+  if (known?.status === 'revoked') throw invalid('key_revoked', { detail: fingerprintOf(known.keyId) });
+
+  // 3. Names, then the exact entry set.
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const problem = nameProblem(e, limits.maxNameBytes);
+    if (problem) throw problem;
+    if (e.symlink) throw invalid('symlink_entry', { path: e.name! });
+    if (seen.has(e.name!)) throw invalid('duplicate_entry', { path: e.name! });
+    seen.add(e.name!);
+  }
+  const listed = new Map(manifest.files.map((f) => [f.path, f]));
+  for (const e of entries) {
+    if (e.name !== MANIFEST && e.name !== SIGNATURE && !listed.has(e.name!)) throw invalid('extra_entry', { path: e.name! });
+  }
+  for (const p of listed.keys()) if (!seen.has(p)) throw invalid('missing_entry', { path: p });
+
+  // 4. Sizes, methods and ratios, from the central directory (nothing inflated yet).
+  let total = 0;
+  for (const e of entries) {
+    const p = e.name!;
+    if (e.encrypted) throw invalid('encrypted_entry', { path: p });
+    if (e.method !== 0 && e.method !== 8) throw invalid('unsupported_compression', { path: p, detail: `method ${e.method}` });
+    if (e.method === 8 && e.uncompressedSize > limits.ratioFloorBytes && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize)) {
+      throw invalid('compression_ratio', { path: p, detail: `${e.uncompressedSize} / ${e.compressedSize}` });
+    }
+    if ((EVIDENCE_PATH.test(p) || INNER_PATH.test(p)) && e.method !== 0) throw invalid('must_be_stored', { path: p });
+    const f = listed.get(p);
+    if (f && f.size !== e.uncompressedSize) throw invalid('size_mismatch', { path: p, detail: `${e.uncompressedSize} in the ZIP, ${f.size} in the manifest` });
+    if (p === ASSESSMENT && e.uncompressedSize > limits.maxAssessmentBytes) throw invalid('entry_too_large', { path: p });
+    if (p === AUDIT && e.uncompressedSize > limits.maxAuditBytes) throw invalid('entry_too_large', { path: p });
+    total += e.uncompressedSize;
+    if (total > limits.maxTotalBytes) throw invalid('total_too_large', { detail: `more than ${limits.maxTotalBytes} bytes` });
+  }
+
+  // 5. Local headers agree with the central directory; entry data does not overlap.
+  const ranges: { start: number; end: number; path: string }[] = [];
+  const dataStart = new Map<string, number>();
+  for (const e of entries) {
+    let h;
+    try {
+      h = await localHeader(zip, e.raw);
+    } catch (err) {
+      throw invalid('zip_malformed', { path: e.name!, detail: (err as Error).message });
+    }
+    if (!h.fileName.equals(e.nameBytes) || h.compressionMethod !== e.method) throw invalid('local_header_mismatch', { path: e.name! });
+    ranges.push({ start: h.fileDataStart, end: h.fileDataStart + e.compressedSize, path: e.name! });
+    dataStart.set(e.name!, h.fileDataStart);
+  }
+  ranges.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < ranges.length; i++) {
+    if (ranges[i]!.start < ranges[i - 1]!.end) throw invalid('overlapping_entries', { path: ranges[i]!.path });
+  }
+
+  // 6. The SHA-256 of every listed entry, streamed (and, on import, written out at the same time).
+  const byName = new Map(entries.map((e) => [e.name!, e]));
+  const small = new Map<string, Buffer>();
+  if (opts.extractDir) fs.mkdirSync(opts.extractDir, { recursive: true });
+  for (const f of manifest.files) {
+    const e = byName.get(f.path)!;
+    const keep = f.path === ASSESSMENT || f.path === AUDIT;
+    const extractTo = !keep && opts.extractDir ? path.join(opts.extractDir, `${crypto.randomUUID()}-${f.sha256}`) : null;
+    if (extractTo) v.extracted.set(f.path, extractTo);
+    const hash = crypto.createHash('sha256');
+    const chunks: Buffer[] = [];
+    let n = 0;
+    const sink = new Writable({
+      highWaterMark: 1024 * 1024,
+      write(chunk: Buffer, _enc, next) {
+        hash.update(chunk);
+        n += chunk.length;
+        if (keep) chunks.push(chunk);
+        next();
+      },
+    });
+    try {
+      const s = await entryStream(zip, e.raw);
+      if (extractTo) {
+        const out = fs.createWriteStream(extractTo, { flags: 'wx', highWaterMark: 1024 * 1024 });
+        const tee = new Writable({
+          highWaterMark: 1024 * 1024,
+          write(chunk: Buffer, _enc, next) {
+            hash.update(chunk);
+            n += chunk.length;
+            if (!out.write(chunk)) out.once('drain', () => next());
+            else next();
+          },
+          final(done) {
+            out.end(done);
+          },
+        });
+        out.on('error', (err) => tee.destroy(err));
+        await pipeline(s, tee);
+      } else {
+        await pipeline(s, sink);
+      }
+    } catch (err) {
+      if (err instanceof PackageInvalid) throw err;
+      if (isCfcError(err) || (err as NodeJS.ErrnoException).code === 'ENOSPC' || (err as NodeJS.ErrnoException).syscall === 'write') throw err;
+      throw invalid('corrupt_entry', { path: f.path, detail: (err as Error).message });
+    }
+    if (n !== f.size || hash.digest('hex') !== f.sha256) throw invalid('hash_mismatch', { path: f.path });
+    if (keep) small.set(f.path, Buffer.concat(chunks));
+  }
+
+  // 7. assessment.json and audit.jsonl.
+  let doc: AssessmentDoc;
+  try {
+    const a = assessmentDocSchema.safeParse(parseJson(small.get(ASSESSMENT)!));
+    if (!a.success) throw invalid('assessment_malformed', { path: ASSESSMENT, detail: firstIssue(a.error) });
+    doc = a.data;
+  } catch (e) {
+    if (e instanceof PackageInvalid) throw e;
+    throw invalid('assessment_malformed', { path: ASSESSMENT, detail: (e as Error).message });
+  }
+  v.assessment = doc;
+  const mismatch = (what: string) => invalid('manifest_assessment_mismatch', { detail: what });
+  if (doc.kind !== manifest.kind) throw mismatch('kind');
+  if (doc.assessmentId !== manifest.assessmentId) throw mismatch('assessmentId');
+  if (doc.revision !== manifest.revision) throw mismatch('revision');
+  if (doc.period.year !== manifest.period.year) throw mismatch('period.year');
+  const { unitClassReason: _reason, ...docUnit } = doc.unit;
+  if (JSON.stringify(docUnit) !== JSON.stringify(manifest.unit)) throw mismatch('unit');
+  if (JSON.stringify(doc.pack) !== JSON.stringify(manifest.pack)) throw mismatch('pack');
+  if (doc.people.signer.role !== manifest.signer.role || doc.people.signer.name !== manifest.signer.name) throw mismatch('signer');
+  const evidenceFiles = new Map(manifest.files.filter((f) => EVIDENCE_PATH.test(f.path)).map((f) => [f.sha256, f.size]));
+  const referenced = new Map(doc.evidence.map((e) => [e.sha256, e.size]));
+  if (evidenceFiles.size !== referenced.size || [...referenced].some(([sha, sz]) => evidenceFiles.get(sha) !== sz)) {
+    throw invalid('evidence_mismatch', { detail: `${referenced.size} referenced, ${evidenceFiles.size} carried` });
+  }
+  const auditText = new TextDecoder('utf-8', { fatal: false }).decode(small.get(AUDIT)!);
+  const lines = auditText.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const [i, line] of lines.entries()) {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw invalid('audit_malformed', { path: AUDIT, detail: `line ${i + 1}` });
+    }
+    const a = auditLineSchema.safeParse(entry);
+    if (!a.success) throw invalid('audit_malformed', { path: AUDIT, detail: `line ${i + 1}: ${firstIssue(a.error)}` });
+    v.audit.push(a.data);
+  }
+
+  // 8. The pack, and the summary recomputed from the values.
+  const pack = deps.packs.find(manifest.pack.id, manifest.pack.version);
+  if (!pack) throw invalid('unknown_pack', { detail: `${manifest.pack.id}@${manifest.pack.version}` });
+  if (pack.sha256 !== manifest.pack.sha256) throw invalid('pack_mismatch', { detail: `${manifest.pack.id}@${manifest.pack.version}` });
+  v.pack = pack;
+  const values: Record<string, unknown> = {};
+  const overrides: Record<string, { points: number; reason: string }> = {};
+  for (const [id, en] of Object.entries(doc.entries)) {
+    if (en.value !== null && en.value !== undefined) values[id] = en.value;
+    if (en.override) overrides[id] = en.override;
+  }
+  let score: Assessment;
+  try {
+    score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: doc.unit.unitClass, values, overrides }, pack);
+  } catch (e) {
+    if (isCfcError(e)) throw invalid('assessment_malformed', { path: ASSESSMENT, detail: e.messages.en });
+    throw e;
+  }
+  v.score = score;
+  const s = manifest.summary;
+  const expected = {
+    total: score.total,
+    maxTotal: score.maxTotal,
+    threshold: score.threshold,
+    criteria: score.criteria.map((c) => ({ id: c.id, points: c.points })),
+    verdict: score.verdict,
+    provisional: score.provisional,
+  };
+  if (JSON.stringify(s) !== JSON.stringify(expected)) throw invalid('summary_mismatch', { detail: `manifest total ${s.total}, recomputed ${score.total}` });
+  for (const c of score.criteria) {
+    for (const i of c.indicators) {
+      const en = doc.entries[i.id];
+      if (!en) continue;
+      if (en.computed !== i.computed || en.points !== i.points) throw invalid('summary_mismatch', { path: ASSESSMENT, detail: `indicator ${i.id}` });
+    }
+  }
+
+  // 9. A review's inner package: verified too, and the one the review is about.
+  const inners = manifest.files.filter((f) => INNER_PATH.test(f.path));
+  const kind: PackageKind = manifest.kind;
+  if (kind === 'self-assessment') {
+    if (inners.length > 0) throw invalid('inner_unexpected');
+    if (doc.review !== null) throw invalid('assessment_malformed', { path: ASSESSMENT, detail: 'a self-assessment has no review part' });
+  } else {
+    if (nested) throw invalid('inner_unexpected', { detail: 'a review inside a review' });
+    if (inners.length !== 1) throw invalid('inner_missing');
+    if (doc.review === null) throw invalid('assessment_malformed', { path: ASSESSMENT, detail: 'a review needs its review part' });
+    const f = inners[0]!;
+    const innerExtractDir = opts.extractDir;
+    const inner = await verifyRange(file, base + dataStart.get(f.path)!, f.size, deps, innerExtractDir ? { extractDir: innerExtractDir } : {}, true);
+    v.inner = inner;
+    v.innerPackageSha256 = f.sha256;
+    if (inner.outcome === 'invalid') {
+      throw invalid('inner_invalid', { path: f.path, detail: inner.reasons.map((x) => x.code + (x.path ? ` (${x.path})` : '')).join(', ') });
+    }
+    const subject = doc.review.subject;
+    const im = inner.manifest!;
+    if (
+      subject.packageSha256 !== f.sha256 ||
+      subject.manifestSha256 !== inner.manifestSha256 ||
+      subject.packageId !== im.packageId ||
+      subject.assessmentId !== im.assessmentId ||
+      subject.revision !== im.revision ||
+      im.unit.code !== manifest.unit.code ||
+      im.period.year !== manifest.period.year
+    ) {
+      throw invalid('inner_mismatch', { path: f.path });
+    }
+  }
+
+  // 10. Trust: the key known and not revoked (checked above), the role allowed, the jurisdiction covering the unit.
+  const reasons: Reason[] = [];
+  if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(sig.data.keyId)));
+  else {
+    if (kind === 'review' && known.role === 'commune') reasons.push(untrustedReason('role_not_allowed', `${known.role} key, ${kind} package`));
+    const unit = deps.units.record(manifest.unit.code);
+    if (!unit || unit.level !== 'commune') reasons.push(untrustedReason('unit_unknown', manifest.unit.code));
+    else if (!covers(deps.units, known, manifest.unit.code)) reasons.push(untrustedReason('outside_jurisdiction', `${known.role} ${known.unitCode} → ${manifest.unit.code}`));
+  }
+  if (v.inner && v.inner.outcome === 'untrusted') reasons.push(untrustedReason('inner_untrusted', v.inner.reasons.map((x) => x.code).join(', ')));
+  v.reasons = reasons;
+  v.outcome = reasons.length ? 'untrusted' : 'valid';
+}

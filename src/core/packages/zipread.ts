@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { invalid, PackageInvalid } from './reasons';
+
+/**
+ * Reading a package's ZIP with yauzl, without trusting anything in it: names are kept as raw bytes (we decode and judge
+ * them ourselves), sizes are checked against what is read, and a package inside another one (a review's inner package,
+ * stored uncompressed) is read in place as a byte range of the outer file.
+ */
+
+const CHUNK = 1024 * 1024;
+
+/** A file, or a byte range of it, as yauzl's random-access reader (large reads, no intermediate copies). */
+class RangeReader extends yauzl.RandomAccessReader {
+  constructor(
+    private readonly fd: number,
+    private readonly base: number,
+  ) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    // Not fs.createReadStream({ fd }): destroying one closes the shared descriptor, whatever autoClose says.
+    const fd = this.fd;
+    let pos = this.base + start;
+    const stop = this.base + end;
+    return new Readable({
+      highWaterMark: CHUNK,
+      read() {
+        const n = Math.min(CHUNK, stop - pos);
+        if (n <= 0) {
+          this.push(null);
+          return;
+        }
+        const buf = Buffer.allocUnsafe(n);
+        fs.read(fd, buf, 0, n, pos, (err, got) => {
+          if (err) return this.destroy(err);
+          if (got === 0) return this.destroy(new Error('unexpected EOF'));
+          pos += got;
+          this.push(got < n ? buf.subarray(0, got) : buf);
+        });
+      },
+    });
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    let done = 0;
+    const step = () => {
+      if (done >= length) return callback(null);
+      fs.read(this.fd, buffer, offset + done, length - done, this.base + position + done, (err, n) => {
+        if (err) return callback(err);
+        if (n === 0) return callback(new Error('unexpected EOF'));
+        done += n;
+        step();
+      });
+    };
+    step();
+  }
+}
+
+export interface ZipEntry {
+  raw: yauzl.Entry;
+  nameBytes: Buffer;
+  /** The name decoded as UTF-8, or null when the bytes are not UTF-8. */
+  name: string | null;
+  flags: number;
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  encrypted: boolean;
+  symlink: boolean;
+  directory: boolean;
+  /** Carries an Info-ZIP Unicode Path field (0x7075): a second name some readers prefer. */
+  altName: boolean;
+}
+
+export interface OpenZip {
+  zip: yauzl.ZipFile;
+  entries: ZipEntry[];
+  close(): void;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeName(bytes: Buffer): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Opens a ZIP (a whole file, or `length` bytes of it from `start`) and lists its central directory, refusing more
+ * entries than `maxEntries` before reading any of them.
+ */
+export async function openZip(file: string, opts: { start?: number; length?: number; maxEntries: number }): Promise<OpenZip> {
+  const fd = fs.openSync(file, 'r');
+  const close = () => {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+  };
+  try {
+    const base = opts.start ?? 0;
+    const size = opts.length ?? fs.fstatSync(fd).size;
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+      yauzl.fromRandomAccessReader(
+        new RangeReader(fd, base),
+        size,
+        { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false },
+        (err, z) => (err ? reject(err) : resolve(z)),
+      );
+    }).catch((e: unknown) => {
+      const msg = describe(e);
+      if (/end of central directory record signature not found/i.test(msg)) {
+        const head = Buffer.alloc(4);
+        const n = size >= 4 ? fs.readSync(fd, head, 0, 4, base) : 0;
+        throw n === 4 && head.readUInt32LE(0) === 0x04034b50 ? invalid('truncated', { detail: msg }) : invalid('not_a_zip', { detail: msg });
+      }
+      throw invalid('zip_malformed', { detail: msg });
+    });
+    if (zip.entryCount > opts.maxEntries) {
+      throw invalid('too_many_entries', { detail: `${zip.entryCount} entries, at most ${opts.maxEntries}` });
+    }
+    const entries = await new Promise<ZipEntry[]>((resolve, reject) => {
+      const out: ZipEntry[] = [];
+      zip.on('entry', (e: yauzl.Entry) => {
+        const nameBytes = e.fileNameRaw;
+        const unixMode = (e.versionMadeBy >>> 8) === 3 ? (e.externalFileAttributes >>> 16) & 0o170000 : 0;
+        out.push({
+          raw: e,
+          nameBytes,
+          name: decodeName(nameBytes),
+          flags: e.generalPurposeBitFlag,
+          method: e.compressionMethod,
+          compressedSize: e.compressedSize,
+          uncompressedSize: e.uncompressedSize,
+          encrypted: (e.generalPurposeBitFlag & 0x1) !== 0,
+          symlink: unixMode === 0o120000,
+          directory: unixMode === 0o040000 || (e.externalFileAttributes & 0x10) !== 0,
+          altName: e.extraFields.some((f) => f.id === 0x7075),
+        });
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(out));
+      zip.on('error', (err: unknown) => reject(invalid(/EOF|truncat/i.test(describe(err)) ? 'truncated' : 'zip_malformed', { detail: describe(err) })));
+      zip.readEntry();
+    });
+    return { zip, entries, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+export function localHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<yauzl.LocalFileHeader> {
+  return new Promise((resolve, reject) => zip.readLocalFileHeader(entry, (err, h) => (err ? reject(err) : resolve(h))));
+}
+
+export function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+}
+
+/** Reads an entry whole, refusing it past `max` bytes as it streams (whatever its header says). */
+export async function readEntry(zip: yauzl.ZipFile, e: ZipEntry, max: number, path: string): Promise<Buffer> {
+  if (e.uncompressedSize > max) throw invalid(path === 'manifest.json' || path === 'manifest.sig' ? 'manifest_too_large' : 'entry_too_large', { path, detail: `${e.uncompressedSize} bytes, at most ${max}` });
+  if (e.encrypted) throw invalid('encrypted_entry', { path });
+  if (e.method !== 0 && e.method !== 8) throw invalid('unsupported_compression', { path, detail: `method ${e.method}` });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    const s = await entryStream(zip, e.raw);
+    for await (const chunk of s) {
+      size += (chunk as Buffer).length;
+      if (size > max) {
+        s.destroy();
+        throw invalid('entry_too_large', { path });
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof PackageInvalid) throw err;
+    throw invalid('corrupt_entry', { path, detail: describe(err) });
+  }
+  return Buffer.concat(chunks);
+}
