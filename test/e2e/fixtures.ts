@@ -73,3 +73,26 @@ export const test = base.extend<{ app: WebApp }>({
 });
 
 export { expect } from '@playwright/test';
+
+/** Calls the contract over browser mode's HTTP API (the way the page does, with the token as a bearer). */
+export async function callApi<T = unknown>(app: WebApp, name: string, input: unknown): Promise<T> {
+  const res = await fetch(`${app.origin}/api/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${app.token}`, 'x-cfc-call': '1', 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: { en: string } } };
+  if (!body.ok) throw new Error(`${name}: ${body.error?.code} ${body.error?.message.en}`);
+  return body.value as T;
+}
+
+/** The commune profile the workspace tests start from: Xã Mỹ Cẩm (29269), Huyện Càng Long, Tỉnh Trà Vinh. */
+export async function setCommuneProfile(app: WebApp, unitCode = '29269'): Promise<void> {
+  await callApi(app, 'profile.set', {
+    role: 'commune',
+    unitCode,
+    organisation: 'Ủy ban nhân dân Xã Mỹ Cẩm',
+    userName: 'Nguyễn Thị Hồng',
+    userTitle: 'Công chức Văn hóa - Xã hội',
+  });
+}

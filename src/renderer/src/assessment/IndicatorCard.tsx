@@ -91,7 +91,7 @@ export function IndicatorCard({ ws, ind, res, entry, evidence, readOnly, maxMb, 
               )}
             </Group>
           </Stack>
-          <Stack gap={2} align="flex-end">
+          <Stack gap={2} align="flex-end" style={{ flexShrink: 0 }}>
             <PointsBadge points={res?.points ?? 0} max={ind.max} size="lg" label={t('ws.aria.points', { id: ind.id, points: res?.points ?? 0, max: ind.max })} />
             {res?.override && (
               <Text size="xs" c="dimmed">
@@ -105,6 +105,11 @@ export function IndicatorCard({ ws, ind, res, entry, evidence, readOnly, maxMb, 
 
         {res && (
           <Text size="sm" c={res.status === 'not_scorable' ? 'orange.8' : 'dimmed'} aria-live="polite" data-testid={`explain-${ind.id}`}>
+            {Object.keys(errors).length > 0 && entry?.value != null && (
+              <Text span fs="italic">
+                {t('ws.fromSaved')}{' '}
+              </Text>
+            )}
             {pick(res.explanation)}
           </Text>
         )}

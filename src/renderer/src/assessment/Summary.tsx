@@ -81,11 +81,6 @@ export function SummaryView({ ws, headingRef }: { ws: Workspace; headingRef: Ref
             ))}
           </List>
         )}
-        {r.provisional && r.provisionalNotice && (
-          <Alert color="yellow" variant="light" mt="md" py="xs" icon={<IconAlertTriangle size={18} />}>
-            <Text size="sm">{pick(r.provisionalNotice)}</Text>
-          </Alert>
-        )}
       </Paper>
 
       <Actions ws={ws} />

@@ -56,17 +56,20 @@ export function ValueInput({ ind, draft, errors, disabled, onChange }: Props) {
             { value: 'yes', label: `${t('common.yes')} (${t('ws.pointsN', { n: ind.max })})` },
             { value: 'no', label: `${t('common.no')} (${t('ws.pointsN', { n: 0 })})` },
           ];
+    const pickValue = (v: string) => onChange(draft.kind === 'boolean' ? { kind: 'boolean', v: v as 'yes' | 'no' } : { kind: 'choice', v });
     return (
-      <Radio.Group
-        value={draft.v}
-        onChange={(v) => onChange(draft.kind === 'boolean' ? { kind: 'boolean', v: v as 'yes' | 'no' } : { kind: 'choice', v })}
-        aria-label={t('ws.aria.answer', { id: ind.id })}
-        error={msg('value')}
-        readOnly={disabled}
-      >
-        <Group gap="lg" mt={4}>
+      <Stack gap={4}>
+        <Group gap="lg" mt={4} role="radiogroup" aria-label={t('ws.aria.answer', { id: ind.id })} aria-invalid={msg('value') ? true : undefined}>
           {options.map((o) => (
-            <Radio key={o.value} value={o.value} label={o.label} disabled={disabled} />
+            <Radio
+              key={o.value}
+              name={`answer-${ind.id}`}
+              value={o.value}
+              label={o.label}
+              checked={draft.v === o.value}
+              onChange={() => pickValue(o.value)}
+              disabled={disabled}
+            />
           ))}
           {draft.v === '' && (
             <Text size="sm" c="dimmed" fs="italic">
@@ -74,7 +77,12 @@ export function ValueInput({ ind, draft, errors, disabled, onChange }: Props) {
             </Text>
           )}
         </Group>
-      </Radio.Group>
+        {msg('value') && (
+          <Text size="sm" c="red" role="alert">
+            {msg('value')}
+          </Text>
+        )}
+      </Stack>
     );
   }
 

@@ -270,7 +270,11 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
                     </Group>
                   )}
                 </Stack>
-                {cres && <PointsBadge points={cres.points} max={cres.max} size="lg" label={t('ws.aria.criterionPoints', { id: criterion.id, points: cres.points, max: cres.max })} />}
+                {cres && (
+                  <Box style={{ flexShrink: 0 }}>
+                    <PointsBadge points={cres.points} max={cres.max} size="lg" label={t('ws.aria.criterionPoints', { id: criterion.id, points: cres.points, max: cres.max })} />
+                  </Box>
+                )}
               </Group>
               {criterion.indicators.map((ind) => (
                 <IndicatorCard
@@ -321,8 +325,8 @@ function Header({ ws, d, onHistory }: { ws: Workspace; d: Detail; onHistory(): v
           {t('ws.backToList')}
         </Group>
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
           <Title order={2} data-testid="ws-title">
             {t('ws.titleYear', { year: d.year })} — {d.unit.name}
           </Title>
@@ -343,7 +347,7 @@ function Header({ ws, d, onHistory }: { ws: Workspace; d: Detail; onHistory(): v
             )}
           </Group>
         </Stack>
-        <Stack gap={6} align="flex-end">
+        <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
           <SaveStatus state={ws.saveState} onRetry={ws.retry} />
           <Group gap="xs">
             <Text size="sm" data-testid="header-total">
@@ -406,7 +410,8 @@ function ReadOnlyBanner({ d }: { d: Detail }) {
     setBusy(true);
     try {
       const nd = await api.call('assessments.newRevision', { id: d.id });
-      navigate(`assessments/${nd.id}`);
+      // Stay on the same step of the new revision.
+      navigate(window.location.hash.replace(/^#\/?/, '').replace(d.id, nd.id));
     } catch (e) {
       setError(pick(errorOf(e).message));
     } finally {

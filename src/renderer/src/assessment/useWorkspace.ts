@@ -18,6 +18,16 @@ export const DEBOUNCE_MS = 400;
 type Task = () => Promise<void>;
 const fkey = (indicatorId: string, field: PendingField) => `${indicatorId}:${field}`;
 
+/** Deep equality of two JSON values (key order ignored). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 export interface Workspace {
   detail: Detail | null;
   pack: Pack | null;
@@ -180,8 +190,10 @@ export function useWorkspace(id: string): Workspace {
           for (const field of ['value', 'note'] as const) {
             const edit = fields[field];
             if (!edit) continue;
-            // A stored entry newer than the edit already holds it (the save went through as the page closed).
-            if (!ind || (stored && Date.parse(stored.updatedAt) > Date.parse(edit.at))) {
+            // Already stored (the save went through as the page closed): nothing to replay.
+            const same =
+              field === 'note' ? (stored?.note ?? '') === edit.note : 'value' in edit && sameJson(stored?.value ?? null, edit.value ?? null);
+            if (!ind || same) {
               removePending(id, indicatorId, field);
               continue;
             }

@@ -68,6 +68,7 @@ export const en: Messages = {
     dashboardEmpty: 'No figures yet. Recognition rates against the plan will be shown here.',
   },
   ws: {
+    fromSaved: 'From the saved value:',
     provisional: 'Provisional',
     confirmedRule: 'Checked',
     superseded: 'Superseded',

@@ -67,6 +67,7 @@ export const vi = {
     dashboardEmpty: 'Chưa có dữ liệu tổng hợp. Bảng theo dõi tỉ lệ công nhận so với kế hoạch sẽ có ở đây.',
   },
   ws: {
+    fromSaved: 'Theo giá trị đã lưu:',
     provisional: 'Tạm tính',
     confirmedRule: 'Đã đối chiếu',
     superseded: 'Đã có bản mới hơn',
