@@ -6,11 +6,14 @@ import { registerInfo } from './commands/info';
 import { registerUnits } from './commands/units';
 import { registerScore } from './commands/score';
 import { registerPack } from './commands/pack';
+import { registerKeys } from './commands/keys';
+import { registerTrust } from './commands/trust';
+import { registerPackage } from './commands/package';
 
 /** Each command module adds its commands; `ctx()` gives the context built from the global options. */
 export type Register = (program: Command, ctx: () => CliContext) => void;
 
-const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack];
+const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack, registerKeys, registerTrust, registerPackage];
 
 /**
  * Runs `cfc` with these arguments and returns the exit status: 0 success, 1 input rejected, 2 usage error.

@@ -42,7 +42,9 @@ function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined;
     store.staged(id);
     return path.join(store.dir, 'staging', id);
   });
-  return [...expandInputs(input.paths ?? []), ...staged];
+  // A folder given to import may contain this data folder: its stored packages are not new input.
+  const own = path.resolve(ctx.dataDir) + path.sep;
+  return [...expandInputs(input.paths ?? []).filter((f) => !path.resolve(f).startsWith(own)), ...staged];
 }
 
 function verifiedView(file: string, v: Verification): VerifiedPackage {
