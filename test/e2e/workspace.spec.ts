@@ -382,11 +382,24 @@ test("last year's assessment as a starting point: copied marks, confirm, overrid
     .setInputFiles([{ name: 'so-kham-suc-khoe.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([pdf('x'), Buffer.alloc(1_500_000)]) }]);
   await expect(page.getByText(/^Tệp "so-kham-suc-khoe\.pdf" \(1,\d MB\) vượt giới hạn 1 MB nên không được tải lên\.$/)).toBeVisible();
   await expect(page.getByTestId('evidence-list-9.1')).toHaveCount(0);
+  // A file within the limit goes in; removing it asks first and takes an optional reason.
+  await page
+    .getByTestId('dropzone-9.1')
+    .locator('input[type=file]')
+    .setInputFiles([{ name: 'danh-sach-kham.pdf', mimeType: 'application/pdf', buffer: pdf('Danh sach kham') }]);
+  await expect(page.getByTestId('evidence-list-9.1').getByTestId('evidence-name')).toHaveText(['danh-sach-kham.pdf']);
+  await page.getByRole('button', { name: 'Xoá minh chứng danh-sach-kham.pdf' }).click();
+  const rm = page.getByRole('dialog', { name: 'Xoá minh chứng?' });
+  await rm.getByLabel('Lý do (không bắt buộc)').fill('Nhầm tệp');
+  await rm.getByRole('button', { name: 'Xoá minh chứng' }).click();
+  await expect(page.getByTestId('evidence-list-9.1')).toHaveCount(0);
 
   // The per-indicator history shows the override with its reason.
   await page.getByRole('button', { name: 'Lịch sử thay đổi của chỉ tiêu 9.1' }).click();
   await expect(page.getByTestId('audit-table')).toContainText('Điều chỉnh điểm');
   await expect(page.getByTestId('audit-table')).toContainText('Sổ khám sức khỏe định kỳ chưa đủ chữ ký');
+  await expect(page.getByTestId('audit-table')).toContainText('Xoá minh chứng');
+  await expect(page.getByTestId('audit-table')).toContainText('Nhầm tệp');
   await shot(page, 'ws-16-indicator-history');
   await page.keyboard.press('Escape');
 

@@ -102,13 +102,13 @@ export function AssessmentsPage({ profile }: { profile: Profile }) {
                       {a.unit.name}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {a.unit.path}
+                      {a.unit.path.startsWith(`${a.unit.name}, `) ? a.unit.path.slice(a.unit.name.length + 2) : a.unit.path}
                     </Text>
                   </Table.Td>
                   <Table.Td>{a.year}</Table.Td>
                   <Table.Td>{a.revision}</Table.Td>
                   <Table.Td>
-                    <StatusBadge status={a.status} superseded={a.superseded} />
+                    <StatusBadge status={a.status} superseded={a.superseded} vertical />
                   </Table.Td>
                   <Table.Td style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
                     <Text size="sm" fw={600} span>
@@ -120,11 +120,11 @@ export function AssessmentsPage({ profile }: { profile: Profile }) {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
+                    <Stack gap={4} align="flex-start">
                       <VerdictBadge verdict={a.verdict} size="sm" />
                       {a.provisional && <ProvisionalBadge size="xs" />}
                       {a.copiedFrom && <CopiedBadge year={byId.get(a.copiedFrom)?.year} />}
-                    </Group>
+                    </Stack>
                   </Table.Td>
                   <Table.Td miw={130}>
                     <Text size="xs">{t('ws.list.filled', { filled: a.filled, total: a.indicators })}</Text>

@@ -1,4 +1,4 @@
-import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import { Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCopy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../i18n';
@@ -32,10 +32,11 @@ export function ProvisionalBadge({ notice, size = 'sm' }: { notice?: Bilingual |
   );
 }
 
-export function StatusBadge({ status, superseded }: { status: Detail['status']; superseded?: boolean }) {
+export function StatusBadge({ status, superseded, vertical }: { status: Detail['status']; superseded?: boolean; vertical?: boolean }) {
   const { t } = useTranslation();
+  const Wrap = vertical ? Stack : Group;
   return (
-    <Group gap={4} wrap="nowrap">
+    <Wrap gap={4} {...(vertical ? { align: 'flex-start' } : { wrap: 'nowrap' })} style={{ flexShrink: 0 }}>
       <Badge color={status === 'submitted' ? 'blue' : 'gray'} variant="light" data-testid="status-badge">
         {t(`ws.status.${status}`)}
       </Badge>
@@ -44,7 +45,7 @@ export function StatusBadge({ status, superseded }: { status: Detail['status']; 
           {t('ws.superseded')}
         </Badge>
       )}
-    </Group>
+    </Wrap>
   );
 }
 
