@@ -107,7 +107,7 @@ export function AssessmentsPage({ profile }: { profile: Profile }) {
                   </Table.Td>
                   <Table.Td>{a.year}</Table.Td>
                   <Table.Td>{a.revision}</Table.Td>
-                  <Table.Td>
+                  <Table.Td miw={150}>
                     <StatusBadge status={a.status} superseded={a.superseded} vertical />
                   </Table.Td>
                   <Table.Td style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
@@ -119,7 +119,7 @@ export function AssessmentsPage({ profile }: { profile: Profile }) {
                       / {a.threshold}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td miw={120}>
                     <Stack gap={4} align="flex-start">
                       <VerdictBadge verdict={a.verdict} size="sm" />
                       {a.provisional && <ProvisionalBadge size="xs" />}

@@ -70,7 +70,7 @@ export const vi = {
     fromSaved: 'Theo giá trị đã lưu:',
     provisional: 'Tạm tính',
     confirmedRule: 'Đã đối chiếu',
-    superseded: 'Đã có bản mới hơn',
+    superseded: 'Có bản mới',
     copied: 'Sao chép từ năm trước',
     copiedFromYear: 'Sao chép từ năm {{year}}',
     copiedHelp: 'Giá trị này được sao chép từ bản đánh giá năm trước. Hãy kiểm tra lại và bấm "Xác nhận" nếu vẫn đúng.',
