@@ -120,13 +120,19 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
         reason: input.reason ?? null,
       });
       await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
+      // Live links of this workspace, and imported packages that carry the same file.
       const refs = await trx
         .selectFrom('evidence')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('sha256', '=', row.sha256)
         .where('removed_at', 'is', null)
         .executeTakeFirstOrThrow();
-      live = Number(refs.n);
+      const imported = await trx
+        .selectFrom('package_evidence')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('sha256', '=', row.sha256)
+        .executeTakeFirstOrThrow();
+      live = Number(refs.n) + Number(imported.n);
     });
     const fileDeleted = live === 0 ? evidenceStore(ctx).remove(row.sha256) : false;
     return { removed: evidenceItemOf({ ...row, removed_at: who.now, removed_by: who.name }), fileDeleted };
