@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
 import type { Service } from '../src/api/service';
+import { downloadType } from '../src/api/downloads';
 import { STAGE_CHANNEL } from './bridge';
 
 export interface FilesOptions {
@@ -69,7 +70,7 @@ function fileResponse(file: string, type: string, name: string, inline: boolean,
   });
 }
 
-/** Serves `/evidence/<id>` and `/reports/<name>` of the app origin, or returns null for any other path. */
+/** Serves `/evidence/<id>`, `/reports/<name>` and `/exports/<name>` of the app origin, or null for any other path. */
 export async function serveFileRoute(service: Pick<Service, 'files'>, url: URL, head: boolean): Promise<Response | null> {
   const evidence = /^\/evidence\/([0-9a-f-]{36})$/.exec(url.pathname);
   if (evidence) {
@@ -78,18 +79,17 @@ export async function serveFileRoute(service: Pick<Service, 'files'>, url: URL, 
     const inline = !url.searchParams.has('download') && INLINE.test(r.value.mediaType);
     return fileResponse(r.value.path, r.value.mediaType, r.value.name, inline, head);
   }
-  const report = /^\/reports\/([^/]+)$/.exec(url.pathname);
-  if (report) {
+  const download = /^\/(reports|exports)\/([^/]+)$/.exec(url.pathname);
+  if (download) {
     let name: string;
     try {
-      name = decodeURIComponent(report[1]!);
+      name = decodeURIComponent(download[2]!);
     } catch {
       return new Response('bad name', { status: 400 });
     }
-    const r = await service.files.report(name);
+    const r = download[1] === 'reports' ? await service.files.report(name) : await service.files.exported(name);
     if (!r.ok) return new Response(r.error.message.en, { status: 404 });
-    const type = name.endsWith('.pdf') ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    return fileResponse(r.value.path, type, name, false, head);
+    return fileResponse(r.value.path, downloadType(name), name, false, head);
   }
   return null;
 }

@@ -13,8 +13,8 @@ import { scoringHandlers } from './handlers/scoring';
 import type { Handler, Handlers } from './handlers/types';
 import { unitsHandlers } from './handlers/units';
 import { assessmentsHandlers } from './handlers/assessments';
-import { evidenceFile, evidenceHandlers, stageEvidence } from './handlers/evidence';
-import { reportFile, reportsHandlers } from './handlers/reports';
+import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence';
+import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
 import { packagesHandlers } from './handlers/packages';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
@@ -50,13 +50,15 @@ export interface Service {
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   readonly context: ServiceContext;
   /**
-   * Files that do not fit a JSON call, for the transports: stream evidence into staging, find an evidence file or a
-   * report to serve. Each returns a CallResult like `dispatch`, never throws.
+   * Files that do not fit a JSON call, for the transports: stream evidence or a package into staging, find an
+   * evidence file or a report to serve. Each returns a CallResult like `dispatch`, never throws.
    */
   readonly files: {
     stage(source: Readable, name: string, declaredSize?: number): Promise<CallResult<StagedInfo>>;
     evidence(evidenceId: string): Promise<CallResult<{ path: string; name: string; mediaType: string; size: number }>>;
     report(fileName: string): Promise<CallResult<{ path: string }>>;
+    /** An exported signed package in the data folder's exports/, for download. */
+    exported(fileName: string): Promise<CallResult<{ path: string }>>;
   };
   /** Open the store now (shells call it at start-up to fail early on a database they cannot use). */
   open(): Promise<Store>;
@@ -146,9 +148,10 @@ export function createService(opts: ServiceOptions): Service {
   return {
     dispatch,
     files: {
-      stage: (source, name, size) => guarded('files.stage', () => stageEvidence(context, source, name, size)),
+      stage: (source, name, size) => guarded('files.stage', () => stageUpload(context, source, name, size)),
       evidence: (id) => guarded('files.evidence', () => evidenceFile(context, id)),
       report: (fileName) => guarded('files.report', async () => ({ path: reportFile(context, fileName) })),
+      exported: (fileName) => guarded('files.exported', async () => ({ path: exportedFile(context, fileName) })),
     },
     async call(name, input) {
       const r = await dispatch(name, input);

@@ -7,6 +7,7 @@ import type { Service } from '../api/service';
 import type { ApiErrorShape, CallResult } from '../api/errors';
 import { ErrorCodes } from '../api/errors';
 import { CSP } from '../api/csp';
+import { downloadType } from '../api/downloads';
 
 
 const TYPES: Record<string, string> = {
@@ -25,6 +26,8 @@ const TYPES: Record<string, string> = {
 };
 
 const COOKIE = 'cfc_token';
+
+
 const MAX_BODY = 16 * 1024 * 1024;
 
 export interface ServerOptions {
@@ -89,7 +92,7 @@ function cookieToken(req: http.IncomingMessage): string | null {
  * `X-CFC-Call: 1`. The Host header must be this server's own (no DNS rebinding), and a cross-origin `Origin` is refused.
  * Files travel outside the JSON calls, under the same guard: `PUT /upload` streams evidence into staging,
  * `GET /evidence/<id>` serves an evidence file (images and PDFs inline, the rest as downloads), `GET /reports/<name>` a
- * generated report.
+ * generated report, `GET /exports/<name>` an exported signed package.
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
@@ -198,7 +201,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return serveFile(req, res, r.value.path, r.value.mediaType, r.value.name, inline);
   }
 
-  async function serveReport(req: http.IncomingMessage, res: http.ServerResponse, fileName: string) {
+  /** A generated report (`/reports/<name>`) or an exported package (`/exports/<name>`), as a download. */
+  async function serveDownload(req: http.IncomingMessage, res: http.ServerResponse, folder: 'reports' | 'exports', fileName: string) {
     if (!guard(req, res, false)) return;
     let name: string;
     try {
@@ -206,10 +210,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       return send(res, 400, 'bad name', 'text/plain; charset=utf-8');
     }
-    const r = await opts.service.files.report(name);
+    const r = folder === 'reports' ? await opts.service.files.report(name) : await opts.service.files.exported(name);
     if (!r.ok) return sendJson(res, statusOf(r), r);
-    const type = name.endsWith('.pdf') ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    return serveFile(req, res, r.value.path, type, name, false);
+    return serveFile(req, res, r.value.path, downloadType(name), name, false);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -244,8 +247,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only', 'text/plain; charset=utf-8');
     const evidence = /^\/evidence\/([0-9a-f-]{36})$/.exec(url.pathname);
     if (evidence) return serveEvidence(req, res, evidence[1]!, url.searchParams.has('download'));
-    const report = /^\/reports\/([^/]+)$/.exec(url.pathname);
-    if (report) return serveReport(req, res, report[1]!);
+    const download = /^\/(reports|exports)\/([^/]+)$/.exec(url.pathname);
+    if (download) return serveDownload(req, res, download[1] as 'reports' | 'exports', download[2]!);
 
     const given = url.searchParams.get('token');
     if (given !== null) {

@@ -20,13 +20,18 @@ async function maxBytes(ctx: ServiceContext): Promise<number> {
 }
 
 
+/** The largest signed package accepted for import (the package format bounds its total size too). */
+export const MAX_PACKAGE_BYTES = 8 * 1024 * 1024 * 1024;
+
 /**
- * Streams one file into the staging area (browser mode's `PUT /upload`, Electron's bridge): its type is checked from
- * the name first and its size against the limit as it arrives, so a refused file is never kept.
+ * Streams one file into the staging area (browser mode's `PUT /upload`, Electron's bridge). A signed package
+ * (`.cfcpkg`, to verify or import) is bounded by the package limit; anything else is evidence: its type is checked from
+ * the name first and its size against the evidence limit as it arrives, so a refused file is never kept.
  */
-export async function stageEvidence(ctx: ServiceContext, source: Readable, name: string, declaredSize?: number): Promise<StagedInfo> {
-  evidenceMediaType(name);
-  const limit = await maxBytes(ctx);
+export async function stageUpload(ctx: ServiceContext, source: Readable, name: string, declaredSize?: number): Promise<StagedInfo> {
+  const isPackage = path.extname(name).toLowerCase() === '.cfcpkg';
+  if (!isPackage) evidenceMediaType(name);
+  const limit = isPackage ? MAX_PACKAGE_BYTES : await maxBytes(ctx);
   if (declaredSize !== undefined && declaredSize > limit) {
     source.resume();
     throw tooLarge(name, limit);

@@ -28,6 +28,16 @@ export function reportFile(ctx: ServiceContext, fileName: string): string {
   return file;
 }
 
+/** A signed package exported into the data folder's exports/ (for download), refusing anything outside it. */
+export function exportedFile(ctx: ServiceContext, fileName: string): string {
+  const dir = path.join(ctx.dataDir, 'exports');
+  const file = path.resolve(dir, fileName);
+  if (path.dirname(file) !== dir || !/^[\w.-]+\.cfcpkg$/.test(fileName) || !fs.existsSync(file)) {
+    throw new CfcError('not_found', { vi: 'Không tìm thấy gói hồ sơ.', en: 'No such package file.' }, { field: 'fileName' });
+  }
+  return file;
+}
+
 /** "Xã Mỹ Cẩm" → "Xa-My-Cam": a file name a person recognises, in ASCII. */
 function asciiName(name: string): string {
   return foldVietnamese(name)

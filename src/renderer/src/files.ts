@@ -46,3 +46,8 @@ export function evidenceUrl(evidenceId: string, download = false): string {
 export function reportUrl(fileName: string): string {
   return `/reports/${encodeURIComponent(fileName)}`;
 }
+
+/** Where the page can download an exported signed package (same origin, both shells). */
+export function exportUrl(fileName: string): string {
+  return `/exports/${encodeURIComponent(fileName)}`;
+}
