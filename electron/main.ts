@@ -17,6 +17,7 @@ import {
   dialog,
   Menu,
   protocol,
+  safeStorage,
   session,
   shell,
   type Session,
@@ -25,6 +26,7 @@ import {
 import { ErrorCodes, type ApiErrorShape } from '../src/api/errors';
 import { appMeta } from '../src/api/meta';
 import { createService, toApiError, type Service } from '../src/api/service';
+import type { Secrets } from '../src/core/packages/keys';
 import { APP_DIR_NAME } from '../src/core/paths';
 import { bindFiles, serveFileRoute } from './files';
 import { bindContract, isTrustedSender } from './ipc';
@@ -149,6 +151,7 @@ async function start(): Promise<void> {
       dataDir,
       resourcesDir,
       mode: 'electron',
+      ...osSecrets(),
       onInternalError: (name, error) => log(`internal error in ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
     // Open the store now, so a database this version cannot use is reported here rather than on the first call.
@@ -166,6 +169,16 @@ async function start(): Promise<void> {
     unbindFiles();
   };
   createWindow();
+}
+
+/**
+ * Signing keys sealed by the OS (safeStorage) when it has a real secret store; on Linux without a keyring safeStorage
+ * falls back to a fixed key ("basic_text"), so keys are sealed with a passphrase instead.
+ */
+function osSecrets(): { secrets?: Secrets } {
+  if (!safeStorage.isEncryptionAvailable()) return {};
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return {};
+  return { secrets: { kind: 'safeStorage', seal: (b) => safeStorage.encryptString(b.toString('base64')), unseal: (b) => Buffer.from(safeStorage.decryptString(b), 'base64') } };
 }
 
 /** Reports a start-up failure in Vietnamese and English, then quits. */
