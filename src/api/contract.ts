@@ -7,6 +7,7 @@ import { evidenceCalls } from './calls/evidence';
 import { reportsCalls } from './calls/reports';
 import { scoringCalls } from './calls/scoring';
 import { packagesCalls } from './calls/packages';
+import { dashboardCalls } from './calls/dashboard';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -21,6 +22,7 @@ export const contract = {
   ...evidenceCalls,
   ...reportsCalls,
   ...packagesCalls,
+  ...dashboardCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -16,6 +16,7 @@ import { assessmentsHandlers } from './handlers/assessments';
 import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence';
 import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
 import { packagesHandlers } from './handlers/packages';
+import { dashboardHandlers } from './handlers/dashboard';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
@@ -29,6 +30,7 @@ const handlers: Handlers = {
   ...evidenceHandlers,
   ...reportsHandlers,
   ...packagesHandlers,
+  ...dashboardHandlers,
 };
 
 export interface ServiceOptions {

@@ -9,11 +9,12 @@ import { registerPack } from './commands/pack';
 import { registerKeys } from './commands/keys';
 import { registerTrust } from './commands/trust';
 import { registerPackage } from './commands/package';
+import { registerReport } from './commands/report';
 
 /** Each command module adds its commands; `ctx()` gives the context built from the global options. */
 export type Register = (program: Command, ctx: () => CliContext) => void;
 
-const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack, registerKeys, registerTrust, registerPackage];
+const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack, registerKeys, registerTrust, registerPackage, registerReport];
 
 /**
  * Runs `cfc` with these arguments and returns the exit status: 0 success, 1 input rejected, 2 usage error.

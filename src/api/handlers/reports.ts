@@ -22,7 +22,7 @@ export function reportsDir(ctx: ServiceContext): string {
 export function reportFile(ctx: ServiceContext, fileName: string): string {
   const dir = reportsDir(ctx);
   const file = path.resolve(dir, fileName);
-  if (path.dirname(file) !== dir || !/^[\w.-]+\.(docx|pdf)$/.test(fileName) || !fs.existsSync(file)) {
+  if (path.dirname(file) !== dir || !/^[\w.-]+\.(docx|pdf|xlsx|csv|json)$/.test(fileName) || !fs.existsSync(file)) {
     throw new CfcError('not_found', { vi: 'Không tìm thấy báo cáo.', en: 'No such report.' }, { field: 'fileName' });
   }
   return file;

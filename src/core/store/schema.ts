@@ -187,6 +187,26 @@ export interface PackageAuditTable {
   entry_json: string;
 }
 
+export interface TargetTable {
+  id: Generated<number>;
+  scope_code: string | null;
+  year: number;
+  rate_percent: number;
+  source: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface TargetHistoryTable {
+  seq: Generated<number>;
+  target_id: number;
+  action: 'created' | 'updated' | 'deleted';
+  old_json: string | null;
+  new_json: string | null;
+  at: string;
+  by: string;
+}
+
 export interface Database {
   profile: ProfileTable;
   setting: SettingTable;
@@ -201,4 +221,6 @@ export interface Database {
   package_value: PackageValueTable;
   package_evidence: PackageEvidenceTable;
   package_audit: PackageAuditTable;
+  target: TargetTable;
+  target_history: TargetHistoryTable;
 }

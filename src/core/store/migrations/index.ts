@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_assessments';
 import * as m0003 from './0003_packages';
+import * as m0004 from './0004_targets';
 
 /**
  * Every migration the app knows, in the order they apply. Names are numbered; a new migration is a new file and a new
@@ -12,6 +13,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
   '0002_assessments': m0002,
   '0003_packages': m0003,
+  '0004_targets': m0004,
 };
 
 export const migrationNames: readonly string[] = Object.keys(migrations);

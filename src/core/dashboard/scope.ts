@@ -1,0 +1,64 @@
+import { CfcError } from '../errors';
+import type { UnitCatalogue, UnitRecord } from '../units/catalogue';
+
+/**
+ * What a dashboard looks at: every commune of the catalogue under a unit (a province or a district), or of the whole
+ * country (`null`). Each commune carries the group it is counted in, one level below the scope: the province when the
+ * scope is the country, the district when it is a province with districts (the 2019 structure), the district itself
+ * when the scope is a district; a province of the 2025 structure (communes directly under it) has one group, itself.
+ */
+export interface Scope {
+  code: string | null;
+  name: string;
+  level: 'country' | 'province' | 'district';
+  /** The province whose targets apply (null for the country). */
+  provinceCode: string | null;
+  communes: UnitRecord[];
+  /** Commune code → group code. */
+  groupOf: Map<string, string>;
+  /** The groups in catalogue order, with their names. */
+  groups: { code: string; name: string; level: 'province' | 'district' }[];
+}
+
+export function resolveScope(units: UnitCatalogue, code: string | null, field = 'scope'): Scope {
+  if (code === null) {
+    const communes = units.communesUnder(null);
+    const groupOf = new Map(communes.map((c) => [c.code, c.provinceCode]));
+    const groups = units.children(null).map((p) => ({ code: p.code, name: p.name, level: 'province' as const }));
+    return { code: null, name: 'Toàn quốc', level: 'country', provinceCode: null, communes, groupOf, groups };
+  }
+  const unit = units.record(code);
+  if (!unit) {
+    throw new CfcError('unknown_scope', { vi: `Không có đơn vị mã ${code} trong danh mục (trường ${field}).`, en: `There is no unit ${code} in the catalogue (field ${field}).` }, { field });
+  }
+  if (unit.level === 'commune') {
+    throw new CfcError(
+      'bad_scope',
+      {
+        vi: `${unit.name} là đơn vị cấp xã; bảng tổng hợp theo tỉnh hoặc huyện (trường ${field}).`,
+        en: `${unit.name} is a commune; the dashboard covers a province or a district (field ${field}).`,
+      },
+      { field },
+    );
+  }
+  const communes = units.communesUnder(code);
+  const groupOf = new Map<string, string>();
+  const groups: Scope['groups'] = [];
+  if (unit.level === 'district') {
+    for (const c of communes) groupOf.set(c.code, unit.code);
+    groups.push({ code: unit.code, name: unit.name, level: 'district' });
+  } else {
+    for (const child of units.children(code)) {
+      if (child.level === 'district') groups.push({ code: child.code, name: child.name, level: 'district' });
+    }
+    const hasDirect = communes.some((c) => c.parentCode === code);
+    if (hasDirect) groups.push({ code: unit.code, name: unit.name, level: 'province' });
+    for (const c of communes) groupOf.set(c.code, c.parentCode === code ? unit.code : c.parentCode!);
+  }
+  return { code, name: unit.name, level: unit.level, provinceCode: unit.provinceCode, communes, groupOf, groups };
+}
+
+/** The scope as one JSON parameter for SQL (`json_each`): [[communeCode, groupCode], ...]. */
+export function scopeJson(scope: Scope): string {
+  return JSON.stringify(scope.communes.map((c) => [c.code, scope.groupOf.get(c.code)!]));
+}
