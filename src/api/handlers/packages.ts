@@ -2,22 +2,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
+import { exportRevision } from '../../core/packages/export';
 import { assessmentDocSchema, auditLineSchema, reviewSchema, type AssessmentDoc } from '../../core/packages/format';
-import type { ImportProgress } from '../../core/packages/importer';
-import type { Verification } from '../../core/packages/verify';
+import { importPackages, expandInputs, type ImportProgress } from '../../core/packages/importer';
+import { fingerprintOf } from '../../core/packages/keys';
+import {
+  chooseSigningKey,
+  createSigningKey,
+  listSigningKeys,
+  publicKeyFile,
+  trustAdd,
+  trustList,
+  trustLookup,
+  trustRevoke,
+  unsealKey,
+} from '../../core/packages/trust';
+import { verifyPackage, type Verification } from '../../core/packages/verify';
 import type { PackageTable } from '../../core/store/schema';
 import { readProfile } from '../../core/store/profile';
 import type { PackageDetailView, PackageSummaryView, VerifiedPackage } from '../calls/packages';
 import type { ServiceContext } from '../context';
 import { evidenceStore } from './evidence';
 import type { Handlers } from './types';
-
-/** The packages core (ZIP reader and writer, crypto), loaded on the first package call. */
-const core = () => import('../../core/packages/index');
-
-function groups(keyId: string): string {
-  return (keyId.toUpperCase().match(/.{1,4}/g) ?? []).join(' ');
-}
 
 /** Who acts: the profile's user when there is a profile (the CLI may run without one). */
 export async function packagesActor(ctx: ServiceContext): Promise<{ name: string; now: string }> {
@@ -30,8 +36,7 @@ function exportsDir(ctx: ServiceContext): string {
 }
 
 /** Paths as given, plus staged uploads (browser mode's `PUT /upload`) resolved to their staged files. */
-async function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): Promise<string[]> {
-  const { expandInputs } = await core();
+function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): string[] {
   const store = evidenceStore(ctx);
   const staged = (input.stagedIds ?? []).map((id) => {
     store.staged(id);
@@ -73,7 +78,7 @@ function summaryView(r: PackageTable): PackageSummaryView {
     total: r.total,
     verdict: r.verdict,
     provisional: r.provisional === 1,
-    signer: { keyId: r.signer_key_id, fingerprint: groups(r.signer_key_id), name: r.signer_name, role: r.signer_role },
+    signer: { keyId: r.signer_key_id, fingerprint: fingerprintOf(r.signer_key_id), name: r.signer_name, role: r.signer_role },
     outcome: r.outcome,
     trustDecision: r.trust_decision,
     decisionReason: r.decision_reason,
@@ -103,12 +108,10 @@ type Names =
 export const packagesHandlers: Handlers<Names> = {
   'keys.list': async (_input, ctx) => {
     const { db } = await ctx.store();
-    const { listSigningKeys } = await core();
     return { items: await listSigningKeys(db), sealing: ctx.secrets ? 'safeStorage' : 'passphrase' };
   },
   'keys.create': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { createSigningKey } = await core();
     return createSigningKey(
       db,
       ctx.units,
@@ -119,7 +122,6 @@ export const packagesHandlers: Handlers<Names> = {
   },
   'keys.exportPublic': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { chooseSigningKey, publicKeyFile, fingerprintOf } = await core();
     const row = await chooseSigningKey(db, input.keyId);
     const file = publicKeyFile(row, ctx.units);
     const content = JSON.stringify(file, null, 2) + '\n';
@@ -127,22 +129,18 @@ export const packagesHandlers: Handlers<Names> = {
   },
   'trust.list': async (_input, ctx) => {
     const { db } = await ctx.store();
-    const { trustList } = await core();
     return { items: await trustList(db, ctx.units) };
   },
   'trust.add': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { trustAdd } = await core();
     return trustAdd(db, ctx.units, input.publicKey, await packagesActor(ctx));
   },
   'trust.revoke': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { trustRevoke } = await core();
     return trustRevoke(db, ctx.units, input.keyId, input.reason, await packagesActor(ctx));
   },
   'packages.export': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { chooseSigningKey, unsealKey, exportRevision, fingerprintOf } = await core();
     const row = await chooseSigningKey(db, input.keyId);
     const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
     let out = input.outPath ?? exportsDir(ctx);
@@ -159,10 +157,9 @@ export const packagesHandlers: Handlers<Names> = {
   },
   'packages.verify': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { trustLookup, verifyPackage } = await core();
     const trust = await trustLookup(db);
     const items: VerifiedPackage[] = [];
-    for (const file of await sourceFiles(ctx, input)) {
+    for (const file of sourceFiles(ctx, input)) {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
@@ -173,8 +170,7 @@ export const packagesHandlers: Handlers<Names> = {
   },
   'packages.import': async (input, ctx) => {
     const { db } = await ctx.store();
-    const { importPackages } = await core();
-    const files = await sourceFiles(ctx, input);
+    const files = sourceFiles(ctx, input);
     const report = ctx.onProgress;
     const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
     const r = await importPackages(
