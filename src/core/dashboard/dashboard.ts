@@ -61,32 +61,53 @@ interface CountedRow {
   pack_version: string | null;
 }
 
-/** The counted package of every commune of the scope for a year, as a CTE named `counted`. */
+/**
+ * The counted package of every commune of the scope that has one for the year, as a CTE named `counted` (communes
+ * without any package are not in it: the catalogue gives them). One pass: the scope drives index lookups into
+ * `package` (unit_code, year), a window ranks each commune's packages per kind, and conditional aggregation keeps the
+ * best review and the best self-assessment side by side, so nothing is joined to a CTE twice.
+ */
 function countedCte(scope: Scope, year: number): RawBuilder<unknown> {
   return sql`
     with scope as (
       select json_extract(value, '$[0]') as code, json_extract(value, '$[1]') as grp from json_each(${scopeJson(scope)})
     ),
     cand as (
-      select p.manifest_sha256 as sha, p.unit_code, p.kind, p.state, p.assessment_id, p.revision, p.total, p.verdict,
+      select p.manifest_sha256 as sha, p.unit_code, s.grp, p.kind, p.state, p.assessment_id, p.revision, p.total, p.verdict,
              p.provisional, p.unit_class, p.inner_manifest_sha256 as inner_sha, p.pack_id, p.pack_version,
              row_number() over (partition by p.unit_code, p.kind order by p.created_at desc, p.revision desc, p.manifest_sha256) as rn,
              count(*) over (partition by p.unit_code, p.kind) as n
       from scope s join package p on p.unit_code = s.code and p.year = ${year} and p.state <> 'superseded'
     ),
+    best as (
+      select unit_code as code, max(grp) as grp,
+             max(case when kind = 'review' then sha end) as r_sha,
+             max(case when kind = 'review' then state end) as r_state,
+             max(case when kind = 'review' then total end) as r_total,
+             max(case when kind = 'review' then provisional end) as r_prov,
+             max(case when kind = 'review' then n end) as r_n,
+             max(case when kind = 'review' then unit_class end) as r_class,
+             max(case when kind = 'review' then pack_id end) as r_pack,
+             max(case when kind = 'review' then pack_version end) as r_ver,
+             max(case when kind = 'review' then inner_sha end) as inner_sha,
+             max(case when kind = 'self-assessment' then sha end) as a_sha,
+             max(case when kind = 'self-assessment' then state end) as a_state,
+             max(case when kind = 'self-assessment' then total end) as a_total,
+             max(case when kind = 'self-assessment' then verdict end) as a_verdict,
+             max(case when kind = 'self-assessment' then provisional end) as a_prov,
+             max(case when kind = 'self-assessment' then n end) as a_n,
+             max(case when kind = 'self-assessment' then unit_class end) as a_class,
+             max(case when kind = 'self-assessment' then pack_id end) as a_pack,
+             max(case when kind = 'self-assessment' then pack_version end) as a_ver,
+             max(case when kind = 'self-assessment' then assessment_id end) as a_aid,
+             max(case when kind = 'self-assessment' then revision end) as a_rev
+      from cand where rn = 1 group by unit_code
+    ),
     chosen as (
-      select s.code, s.grp,
-             r.sha as r_sha, r.state as r_state, r.total as r_total, r.provisional as r_prov, r.n as r_n, r.unit_class as r_class,
-             r.pack_id as r_pack, r.pack_version as r_ver,
-             a.sha as a_sha, a.state as a_state, a.total as a_total, a.verdict as a_verdict, a.provisional as a_prov, a.n as a_n,
-             a.unit_class as a_class, a.pack_id as a_pack, a.pack_version as a_ver,
-             i.total as subject_total,
-             case when r.sha is not null and not (a.sha is not null and a.assessment_id = i.assessment_id and a.revision > i.revision)
+      select b.*, i.total as subject_total,
+             case when b.r_sha is not null and not (b.a_sha is not null and b.a_aid = i.assessment_id and b.a_rev > i.revision)
                   then 1 else 0 end as reviewed
-      from scope s
-      left join cand r on r.unit_code = s.code and r.kind = 'review' and r.rn = 1
-      left join cand a on a.unit_code = s.code and a.kind = 'self-assessment' and a.rn = 1
-      left join package i on i.manifest_sha256 = r.inner_sha
+      from best b left join package i on i.manifest_sha256 = b.inner_sha
     ),
     counted as (
       select code, grp, reviewed,
@@ -162,9 +183,8 @@ function emptyCounts(): Counts {
   return { communes: 0, assessed: 0, reviewed: 0, selfOnly: 0, recognised: 0, recognisedReviewed: 0, recognisedSelf: 0, returned: 0, resubmitted: 0, conflicts: 0, provisional: 0, ratePercent: null };
 }
 
+/** Adds an assessed commune (the communes themselves are counted from the catalogue). */
 function add(c: Counts, s: CommuneStatus, r: Pick<CountedRow, 'provisional' | 'resubmitted' | 'reviewed'>): void {
-  c.communes++;
-  if (s === 'not_assessed') return;
   c.assessed++;
   if (r.reviewed === 1) c.reviewed++;
   else c.selfOnly++;
@@ -198,13 +218,13 @@ async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Pro
   // Aggregated in SQL: one row per group and status ingredients, then folded into counts.
   const r = await sql<{ grp: string; reviewed: number; verdict: string | null; state: string | null; has: number; provisional: number | null; resubmitted: number; n: number }>`
     ${countedCte(scope, year)}
-    select grp, reviewed, verdict, state, sha is not null as has, provisional, resubmitted, count(*) as n
-    from counted group by grp, reviewed, verdict, state, sha is not null, provisional, resubmitted`.execute(deps.db);
+    select grp, reviewed, verdict, state, 1 as has, provisional, resubmitted, count(*) as n
+    from counted group by grp, reviewed, verdict, state, provisional, resubmitted`.execute(deps.db);
   const out = new Map<string, Counts>(scope.groups.map((g) => [g.code, emptyCounts()]));
+  for (const grp of scope.groupOf.values()) out.get(grp)!.communes++;
   for (const row of r.rows) {
-    const c = out.get(row.grp) ?? emptyCounts();
-    out.set(row.grp, c);
-    const s = statusOf({ sha: row.has ? 'x' : null, reviewed: row.reviewed, verdict: row.verdict, state: row.state });
+    const c = out.get(row.grp)!;
+    const s = statusOf({ sha: 'x', reviewed: row.reviewed, verdict: row.verdict, state: row.state });
     for (let k = 0; k < row.n; k++) add(c, s, row);
   }
   return out;
@@ -443,6 +463,8 @@ export interface CommuneRow {
   manifestSha256: string | null;
 }
 
+const NONE: CountedRow = { code: '', grp: '', sha: null, reviewed: 0, verdict: null, state: null, n: null, self_total: null, team_total: null, provisional: null, resubmitted: 0, unit_class: null, pack_id: null, pack_version: null };
+
 /** Every commune of the scope, in catalogue order, with its counted figure for the year. */
 export async function communes(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<{ year: number; rows: CommuneRow[] }> {
   const scope = resolveScope(deps.units, scopeCode);
@@ -452,7 +474,7 @@ export async function communes(deps: DashboardDeps, year: number, scopeCode: str
   return {
     year,
     rows: scope.communes.map((u) => {
-      const r = byCode.get(u.code)!;
+      const r = byCode.get(u.code) ?? NONE;
       const grp = scope.groupOf.get(u.code)!;
       return {
         code: u.code,
@@ -559,7 +581,7 @@ export async function commune(deps: DashboardDeps, unitCode: string): Promise<Co
   const yearsSeen = [...new Set(rows.map((r) => r.year))];
   const out: CommuneDetail['years'] = [];
   for (const year of yearsSeen) {
-    const c = (await counted(deps, one, year))[0]!;
+    const c = (await counted(deps, one, year))[0] ?? NONE;
     const packages = rows
       .filter((r) => r.year === year)
       .map((r): CustodyPackage => {

@@ -7,6 +7,7 @@ import { Shell } from './components/Shell';
 import { pick } from './i18n';
 import { useRoute } from './lib/route';
 import { AssessmentsPage } from './assessment/ListPage';
+import { DashboardPage } from './dashboard/DashboardPage';
 import { WorkspacePage } from './assessment/Workspace';
 import { Placeholder } from './pages/Placeholder';
 import { SettingsPage } from './pages/SettingsPage';
@@ -48,7 +49,7 @@ export function App() {
       {route === 'assessments' && rest[0] && <WorkspacePage key={rest[0]} id={rest[0]} view={rest[1]} />}
       {route === 'assessments' && !rest[0] && <AssessmentsPage profile={profile} />}
       {route === 'packages' && <Placeholder title={t('nav.packages')} text={t('pages.packagesEmpty')} />}
-      {route === 'dashboard' && <Placeholder title={t('nav.dashboard')} text={t('pages.dashboardEmpty')} />}
+      {route === 'dashboard' && <DashboardPage profile={profile} />}
     </Shell>
   );
 }
