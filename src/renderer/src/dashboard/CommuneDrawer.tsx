@@ -31,7 +31,7 @@ function PackageCard({ p }: { p: CustodyPackageView }) {
         </Text>
       </Group>
       <Text size="sm" mt={4}>
-        {p.decision ? `${t('dash.decision')}: ${p.decision}` : `${t('dash.status')}: ${p.verdict}`}
+        {p.decision ? `${t('dash.decision')}: ${t(`dash.st.${p.decision}`)}` : `${t('dash.status')}: ${t(`dash.st.self_${p.verdict === 'recognised' ? 'recognised' : p.verdict === 'incomplete' ? 'incomplete' : 'not_recognised'}`)}`}
         {p.decisionReasons.length > 0 && ` — ${p.decisionReasons.join('; ')}`}
       </Text>
       <Stack gap={2} mt={6}>

@@ -186,7 +186,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
                 series={[{ name: 'rate', label: t('dash.ratePct'), color: 'teal.6' }]}
                 referenceLines={total.target ? [{ y: total.target.ratePercent, label: t('dash.target', { rate: total.target.ratePercent, year: total.target.year }), color: 'red.6' }] : []}
                 yAxisProps={{ domain: [0, 100] }}
-                xAxisProps={{ interval: 0, angle: -30, textAnchor: 'end', height: 60, fontSize: 11 }}
+                xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 70, tick: { fontSize: 10 } }}
                 tickLine="y"
                 data-testid="chart-groups"
               />
