@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Profile } from '../../../api/calls/profile';
 import { transportKind, useCall } from '../api';
 import { ProfileForm } from '../components/ProfileForm';
+import { SigningKeysSection } from '../keys/SigningKeys';
 
 export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
   const { t } = useTranslation();
@@ -15,6 +16,7 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
         {t('settings.profile')}
       </Title>
       <ProfileForm initial={profile} onSaved={onSaved} submitLabel={t('settings.saveProfile')} />
+      <SigningKeysSection profile={profile} />
       <Title order={3} size="h4">
         {t('settings.about')}
       </Title>
