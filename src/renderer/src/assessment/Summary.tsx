@@ -8,6 +8,7 @@ import { api, errorOf } from '../api';
 import { reportUrl } from '../files';
 import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
+import { ExportPackagePanel } from '../packages/ExportPackage';
 import { PointsBadge, ProvisionalBadge, VerdictBadge } from './bits';
 import type { Workspace } from './useWorkspace';
 import { formatSize } from './values';
@@ -84,6 +85,8 @@ export function SummaryView({ ws, headingRef }: { ws: Workspace; headingRef: Ref
       </Paper>
 
       <Actions ws={ws} />
+
+      {d.status === 'submitted' && <ExportPackagePanel revisionId={d.id} />}
 
       <Paper withBorder radius="md" p="lg">
         <Title order={3} size="h4" mb="sm">
