@@ -6,10 +6,10 @@ import { useCall } from './api';
 import { Shell } from './components/Shell';
 import { pick } from './i18n';
 import { useRoute } from './lib/route';
+import { PackagesPage } from './packages/PackagesPage';
 import { AssessmentsPage } from './assessment/ListPage';
 import { DashboardPage } from './dashboard/DashboardPage';
 import { WorkspacePage } from './assessment/Workspace';
-import { Placeholder } from './pages/Placeholder';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 
@@ -48,7 +48,7 @@ export function App() {
       {route === 'settings' && <SettingsPage profile={profile} onSaved={setProfile} />}
       {route === 'assessments' && rest[0] && <WorkspacePage key={rest[0]} id={rest[0]} view={rest[1]} />}
       {route === 'assessments' && !rest[0] && <AssessmentsPage profile={profile} />}
-      {route === 'packages' && <Placeholder title={t('nav.packages')} text={t('pages.packagesEmpty')} />}
+      {route === 'packages' && <PackagesPage tab={rest[0]} />}
       {route === 'dashboard' && <DashboardPage profile={profile} />}
     </Shell>
   );
