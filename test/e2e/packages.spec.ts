@@ -230,3 +230,79 @@ test('signed package: export from the workspace, import in a second instance as 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('untrusted package imported only with a recorded reason; a revoked key makes it invalid', async ({ app, browser }) => {
+  test.setTimeout(120_000);
+  // The commune's side through the API (the UI path is the test above).
+  await setCommuneProfile(app);
+  const id = await submittedAssessment(app);
+  await callApi(app, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND xã Mỹ Cẩm', role: 'commune', unitCode: '29269', passphrase: PASSPHRASE });
+  const exported = await callApi<{ file: string; fingerprint: string }>(app, 'packages.export', { id, passphrase: PASSPHRASE });
+  const pub = await callApi<{ fileName: string; content: string }>(app, 'keys.exportPublic', {});
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-pkg-e2e-'));
+  const publicKeyPath = path.join(tmp, pub.fileName);
+  fs.writeFileSync(publicKeyPath, pub.content);
+
+  // The province (84) imports it untrusted, with a decision and its reason.
+  const c = await startWebApp();
+  try {
+    await callApi(c, 'profile.set', { role: 'province', unitCode: '84', organisation: 'Sở Y tế tỉnh Trà Vinh', userName: 'Lê Thị Lan', userTitle: 'Chuyên viên' });
+    const page = await newPage(browser);
+    await page.goto(c.url);
+    await page.goto(`${c.origin}/#/packages/import`);
+    await dropPackages(page, [exported.file]);
+    const row = page.getByTestId('verify-row');
+    await expect(row).toHaveAttribute('data-outcome', 'untrusted');
+    const importButton = page.getByTestId('import-button');
+    await expect(importButton).toBeDisabled();
+    await row.getByRole('checkbox', { name: /^Chấp nhận gói chưa tin cậy/ }).check();
+    await expect(importButton).toHaveText('Nhập 1 gói');
+    await importButton.click();
+    await expect(page.getByText('Cần ghi lý do (ít nhất 3 ký tự).')).toBeVisible();
+    await expect(page.getByTestId('import-report')).toHaveCount(0);
+    await page.getByLabel(/^Lý do chấp nhận gói chưa tin cậy/).fill(`Đã xác minh vân tay ${exported.fingerprint} qua điện thoại với chị Hồng`);
+    await shot(page, 'pkg-12-c-accept-untrusted');
+    await importButton.click();
+    const report = page.getByTestId('import-report');
+    await expect(report.getByTestId('sum-imported')).toContainText('1');
+    await expect(report.getByTestId('import-item')).toContainText('Chấp nhận khi chưa tin cậy');
+    await page.getByRole('tab', { name: 'Đã nhập' }).click();
+    const imported = page.getByTestId('imported-row');
+    await expect(imported).toContainText('Chấp nhận khi chưa tin cậy');
+    await expect(imported).toContainText('qua điện thoại với chị Hồng');
+    await imported.getByRole('button', { name: /^Xem chi tiết gói của Xã Mỹ Cẩm/ }).click();
+    const chain = page.getByTestId('package-chain');
+    await expect(chain).toContainText('Khóa ký không có trong kho khóa tin cậy.');
+    await expect(chain).toContainText('Lê Thị Lan (Chuyên viên)');
+    await shot(page, 'pkg-13-c-accepted-detail');
+    await page.keyboard.press('Escape');
+
+    // Trust the key, then revoke it with a reason: the package now verifies as invalid (key_revoked).
+    await page.getByRole('tab', { name: 'Khóa tin cậy' }).click();
+    await page.getByTestId('trust-dropzone').locator('input[type=file]').setInputFiles(publicKeyPath);
+    const add = page.getByRole('dialog', { name: 'Tin cậy khóa này?' });
+    await add.getByLabel('Tôi đã đối chiếu vân tay với người giữ khóa').check();
+    await add.getByRole('button', { name: 'Tin cậy khóa này' }).click();
+    const trustRow = page.getByTestId('trust-row').filter({ hasText: 'Nguyễn Thị Hồng' });
+    await trustRow.getByRole('button', { name: 'Thu hồi khóa của Nguyễn Thị Hồng' }).click();
+    const revoke = page.getByRole('dialog', { name: 'Thu hồi khóa?' });
+    await expect(revoke).toContainText('KHÔNG HỢP LỆ');
+    await revoke.getByRole('button', { name: 'Thu hồi vĩnh viễn' }).click();
+    await expect(revoke.getByText('Cần ghi lý do (ít nhất 3 ký tự).')).toBeVisible();
+    await revoke.getByLabel(/^Lý do thu hồi/).fill('Máy tính của xã bị mất');
+    await shot(page, 'pkg-14-c-revoke');
+    await revoke.getByRole('button', { name: 'Thu hồi vĩnh viễn' }).click();
+    await expect(trustRow).toHaveAttribute('data-status', 'revoked');
+    await expect(trustRow).toContainText('Máy tính của xã bị mất');
+    await page.getByRole('tab', { name: 'Nhập gói' }).click();
+    await dropPackages(page, [exported.file]);
+    await expect(row).toHaveAttribute('data-outcome', 'invalid');
+    await expect(page.getByTestId('verify-reasons').locator('[data-code="key_revoked"]')).toContainText('Gói được ký bằng một khóa đã bị thu hồi.');
+    await shot(page, 'pkg-15-c-revoked-invalid');
+    await page.context().close();
+  } finally {
+    await c.stop();
+    fs.rmSync(c.dataDir, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
