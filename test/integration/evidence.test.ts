@@ -139,6 +139,26 @@ describe('evidence', () => {
     expect(storedFiles()).toEqual([sha(photo)]);
   });
 
+  it('a file that an imported package also carries stays when its last workspace link is removed', async () => {
+    const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/scoring/recognised-other.json'), 'utf8'));
+    for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id, indicatorId, value });
+    await attach('12.1', [{ bytes: photo, name: 'a.png' }]);
+    await s.call('assessments.submit', { id });
+    await s.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29269', passphrase: 'một mật khẩu dài' });
+    const out = await s.call('packages.export', { id, passphrase: 'một mật khẩu dài' });
+    // The same package imported here (as a province would): it now refers to the photo too.
+    const elsewhere = tempDir();
+    const copy = path.join(elsewhere.dir, 'copy.cfcpkg');
+    fs.copyFileSync(out.file, copy);
+    const imp = await s.call('packages.import', { paths: [copy] });
+    elsewhere.cleanup();
+    expect(imp.items[0]).toMatchObject({ result: 'imported' });
+    const r2 = await s.call('assessments.newRevision', { id });
+    const removed = await s.call('evidence.remove', { evidenceId: r2.evidence[0]!.id });
+    expect(removed.fileDeleted).toBe(false);
+    expect(storedFiles()).toEqual([sha(photo)]);
+  });
+
   it('a failed attach takes back the files it stored', async () => {
     const staged = await stage(pdf, 'x.pdf');
     const { sqlite } = await s.context.store();
