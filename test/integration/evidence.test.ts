@@ -140,21 +140,30 @@ describe('evidence', () => {
   });
 
   it('a file that an imported package also carries stays when its last workspace link is removed', async () => {
+    // Another commune's machine: the same photo in a signed package.
     const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/scoring/recognised-other.json'), 'utf8'));
-    for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id, indicatorId, value });
-    await attach('12.1', [{ bytes: photo, name: 'a.png' }]);
-    await s.call('assessments.submit', { id });
-    await s.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29269', passphrase: 'một mật khẩu dài' });
-    const out = await s.call('packages.export', { id, passphrase: 'một mật khẩu dài' });
-    // The same package imported here (as a province would): it now refers to the photo too.
-    const elsewhere = tempDir();
-    const copy = path.join(elsewhere.dir, 'copy.cfcpkg');
-    fs.copyFileSync(out.file, copy);
-    const imp = await s.call('packages.import', { paths: [copy] });
-    elsewhere.cleanup();
-    expect(imp.items[0]).toMatchObject({ result: 'imported' });
-    const r2 = await s.call('assessments.newRevision', { id });
-    const removed = await s.call('evidence.remove', { evidenceId: r2.evidence[0]!.id });
+    const other = tempDir();
+    const t = testService(other.dir);
+    try {
+      await t.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
+      const a = await t.call('assessments.create', { unitCode: '29269', year: 2025 });
+      for (const [indicatorId, value] of Object.entries(fixture.values)) await t.call('assessments.setValue', { id: a.id, indicatorId, value });
+      const staged = await t.files.stage(Readable.from([photo]), 'a.png', photo.length);
+      if (!staged.ok) throw new Error('stage');
+      await t.call('evidence.attach', { id: a.id, indicatorId: '12.1', files: [{ stagedId: staged.value.stagedId, name: 'a.png' }] });
+      await t.call('assessments.submit', { id: a.id });
+      await t.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29269', passphrase: 'một mật khẩu dài' });
+      const out = await t.call('packages.export', { id: a.id, passphrase: 'một mật khẩu dài' });
+      const imp = await s.call('packages.import', { paths: [out.file], acceptUntrusted: true, reason: 'kiểm thử' });
+      expect(imp.items[0]).toMatchObject({ result: 'imported' });
+    } finally {
+      await t.close();
+      other.cleanup();
+    }
+    // Here, the same photo attached to the draft and removed again: the imported package still needs it.
+    const here = await attach('12.1', [{ bytes: photo, name: 'ảnh.png' }]);
+    expect(here.storedOnce).toEqual(['ảnh.png']);
+    const removed = await s.call('evidence.remove', { evidenceId: here.items[0]!.id });
     expect(removed.fileDeleted).toBe(false);
     expect(storedFiles()).toEqual([sha(photo)]);
   });
