@@ -460,6 +460,7 @@ export const en: Messages = {
       needKey: 'This computer has no signing key. Create one for the signer (once), then sign the package.',
       manageKeys: 'Manage signing keys in Settings',
       key: 'Signing key',
+      needPassphrase: 'Type the signing key passphrase.',
       passphrase: 'Signing key passphrase',
       sign: 'Sign and export',
       signing: 'Signing and writing the package…',

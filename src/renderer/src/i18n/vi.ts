@@ -459,6 +459,7 @@ export const vi = {
       needKey: 'Máy này chưa có khóa ký. Tạo khóa cho người ký (chỉ một lần), rồi ký gói.',
       manageKeys: 'Quản lý khóa ký trong Cài đặt',
       key: 'Khóa ký',
+      needPassphrase: 'Hãy nhập mật khẩu của khóa ký.',
       passphrase: 'Mật khẩu của khóa ký',
       sign: 'Ký và xuất',
       signing: 'Đang ký và ghi gói…',

@@ -68,7 +68,7 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
     if (!key) return;
     setError(null);
     if (needPass && !pass) {
-      setError({ text: t('keys.tooShort'), field: 'passphrase' });
+      setError({ text: t('pkg.export.needPassphrase'), field: 'passphrase' });
       return;
     }
     setBusy(true);

@@ -1,4 +1,4 @@
-import { Badge, Group, List, Text, Tooltip, type MantineSize } from '@mantine/core';
+import { Badge, Group, List, Text, Tooltip, VisuallyHidden, type MantineSize } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconCircleX, IconShieldQuestion } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../api/contract';
@@ -23,21 +23,20 @@ export function Fingerprint({ value, size = 'xl', testId }: { value: string; siz
   const groups = value.trim().split(/\s+/);
   const spelled = groups.map((g) => g.split('').join(' ')).join(', ');
   return (
-    <Text
-      component="span"
-      ff="monospace"
-      fz={size}
-      fw={700}
-      style={{ letterSpacing: '0.08em', whiteSpace: 'nowrap' }}
-      aria-label={t('keys.fingerprintAria', { spelled })}
-      data-testid={testId}
-    >
-      {groups.map((g, i) => (
-        <span key={i} style={{ marginRight: i < groups.length - 1 ? '0.6em' : 0 }}>
-          {g}
-        </span>
-      ))}
-    </Text>
+    <>
+      <Text
+        component="span"
+        ff="monospace"
+        fz={size}
+        fw={700}
+        style={{ letterSpacing: '0.08em', wordSpacing: '0.3em', whiteSpace: 'nowrap' }}
+        aria-hidden
+        data-testid={testId}
+      >
+        {groups.join(' ')}
+      </Text>
+      <VisuallyHidden>{t('keys.fingerprintAria', { spelled })}</VisuallyHidden>
+    </>
   );
 }
 
