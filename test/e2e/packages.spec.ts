@@ -306,3 +306,26 @@ test('untrusted package imported only with a recorded reason; a revoked key make
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('export without a signing key: the guided step creates one, then the package is signed', async ({ page, app }) => {
+  await setCommuneProfile(app);
+  const id = await submittedAssessment(app);
+  await page.goto(app.url);
+  await page.goto(`${app.origin}/#/assessments/${id}/summary`);
+  await page.getByTestId('export-package').getByRole('button', { name: 'Xuất gói hồ sơ có chữ ký' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Xuất gói hồ sơ có chữ ký' });
+  await expect(dialog).toContainText('Máy này chưa có khóa ký.');
+  await expect(dialog.getByRole('link', { name: 'Quản lý khóa ký trong Cài đặt' })).toHaveAttribute('href', '#/settings');
+  const form = dialog.getByTestId('create-key-form');
+  await form.getByLabel('Mật khẩu của khóa').fill(PASSPHRASE);
+  await form.getByLabel('Nhập lại mật khẩu').fill(PASSPHRASE);
+  await shot(page, 'pkg-16-a-guided-key');
+  await form.getByRole('button', { name: 'Tạo khóa ký' }).click();
+  // The passphrase just typed is kept for the signature: one click signs.
+  await expect(dialog.getByLabel('Mật khẩu của khóa ký')).toHaveValue(PASSPHRASE);
+  await dialog.getByRole('button', { name: 'Ký và xuất' }).click();
+  await expect(dialog.getByTestId('export-result')).toContainText('Đã xuất gói hồ sơ');
+  const keys = await callApi<{ items: { fingerprint: string }[] }>(app, 'keys.list', {});
+  expect(keys.items).toHaveLength(1);
+  await expect(dialog.getByTestId('export-fingerprint')).toHaveText(keys.items[0]!.fingerprint);
+});
