@@ -8,6 +8,7 @@ import { reportsCalls } from './calls/reports';
 import { scoringCalls } from './calls/scoring';
 import { packagesCalls } from './calls/packages';
 import { dashboardCalls } from './calls/dashboard';
+import { reviewsCalls } from './calls/reviews';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -23,6 +24,7 @@ export const contract = {
   ...reportsCalls,
   ...packagesCalls,
   ...dashboardCalls,
+  ...reviewsCalls,
 } as const;
 
 export type Contract = typeof contract;

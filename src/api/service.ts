@@ -17,6 +17,7 @@ import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence
 import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
 import { packagesHandlers } from './handlers/packages';
 import { dashboardHandlers } from './handlers/dashboard';
+import { reviewsHandlers } from './handlers/reviews';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
@@ -31,6 +32,7 @@ const handlers: Handlers = {
   ...reportsHandlers,
   ...packagesHandlers,
   ...dashboardHandlers,
+  ...reviewsHandlers,
 };
 
 export interface ServiceOptions {

@@ -5,6 +5,7 @@ import { appendAudit, loadRevision, requireDraft } from '../../core/assessments/
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
 import { EvidenceStore, evidenceMediaType, tooLarge, type StagedInfo } from '../../core/evidence/store';
+import { findPackageEvidence } from '../../core/reviews/reviews';
 import type { EvidenceTable } from '../../core/store/schema';
 import type { ServiceContext } from '../context';
 import { actor, deps, evidenceItemOf } from './assessments';
@@ -44,6 +45,11 @@ export async function evidenceFile(ctx: ServiceContext, evidenceId: string): Pro
   const { db } = await ctx.store();
   const row = await db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).where('removed_at', 'is', null).executeTakeFirst();
   const store = evidenceStore(ctx);
+  if (!row) {
+    // Evidence carried by an imported package (the assessor's review shows it): named by its content's hash.
+    const p = await findPackageEvidence(db, evidenceId);
+    if (p && store.has(p.sha256)) return { path: store.pathOf(p.sha256), name: p.name, mediaType: p.media_type, size: p.size };
+  }
   if (!row || !store.has(row.sha256)) {
     throw new CfcError('not_found', { vi: 'Không tìm thấy tệp minh chứng.', en: 'No such evidence file.' }, { field: 'evidenceId' });
   }

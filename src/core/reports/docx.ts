@@ -27,12 +27,12 @@ import { readZipEntries, writeZip } from './zip';
  * (the PDF embeds Liberation Serif, which has the same metrics).
  */
 
-const FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman', eastAsia: 'Times New Roman' };
+export const FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman', eastAsia: 'Times New Roman' };
 /** docx sizes are half-points. */
-const pt = (n: number) => n * 2;
+export const pt = (n: number) => n * 2;
 /** Millimetres to twips, rounded (docx's convertMillimetersToTwip floors: 210 mm would be 11905, not A4's 11906). */
-const mm = (n: number) => Math.round((n * 1440) / 25.4);
-const CONTENT_WIDTH = mm(PAGE.widthMm - PAGE.marginMm.left - PAGE.marginMm.right);
+export const mm = (n: number) => Math.round((n * 1440) / 25.4);
+export const CONTENT_WIDTH = mm(PAGE.widthMm - PAGE.marginMm.left - PAGE.marginMm.right);
 
 interface RunStyle {
   bold?: boolean;
@@ -42,7 +42,7 @@ interface RunStyle {
 }
 
 /** Runs for a text that may hold new lines (each becomes a line break). */
-function runs(text: string, style: RunStyle = {}): TextRun[] {
+export function runs(text: string, style: RunStyle = {}): TextRun[] {
   return text.split('\n').map(
     (line, i) =>
       new TextRun({
@@ -56,7 +56,7 @@ function runs(text: string, style: RunStyle = {}): TextRun[] {
   );
 }
 
-function para(
+export function para(
   text: string,
   opts: RunStyle & { align?: (typeof AlignmentType)[keyof typeof AlignmentType]; before?: number; after?: number; indentFirst?: number; keepNext?: boolean } = {},
 ): Paragraph {
@@ -70,12 +70,12 @@ function para(
 }
 
 const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
-const NO_BORDERS: ITableBordersOptions = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
+export const NO_BORDERS: ITableBordersOptions = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
 const LINE: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-const GRID: ITableBordersOptions = { top: LINE, bottom: LINE, left: LINE, right: LINE, insideHorizontal: LINE, insideVertical: LINE };
+export const GRID: ITableBordersOptions = { top: LINE, bottom: LINE, left: LINE, right: LINE, insideHorizontal: LINE, insideVertical: LINE };
 
 /** A short centred rule (a paragraph with a bottom border, narrowed by its indents). */
-function rule(cellWidth: number, ruleWidth: number): Paragraph {
+export function rule(cellWidth: number, ruleWidth: number): Paragraph {
   const side = Math.max(0, Math.round((cellWidth - ruleWidth) / 2));
   return new Paragraph({
     children: [],
@@ -85,7 +85,7 @@ function rule(cellWidth: number, ruleWidth: number): Paragraph {
   });
 }
 
-function cell(children: Paragraph[], width: number, opts: { span?: number; shade?: boolean; borders?: boolean } = {}): TableCell {
+export function cell(children: Paragraph[], width: number, opts: { span?: number; shade?: boolean; borders?: boolean } = {}): TableCell {
   return new TableCell({
     children,
     width: { size: width, type: WidthType.DXA },
@@ -96,7 +96,7 @@ function cell(children: Paragraph[], width: number, opts: { span?: number; shade
   });
 }
 
-function headerTable(c: ReportContent): Table {
+export function headerTable(c: Pick<ReportContent, 'header' | 'placeDate'>): Table {
   const left = Math.round(CONTENT_WIDTH * 0.4);
   const right = CONTENT_WIDTH - left;
   const leftParas: Paragraph[] = [];
@@ -119,14 +119,14 @@ function headerTable(c: ReportContent): Table {
   });
 }
 
-function widthsOf(rel: number[]): number[] {
+export function widthsOf(rel: number[]): number[] {
   const total = rel.reduce((a, b) => a + b, 0);
   const out = rel.map((r) => Math.floor((CONTENT_WIDTH * r) / total));
   out[out.length - 1]! += CONTENT_WIDTH - out.reduce((a, b) => a + b, 0);
   return out;
 }
 
-const TABLE_PT = 13;
+export const TABLE_PT = 13;
 
 function criteriaTable(c: ReportContent): Table {
   const w = widthsOf(c.criteria.widths);
@@ -212,15 +212,15 @@ function signatureTable(c: ReportContent): Table {
   });
 }
 
-function body(p: Para, opts: { indent?: boolean } = {}): Paragraph {
+export function body(p: Para, opts: { indent?: boolean } = {}): Paragraph {
   return para(p.text, { bold: p.bold, italic: p.italic, align: AlignmentType.JUSTIFIED, after: 80, indentFirst: opts.indent ? mm(10) : undefined });
 }
 
-function heading(text: string): Paragraph {
+export function heading(text: string): Paragraph {
   return para(text, { bold: true, before: 200, after: 100, keepNext: true });
 }
 
-function noticeBox(text: string): Paragraph {
+export function noticeBox(text: string): Paragraph {
   const b: IBorderOptions = { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 };
   return new Paragraph({
     children: runs(text, { italic: true, bold: true }),
@@ -290,7 +290,7 @@ export async function renderSelfAssessmentDocx(report: SelfAssessmentReport, _op
 }
 
 /** Sets the core properties' created/modified dates and every zip entry time to the report date. */
-async function fixDates(docx: Buffer, date: Date): Promise<Buffer> {
+export async function fixDates(docx: Buffer, date: Date): Promise<Buffer> {
   const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const entries = await readZipEntries(docx);
   for (const e of entries) {

@@ -15,18 +15,18 @@ import type { ReportRenderOptions, SelfAssessmentReport } from './selfAssessment
 
 type PdfMake = typeof pdfmakeModule;
 /** The module is a class instance (CommonJS `module.exports = new pdfmake()`): its methods are on the prototype. */
-const pdfmake: PdfMake = (pdfmakeModule as unknown as { default?: PdfMake }).default ?? pdfmakeModule;
+export const pdfmake: PdfMake = (pdfmakeModule as unknown as { default?: PdfMake }).default ?? pdfmakeModule;
 
-const FAMILY = 'LiberationSerif';
-const W = mmToPt(PAGE.widthMm - PAGE.marginMm.left - PAGE.marginMm.right);
+export const FAMILY = 'LiberationSerif';
+export const W = mmToPt(PAGE.widthMm - PAGE.marginMm.left - PAGE.marginMm.right);
 
 /** Font files pdfmake may read: only the report fonts that `resolveReportFonts` checked. */
-const allowedFonts = new Set<string>();
+export const allowedFonts = new Set<string>();
 pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy((p) => allowedFonts.has(path.resolve(p)));
 
 /** Cells without borders and without padding, for the header and the signature block. */
-const BARE: CustomTableLayout = {
+export const BARE: CustomTableLayout = {
   hLineWidth: () => 0,
   vLineWidth: () => 0,
   paddingLeft: () => 0,
@@ -34,7 +34,7 @@ const BARE: CustomTableLayout = {
   paddingTop: () => 0,
   paddingBottom: () => 0,
 };
-const GRID: CustomTableLayout = {
+export const GRID: CustomTableLayout = {
   hLineWidth: () => 0.5,
   vLineWidth: () => 0.5,
   paddingLeft: () => 3,
@@ -45,12 +45,12 @@ const GRID: CustomTableLayout = {
 const GRID_PAD = 3 * 2 + 0.5;
 
 /** A centred horizontal rule of `width` inside a box of `boxWidth`. */
-function rule(boxWidth: number, width: number, margin: [number, number, number, number] = [0, 1, 0, 3]): Content {
+export function rule(boxWidth: number, width: number, margin: [number, number, number, number] = [0, 1, 0, 3]): Content {
   const x1 = (boxWidth - width) / 2;
   return { canvas: [{ type: 'line', x1, y1: 0, x2: x1 + width, y2: 0, lineWidth: 0.6 }], margin };
 }
 
-function headerBlock(c: ReportContent): Content {
+export function headerBlock(c: Pick<ReportContent, 'header' | 'placeDate'>): Content {
   const left = W * 0.4;
   const right = W - left;
   const leftStack: Content[] = [];
@@ -74,25 +74,25 @@ function headerBlock(c: ReportContent): Content {
  * pdfmake justifies by widening the gap after every piece it may break at, including after "/" and "-": words such as
  * "06/QĐ-TTg" would come apart. They are set as unbreakable pieces.
  */
-function justifiable(text: string): Content[] {
+export function justifiable(text: string): Content[] {
   return text.split(/(\S*[/-]\S*)/).filter((s) => s !== '').map((s) => (/[/-]/.test(s) && !/\s/.test(s) ? { text: s, noWrap: true } : { text: s }));
 }
 
-function bodyPara(p: Para, indent = false): Content {
+export function bodyPara(p: Para, indent = false): Content {
   return { text: justifiable(p.text), bold: p.bold, italics: p.italic, alignment: 'justify', margin: [0, 0, 0, 4], leadingIndent: indent ? mmToPt(10) : 0 };
 }
 
-function heading(text: string): Content {
+export function heading(text: string): Content {
   return { text, bold: true, margin: [0, 8, 0, 4] };
 }
 
 /** Fixed widths for every column but the one given as '*', so the table is exactly as wide as the text block. */
-function widths(rel: number[], star: number): (number | '*')[] {
+export function widths(rel: number[], star: number): (number | '*')[] {
   const total = rel.reduce((a, b) => a + b, 0);
   return rel.map((r, i) => (i === star ? '*' : (W * r) / total - GRID_PAD));
 }
 
-const SHADE = '#E7E6E6';
+export const SHADE = '#E7E6E6';
 
 function criteriaCells(r: CriteriaRow): TableCell[] {
   switch (r.kind) {
@@ -160,7 +160,7 @@ function signatureBlock(c: ReportContent): Content {
   };
 }
 
-function noticeBox(text: string): Content {
+export function noticeBox(text: string): Content {
   return {
     margin: [mmToPt(5), 8, mmToPt(5), 8],
     table: { widths: ['*'], body: [[{ text, italics: true, bold: true, alignment: 'center' }]] },

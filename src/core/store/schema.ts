@@ -207,6 +207,62 @@ export interface TargetHistoryTable {
   by: string;
 }
 
+export interface ReviewTable {
+  id: string;
+  assessment_id: string;
+  unit_code: string;
+  year: number;
+  subject_sha256: string;
+  subject_revision: number;
+  state: 'in_review' | 'recognised' | 'not_recognised' | 'returned';
+  reasons_json: string;
+  team_json: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  export_sha256: string | null;
+  export_file: string | null;
+  export_revision: number;
+  exported_at: string | null;
+  exported_by: string | null;
+  dirty: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReviewValueTable {
+  review_id: string;
+  indicator_id: string;
+  criterion_id: string;
+  value_json: string | null;
+  override_points: number | null;
+  override_reason: string | null;
+  note: string;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface ReviewFindingTable {
+  review_id: string;
+  criterion_id: string;
+  text: string;
+  updated_at: string;
+}
+
+export interface ReviewAuditTable {
+  seq: Generated<number>;
+  review_id: string;
+  subject_sha256: string;
+  subject_revision: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  old_json: string | null;
+  new_json: string | null;
+  reason: string | null;
+}
+
 export interface Database {
   profile: ProfileTable;
   setting: SettingTable;
@@ -223,4 +279,8 @@ export interface Database {
   package_audit: PackageAuditTable;
   target: TargetTable;
   target_history: TargetHistoryTable;
+  review: ReviewTable;
+  review_value: ReviewValueTable;
+  review_finding: ReviewFindingTable;
+  review_audit: ReviewAuditTable;
 }
