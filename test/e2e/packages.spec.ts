@@ -199,7 +199,8 @@ test('signed package: export from the workspace, import in a second instance as 
 
     // A copy with one byte flipped in the middle: invalid, with the reason in Vietnamese; nothing imported.
     const bytes = fs.readFileSync(packagePath);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0xff;
     const tampered = path.join(tmp, 'da-sua-' + path.basename(packagePath));
     fs.writeFileSync(tampered, bytes);
     await dropPackages(pb, [tampered]);
