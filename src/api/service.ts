@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { StagedInfo } from '../core/evidence/store';
+import { EvidenceStore, type StagedInfo } from '../core/evidence/store';
 import { isCfcError } from '../core/errors';
 import { openStore, type Store } from '../core/store/db';
 import { UnitCatalogue } from '../core/units/catalogue';
@@ -34,6 +34,9 @@ const handlers: Handlers = {
   ...dashboardHandlers,
   ...reviewsHandlers,
 };
+
+/** How long an upload may wait in staging for its attach or import call. */
+const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface ServiceOptions {
   dataDir: string;
@@ -93,7 +96,12 @@ export function toApiError(e: unknown): ApiErrorShape | null {
 export function createService(opts: ServiceOptions): Service {
   const units = UnitCatalogue.load(path.join(opts.resourcesDir, 'units', 'vn-admin-units-2025-03.json'));
   let opening: Promise<Store> | null = null;
-  const store = () => (opening ??= openStore(opts.dataDir));
+  // Opened on first use. Uploads staged more than a day ago and never attached or imported are dropped then.
+  const store = () =>
+    (opening ??= openStore(opts.dataDir).then((st) => {
+      new EvidenceStore(path.join(opts.dataDir, 'evidence')).sweepStaging(STAGING_MAX_AGE_MS);
+      return st;
+    }));
   const clock = opts.now ?? (() => new Date());
   const context: ServiceContext = {
     store,

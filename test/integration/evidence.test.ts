@@ -253,3 +253,25 @@ describe('evidence over browser mode', () => {
     expect((await noName.json()).error.field).toBe('name');
   });
 });
+
+describe('staging', () => {
+  it('drops uploads older than a day when the store opens, keeps recent ones', async () => {
+    const t = tempDir();
+    const first = testService(t.dir);
+    const old = await first.files.stage(Readable.from([Buffer.from('old')]), 'old.png');
+    const fresh = await first.files.stage(Readable.from([Buffer.from('fresh')]), 'fresh.png');
+    await first.close();
+    if (!old.ok || !fresh.ok) throw new Error('stage');
+    const staging = path.join(t.dir, 'evidence', 'staging');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    for (const f of fs.readdirSync(staging).filter((f) => f.startsWith(old.value.stagedId))) fs.utimesSync(path.join(staging, f), twoDaysAgo, twoDaysAgo);
+    const second = testService(t.dir);
+    try {
+      await second.open();
+      expect(fs.readdirSync(staging).sort()).toEqual([fresh.value.stagedId, `${fresh.value.stagedId}.json`].sort());
+    } finally {
+      await second.close();
+      t.cleanup();
+    }
+  });
+});
