@@ -12,6 +12,8 @@ import { DashboardPage } from './dashboard/DashboardPage';
 import { WorkspacePage } from './assessment/Workspace';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
+import { InboxPage } from './reviews/InboxPage';
+import { ReviewPage } from './reviews/ReviewPage';
 
 export function App() {
   const { t } = useTranslation();
@@ -47,7 +49,8 @@ export function App() {
     <Shell profile={profile} route={route} go={go}>
       {route === 'settings' && <SettingsPage profile={profile} onSaved={setProfile} />}
       {route === 'assessments' && rest[0] && <WorkspacePage key={rest[0]} id={rest[0]} view={rest[1]} />}
-      {route === 'assessments' && !rest[0] && <AssessmentsPage profile={profile} />}
+      {route === 'assessments' && !rest[0] && (profile.role === 'assessor' ? <InboxPage /> : <AssessmentsPage profile={profile} />)}
+      {route === 'reviews' && rest[0] && <ReviewPage key={rest[0]} id={rest[0]} view={rest[1]} />}
       {route === 'packages' && <PackagesPage tab={rest[0]} />}
       {route === 'dashboard' && <DashboardPage profile={profile} />}
     </Shell>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export const ROUTES = ['assessments', 'packages', 'dashboard', 'settings'] as const;
+export const ROUTES = ['assessments', 'packages', 'dashboard', 'settings', 'reviews'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** The hash split into the page and what follows it: #/assessments/<id>/summary → ['assessments', [<id>, 'summary']]. */
