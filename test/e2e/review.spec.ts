@@ -74,6 +74,14 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await expect(c123.getByTestId('delta-12.3')).toHaveText('chênh lệch +20');
     await expect(page.getByTestId('team-total-header')).toHaveText('880');
 
+    // A team note typed just before a reload (before its autosave) is not lost: it comes back and is saved.
+    const note121 = 'Đã xem sân chơi ở nhà văn hóa ấp';
+    await page.getByTestId('review-12.1').getByLabel('Ghi chú của đoàn cho chỉ tiêu 12.1').fill(note121);
+    await page.reload();
+    await page.getByTestId('step-12').click();
+    await expect(page.getByTestId('review-12.1').getByLabel('Ghi chú của đoàn cho chỉ tiêu 12.1')).toHaveValue(note121);
+    await expect(page.getByTestId('review-12.3').getByLabel('Lý do thay đổi chỉ tiêu 12.3')).toHaveValue('Danh sách lớp dạy bơi hè 2025 của Đoàn xã');
+
     // Summary: both totals, the team, the decision.
     await page.getByTestId('step-summary').click();
     const summary = page.getByTestId('review-summary');

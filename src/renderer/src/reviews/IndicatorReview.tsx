@@ -1,5 +1,5 @@
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorShape } from '../../../api/errors';
 import type { CallOutput } from '../../../api/contract';
@@ -9,6 +9,7 @@ import { OverrideControl } from '../assessment/Scoring';
 import type { IndicatorResult, PackIndicator } from '../assessment/types';
 import { check, describeValue, toDraft, type Draft, type FieldErrors } from '../assessment/values';
 import { serverErrors, ValueInput } from '../assessment/ValueInput';
+import { readPending, removePending, writePending } from '../assessment/pending';
 import { evidenceUrl } from '../files';
 import { pick } from '../i18n';
 
@@ -40,10 +41,15 @@ export function IndicatorReview({ detail, ind, res, selfRes, onSaved }: Props) {
   const { t, i18n } = useTranslation();
   const row = detail.indicators[ind.id]!;
   const readOnly = detail.readOnly;
-  const [draft, setDraft] = useState<Draft>(() => toDraft(ind, row.team.value));
+  // Edits typed but not yet saved live in localStorage too (as in the workspace), so a crash or a reload loses none:
+  // they come back here and the autosave below sends them.
+  const pendingKey = `review-${detail.id}`;
+  const restored = useMemo(() => (readOnly ? undefined : readPending(pendingKey).get(ind.id)), [pendingKey, ind.id, readOnly]);
+  const restoredValue = restored?.value?.draft as { draft: Draft; reason: string } | undefined;
+  const [draft, setDraft] = useState<Draft>(() => restoredValue?.draft ?? toDraft(ind, row.team.value));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [reason, setReason] = useState(row.team.reason ?? '');
-  const [note, setNote] = useState(row.team.note);
+  const [reason, setReasonState] = useState(restoredValue?.reason ?? row.team.reason ?? '');
+  const [note, setNote] = useState(restored?.note?.note ?? row.team.note);
   const [saving, setSaving] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [serverError, setServerError] = useState<ApiErrorShape | undefined>();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -58,13 +64,18 @@ export function IndicatorReview({ detail, ind, res, selfRes, onSaved }: Props) {
   useEffect(() => {
     if (readOnly || value === undefined) return;
     const same = stable(value) === stable(row.team.value) && (!differs || reason.trim() === (row.team.reason ?? ''));
-    if (same || needReason) return;
+    if (same) {
+      removePending(pendingKey, ind.id, 'value');
+      return;
+    }
+    if (needReason) return;
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       setSaving('saving');
       api
         .call('reviews.setValue', { id: detail.id, indicatorId: ind.id, value, ...(differs ? { reason: reason.trim() } : {}) })
         .then((d) => {
+          removePending(pendingKey, ind.id, 'value');
           setServerError(undefined);
           setSaving('saved');
           onSaved(d);
@@ -81,16 +92,30 @@ export function IndicatorReview({ detail, ind, res, selfRes, onSaved }: Props) {
 
   const change = (d: Draft) => {
     setDraft(d);
+    writePending(pendingKey, ind.id, 'value', { draft: { draft: d, reason } });
     const c = check(ind, d);
     setErrors(c.state === 'invalid' || c.state === 'incomplete' ? c.errors : {});
   };
+  const setReason = (r: string) => {
+    setReasonState(r);
+    writePending(pendingKey, ind.id, 'value', { draft: { draft, reason: r } });
+  };
   const editNote = (v: string) => {
     setNote(v);
+    writePending(pendingKey, ind.id, 'note', { note: v });
     if (noteTimer.current) clearTimeout(noteTimer.current);
     noteTimer.current = setTimeout(() => {
-      void api.call('reviews.setNote', { id: detail.id, indicatorId: ind.id, note: v }).then(onSaved);
+      void api.call('reviews.setNote', { id: detail.id, indicatorId: ind.id, note: v }).then((d) => {
+        removePending(pendingKey, ind.id, 'note');
+        onSaved(d);
+      });
     }, 600);
   };
+  // A note restored from a crash is sent again.
+  useEffect(() => {
+    if (restored?.note?.note !== undefined && restored.note.note !== row.team.note) editNote(restored.note.note);
+    // Only once, for what was restored when the indicator opened.
+  }, [restored]);
 
   const evidence = detail.evidence.filter((e) => e.indicatorId === ind.id);
   const lang = i18n.language;
