@@ -4,7 +4,7 @@ import { loadRevision, scoreRevision } from '../../core/assessments/assessments'
 import { CfcError } from '../../core/errors';
 import { readProfile } from '../../core/store/profile';
 import { renderSelfAssessmentDocx, renderSelfAssessmentPdf, type SelfAssessmentReport } from '../../core/reports/selfAssessment';
-import { foldVietnamese } from '../../core/units/fold';
+import { asciiSlug } from '../../core/units/fold';
 import type { ServiceContext } from '../context';
 import { deps } from './assessments';
 import type { Handlers } from './types';
@@ -38,15 +38,6 @@ export function exportedFile(ctx: ServiceContext, fileName: string): string {
   return file;
 }
 
-/** "Xã Mỹ Cẩm" → "Xa-My-Cam": a file name a person recognises, in ASCII. */
-function asciiName(name: string): string {
-  return foldVietnamese(name)
-    .split(' ')
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('-')
-    .replace(/[^A-Za-z0-9-]/g, '');
-}
 
 /** The report's content from a stored revision and the profile. */
 export async function selfAssessmentReport(ctx: ServiceContext, id: string): Promise<SelfAssessmentReport> {
@@ -87,7 +78,7 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
       input.format === 'docx' ? await renderSelfAssessmentDocx(report, { fontsDir }) : await renderSelfAssessmentPdf(report, { fontsDir });
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });
-    const fileName = `BaoCao-TuDanhGia_${report.unit.code}_${asciiName(report.unit.name)}_${report.year}_lan${report.revision}.${input.format}`;
+    const fileName = `BaoCao-TuDanhGia_${report.unit.code}_${asciiSlug(report.unit.name)}_${report.year}_lan${report.revision}.${input.format}`;
     const file = path.join(dir, fileName);
     // Written whole to a temporary name, then renamed: a reader never sees half a report.
     fs.writeFileSync(`${file}.tmp`, bytes);

@@ -29,7 +29,7 @@ import {
 } from '../../core/reviews/reviews';
 import type { PackageTable } from '../../core/store/schema';
 import { readProfile } from '../../core/store/profile';
-import { foldVietnamese } from '../../core/units/fold';
+import { asciiSlug } from '../../core/units/fold';
 import type { ReviewDetailView } from '../calls/reviews';
 import type { ServiceContext } from '../context';
 import { actor } from './assessments';
@@ -173,15 +173,6 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
   };
 }
 
-/** "Xã Mỹ Cẩm" → "Xa-My-Cam". */
-function asciiName(name: string): string {
-  return foldVietnamese(name)
-    .split(' ')
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('-')
-    .replace(/[^A-Za-z0-9-]/g, '');
-}
 
 /** The minutes' content from a review and the profile (the team's organisation issues them). */
 export async function minutesReport(ctx: ServiceContext, id: string): Promise<MinutesReport> {
@@ -299,7 +290,7 @@ export const reviewsHandlers: Handlers<Names> = {
     const bytes = input.format === 'docx' ? await renderMinutesDocx(report) : await renderMinutesPdf(report, { fontsDir });
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });
-    const fileName = `BienBan-ThamDinh_${report.unit.code}_${asciiName(report.unit.name)}_${report.year}_lan${report.subject.revision}.${input.format}`;
+    const fileName = `BienBan-ThamDinh_${report.unit.code}_${asciiSlug(report.unit.name)}_${report.year}_lan${report.subject.revision}.${input.format}`;
     const file = path.join(dir, fileName);
     fs.writeFileSync(`${file}.tmp`, bytes);
     fs.renameSync(`${file}.tmp`, file);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asciiSlug } from '../units/fold';
 
 /** Signed package format, version 1 (product.md, "Signed package format"; FORMAT.md in this folder). */
 export const FORMAT = 'cfc-package';
@@ -246,17 +247,6 @@ export type PublicKeyFile = z.infer<typeof publicKeyFileSchema>;
 export function firstIssue(error: z.ZodError): string {
   const i = error.issues[0];
   return i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'invalid';
-}
-
-/** ASCII name for files: diacritics removed, đ → d, anything else → "-". */
-export function asciiSlug(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
 }
 
 /** A name a person recognises: kind, unit code, unit name without diacritics, year, revision. */

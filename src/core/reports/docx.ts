@@ -250,13 +250,23 @@ export async function renderSelfAssessmentDocx(report: SelfAssessmentReport, _op
   children.push(c.evidence.empty ? body({ text: c.evidence.empty }) : evidenceTable(c));
   children.push(para('', { after: 200 }), signatureTable(c));
 
+  return renderA4Docx(children, c, Math.max(1, Math.trunc(report.revision) || 1));
+}
+
+
+/** An A4 document of the administrative format: margins, Times New Roman, "Trang x/y" in the footer, fixed dates. */
+export async function renderA4Docx(
+  children: (Paragraph | Table)[],
+  c: { info: { title: string; author: string; subject: string; keywords: string; date: Date }; pageLabel: { prefix: string; separator: string } },
+  revision?: number,
+): Promise<Buffer> {
   const doc = new Document({
     creator: c.info.author,
     title: c.info.title,
     subject: c.info.subject,
     keywords: c.info.keywords,
     lastModifiedBy: c.info.author,
-    revision: Math.max(1, Math.trunc(report.revision) || 1),
+    ...(revision !== undefined ? { revision } : {}),
     styles: { default: { document: { run: { font: FONT, size: pt(PAGE.fontPt) }, paragraph: { spacing: { line: 276 } } } } },
     sections: [
       {

@@ -1,6 +1,5 @@
-import { AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, Table, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
-import { body, cell, CONTENT_WIDTH, FONT, fixDates, GRID, headerTable, heading, mm, NO_BORDERS, noticeBox, para, pt, rule, TABLE_PT, widthsOf } from './docx';
-import { PAGE } from './layout';
+import { AlignmentType, Table, TableLayoutType, TableRow, WidthType, type Paragraph } from 'docx';
+import { body, cell, CONTENT_WIDTH, GRID, headerTable, heading, mm, NO_BORDERS, noticeBox, para, renderA4Docx, rule, TABLE_PT, widthsOf } from './docx';
 import { buildMinutesContent, type MinutesContent, type MinutesReport, type MinutesTable } from './minutesContent';
 
 /** The minutes as DOCX (for officials to edit), laid out with the self-assessment report's helpers. */
@@ -58,40 +57,5 @@ export async function renderMinutesDocx(report: MinutesReport): Promise<Buffer> 
   children.push(heading(c.conclusion.heading), ...c.conclusion.lines.map((p) => body(p)));
   children.push(para('', { after: 200 }), signatures(c));
 
-  const doc = new Document({
-    creator: c.info.author,
-    title: c.info.title,
-    subject: c.info.subject,
-    keywords: c.info.keywords,
-    lastModifiedBy: c.info.author,
-    styles: { default: { document: { run: { font: FONT, size: pt(PAGE.fontPt) }, paragraph: { spacing: { line: 276 } } } } },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: mm(PAGE.widthMm), height: mm(PAGE.heightMm) },
-            margin: {
-              top: mm(PAGE.marginMm.top),
-              bottom: mm(PAGE.marginMm.bottom),
-              left: mm(PAGE.marginMm.left),
-              right: mm(PAGE.marginMm.right),
-              footer: mm(PAGE.footerMm),
-            },
-          },
-        },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [new TextRun({ size: pt(11), children: [c.pageLabel.prefix, PageNumber.CURRENT, c.pageLabel.separator, PageNumber.TOTAL_PAGES] })],
-              }),
-            ],
-          }),
-        },
-        children,
-      },
-    ],
-  });
-  return fixDates(await Packer.toBuffer(doc), c.info.date);
+  return renderA4Docx(children, c);
 }

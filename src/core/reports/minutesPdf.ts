@@ -1,10 +1,7 @@
-import path from 'node:path';
-import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
-import { CfcError } from '../errors';
-import { resolveReportFonts } from './fonts';
-import { PAGE, mmToPt } from './layout';
+import type { Content, TableCell } from 'pdfmake/interfaces';
+import { mmToPt } from './layout';
 import { buildMinutesContent, type MinutesContent, type MinutesReport, type MinutesTable } from './minutesContent';
-import { allowedFonts, BARE, bodyPara, FAMILY, GRID, headerBlock, heading, noticeBox, pdfmake, rule, SHADE, W, widths } from './pdf';
+import { BARE, bodyPara, GRID, headerBlock, heading, noticeBox, pdfFonts, renderA4Pdf, rule, SHADE, W, widths } from './pdf';
 import type { ReportRenderOptions } from './selfAssessment';
 
 /** The minutes as PDF (A4, Liberation Serif embedded), laid out with the self-assessment report's helpers. */
@@ -44,11 +41,7 @@ function signatures(c: MinutesContent): Content {
 
 export async function renderMinutesPdf(report: MinutesReport, options: ReportRenderOptions): Promise<Buffer> {
   const c = buildMinutesContent(report);
-  if (!options || typeof options.fontsDir !== 'string' || options.fontsDir === '') {
-    throw new CfcError('report_font_missing', { vi: 'Không lập được biên bản PDF: chưa chỉ ra thư mục phông chữ.', en: 'Cannot produce the minutes PDF: no fonts folder was given.' }, { field: 'fontsDir' });
-  }
-  const fonts = resolveReportFonts(options.fontsDir);
-  for (const f of Object.values(fonts)) allowedFonts.add(path.resolve(f));
+  const fonts = pdfFonts(options, { vi: 'biên bản PDF', en: 'the minutes PDF' });
   const content: Content[] = [
     headerBlock(c),
     { text: c.title, bold: true, fontSize: 14, alignment: 'center', margin: [0, 18, 0, 0] },
@@ -61,38 +54,8 @@ export async function renderMinutesPdf(report: MinutesReport, options: ReportRen
   content.push(heading(c.findings.heading), ...c.findings.lines.map((p) => bodyPara(p)));
   content.push(heading(c.conclusion.heading), ...c.conclusion.lines.map((p) => bodyPara(p)));
   content.push(signatures(c));
-  const doc: TDocumentDefinitions = {
-    pageSize: 'A4',
-    pageOrientation: 'portrait',
-    pageMargins: [mmToPt(PAGE.marginMm.left), mmToPt(PAGE.marginMm.top), mmToPt(PAGE.marginMm.right), mmToPt(PAGE.marginMm.bottom)],
-    info: {
-      title: c.info.title,
-      author: c.info.author,
-      subject: c.info.subject,
-      keywords: c.info.keywords,
-      creator: 'Xã phù hợp với trẻ em',
-      producer: 'Xã phù hợp với trẻ em (pdfmake)',
-      creationDate: c.info.date,
-      modDate: c.info.date,
-    },
-    language: 'vi-VN',
-    defaultStyle: { font: FAMILY, fontSize: PAGE.fontPt, lineHeight: 1.1 },
-    footer: (page, pages) => ({
-      text: `${c.pageLabel.prefix}${page}${c.pageLabel.separator}${pages}`,
-      alignment: 'center',
-      fontSize: 11,
-      margin: [0, mmToPt(PAGE.marginMm.bottom - PAGE.footerMm), 0, 0],
-    }),
-    content,
-  };
-  pdfmake.setFonts({ [FAMILY]: { ...fonts } });
-  try {
-    return await pdfmake.createPdf(doc).getBuffer();
-  } catch (e) {
-    throw new CfcError(
-      'report_render_failed',
-      { vi: `Không tạo được tệp PDF của biên bản: ${(e as Error).message}`, en: `Could not produce the minutes PDF: ${(e as Error).message}` },
-      { field: 'report' },
-    );
-  }
+  return renderA4Pdf(content, c, fonts, {
+    vi: 'Không tạo được tệp PDF của biên bản',
+    en: 'Could not produce the minutes PDF',
+  });
 }

@@ -171,18 +171,7 @@ export function noticeBox(text: string): Content {
 /** The PDF for a report: A4, Liberation Serif embedded, "Trang x/y" in the footer; deterministic given the input. */
 export async function renderSelfAssessmentPdf(report: SelfAssessmentReport, options: ReportRenderOptions): Promise<Buffer> {
   const c = buildReportContent(report);
-  if (!options || typeof options.fontsDir !== 'string' || options.fontsDir === '') {
-    throw new CfcError(
-      'report_font_missing',
-      {
-        vi: 'Không lập được báo cáo PDF: chưa chỉ ra thư mục phông chữ (resources/fonts).',
-        en: 'Cannot produce the PDF report: no fonts folder (resources/fonts) was given.',
-      },
-      { field: 'fontsDir' },
-    );
-  }
-  const fonts = resolveReportFonts(options.fontsDir);
-  for (const f of Object.values(fonts)) allowedFonts.add(path.resolve(f));
+  const fonts = pdfFonts(options, { vi: 'báo cáo PDF', en: 'the PDF report' });
 
   const content: Content[] = [
     headerBlock(c),
@@ -200,6 +189,37 @@ export async function renderSelfAssessmentPdf(report: SelfAssessmentReport, opti
   content.push(c.evidence.empty ? bodyPara({ text: c.evidence.empty }) : evidenceTable(c));
   content.push(signatureBlock(c));
 
+  return renderA4Pdf(content, c, fonts, {
+    vi: 'Không tạo được tệp PDF của báo cáo',
+    en: 'Could not produce the report PDF',
+  });
+}
+
+/** The bundled fonts for a PDF, allowed for pdfmake to read; `report_font_missing` without a fonts folder. */
+export function pdfFonts(options: ReportRenderOptions | undefined, what: { vi: string; en: string }): Record<string, string> {
+  if (!options || typeof options.fontsDir !== 'string' || options.fontsDir === '') {
+    throw new CfcError(
+      'report_font_missing',
+      {
+        vi: `Không lập được ${what.vi}: chưa chỉ ra thư mục phông chữ (resources/fonts).`,
+        en: `Cannot produce ${what.en}: no fonts folder (resources/fonts) was given.`,
+      },
+      { field: 'fontsDir' },
+    );
+  }
+  const fonts = resolveReportFonts(options.fontsDir);
+  for (const f of Object.values(fonts)) allowedFonts.add(path.resolve(f));
+  return fonts;
+}
+
+/** Document metadata and the page label, as both reports' content builders give them. */
+export interface PdfMeta {
+  info: { title: string; author: string; subject: string; keywords: string; date: Date };
+  pageLabel: { prefix: string; separator: string };
+}
+
+/** An A4 document of the administrative format: margins, Liberation Serif, "Trang x/y" in the footer, fixed dates. */
+export async function renderA4Pdf(content: Content[], c: PdfMeta, fonts: Record<string, string>, failure: { vi: string; en: string }): Promise<Buffer> {
   const doc: TDocumentDefinitions = {
     pageSize: 'A4',
     pageOrientation: 'portrait',
@@ -231,7 +251,7 @@ export async function renderSelfAssessmentPdf(report: SelfAssessmentReport, opti
   } catch (e) {
     throw new CfcError(
       'report_render_failed',
-      { vi: `Không tạo được tệp PDF của báo cáo: ${(e as Error).message}`, en: `Could not produce the report PDF: ${(e as Error).message}` },
+      { vi: `${failure.vi}: ${(e as Error).message}`, en: `${failure.en}: ${(e as Error).message}` },
       { field: 'report' },
     );
   }
