@@ -46,7 +46,7 @@ test.afterAll(async () => {
 
 test('dashboard: figures, charts, commune table, drill-down and XLSX export', async ({ page }) => {
   const exp = [...gen.expected.values()].filter((e) => e.year === 2026);
-  const recognised = exp.filter((e) => e.status === 'recognised' || e.status === 'self_recognised').length;
+  const recognised = exp.filter((e) => e.status === 'recognised').length; // the team's decision only
   const assessed = exp.filter((e) => e.status !== 'not_assessed').length;
 
   await page.goto(`${app.url}#/dashboard`);

@@ -136,8 +136,12 @@ export function statusOf(r: Pick<CountedRow, 'sha' | 'reviewed' | 'verdict' | 's
   return r.verdict === 'recognised' ? 'self_recognised' : r.verdict === 'incomplete' ? 'self_incomplete' : 'self_not_recognised';
 }
 
+/**
+ * Recognised means recognised by the assessment team's decision (Decision 06: the recognising level decides); a
+ * commune whose self-assessment says "Đạt" is not recognised until reviewed, and is counted apart (`recognisedSelf`).
+ */
 export function isRecognised(s: CommuneStatus): boolean {
-  return s === 'recognised' || s === 'self_recognised';
+  return s === 'recognised';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -21,7 +21,11 @@ export const COUNTING_RULES: { vi: string; en: string }[] = [
     en: 'A conflict (two different packages claiming the same revision) counts as assessed, never as recognised, and is flagged.',
   },
   {
-    vi: 'Tỉ lệ đạt = số xã đạt / số xã trong danh mục; chỉ tiêu so sánh là mốc kế hoạch gần nhất từ năm đang xem trở đi.',
+    vi: 'Chỉ xã được đoàn thẩm định quyết định công nhận mới tính là đạt; xã tự đánh giá đạt nhưng chưa thẩm định được đếm riêng.',
+    en: 'Only communes recognised by the assessment team\'s decision count as recognised; communes whose self-assessment passes but that are not yet reviewed are counted apart.',
+  },
+  {
+    vi: 'Tỉ lệ đạt = số xã được công nhận / số xã trong danh mục; chỉ tiêu so sánh là mốc kế hoạch gần nhất từ năm đang xem trở đi.',
     en: 'Rate = recognised communes / communes in the catalogue; it is compared with the first plan milestone at or after the year shown.',
   },
   {

@@ -200,13 +200,13 @@ export async function summaryXlsx(s: ProvinceSummary): Promise<Buffer> {
     { header: 'Số xã có hồ sơ', key: 'assessed', width: 12 },
     { header: 'Đã thẩm định', key: 'reviewed', width: 12 },
     { header: 'Chỉ tự đánh giá', key: 'selfOnly', width: 12 },
-    { header: 'Số xã đạt', key: 'recognised', width: 10 },
+    { header: 'Số xã được công nhận', key: 'recognised', width: 12 },
     { header: 'Đạt (đã thẩm định)', key: 'recognisedReviewed', width: 12 },
     { header: 'Đạt (tự đánh giá, chưa thẩm định)', key: 'recognisedSelf', width: 14 },
     { header: 'Trả lại', key: 'returned', width: 9 },
     { header: 'Xung đột', key: 'conflicts', width: 9 },
     { header: 'Kết quả tạm tính', key: 'provisional', width: 10 },
-    { header: 'Tỉ lệ đạt (%)', key: 'rate', width: 10 },
+    { header: 'Tỉ lệ được công nhận (%)', key: 'rate', width: 12 },
     { header: 'Chênh lệch so với chỉ tiêu (điểm %)', key: 'gap', width: 14 },
   ];
   header(hu, groupCols);

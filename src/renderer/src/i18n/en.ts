@@ -485,7 +485,7 @@ export const en: Messages = {
     assessed: 'Assessed',
     assessedHint: '{{reviewed}} reviewed, {{self}} self-assessed only',
     recognised: 'Recognised',
-    recognisedHint: 'of which {{self}} self-assessed, not yet reviewed',
+    recognisedHint: 'by the assessment team; {{self}} more pass their self-assessment, awaiting review',
     rate: 'Recognition rate',
     target: 'Target {{rate}}% by {{year}}',
     noTarget: 'No target',

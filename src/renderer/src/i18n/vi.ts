@@ -484,7 +484,7 @@ export const vi = {
     assessed: 'Có hồ sơ',
     assessedHint: '{{reviewed}} đã thẩm định, {{self}} chỉ tự đánh giá',
     recognised: 'Đạt chuẩn',
-    recognisedHint: 'trong đó {{self}} tự đánh giá, chưa thẩm định',
+    recognisedHint: 'đã thẩm định; thêm {{self}} xã tự đánh giá đạt, chờ thẩm định',
     rate: 'Tỉ lệ đạt',
     target: 'Chỉ tiêu {{rate}}% vào năm {{year}}',
     noTarget: 'Chưa có chỉ tiêu',
