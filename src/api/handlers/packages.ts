@@ -3,7 +3,7 @@ import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
 import { exportRevision } from '../../core/packages/export';
-import { assessmentDocSchema, auditLineSchema, reviewSchema, type AssessmentDoc } from '../../core/packages/format';
+import { assessmentDocSchema, auditLineSchema, evidenceMetaOf, reviewSchema, type AssessmentDoc } from '../../core/packages/format';
 import { importPackages, expandInputs, type ImportProgress } from '../../core/packages/importer';
 import { fingerprintOf } from '../../core/packages/keys';
 import {
@@ -227,16 +227,7 @@ export const packagesHandlers: Handlers<Names> = {
           },
         ]),
       ),
-      evidence: evidence.map((e) => ({
-        sha256: e.sha256,
-        name: e.name,
-        mediaType: e.media_type,
-        size: e.size,
-        indicatorId: e.indicator_id,
-        addedBy: e.added_by,
-        addedAt: e.added_at,
-        stored: store.has(e.sha256),
-      })),
+      evidence: evidence.map((e) => ({ ...evidenceMetaOf(e), stored: store.has(e.sha256) })),
       audit: audit.map((a) => auditLineSchema.parse(JSON.parse(a.entry_json))),
       people: { createdBy: doc.people.createdBy, createdAt: doc.people.createdAt, submittedBy: doc.people.submittedBy, submittedAt: doc.people.submittedAt },
       review: doc.review ? reviewSchema.parse(doc.review) : null,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
+import { evidenceMetaOf } from '../../core/packages/format';
 import { fingerprintOf } from '../../core/packages/keys';
 import { chooseSigningKey, trustLookup, unsealKey } from '../../core/packages/trust';
 import { renderMinutesDocx, renderMinutesPdf, type MinutesReport } from '../../core/reports/minutes';
@@ -145,17 +146,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
     selfResult: self,
     result: team,
     differences,
-    evidence: evidence.map((e) => ({
-      previewId: packageEvidenceId(e.sha256),
-      sha256: e.sha256,
-      name: e.name,
-      mediaType: e.media_type,
-      size: e.size,
-      indicatorId: e.indicator_id,
-      addedBy: e.added_by,
-      addedAt: e.added_at,
-      stored: store.has(e.sha256),
-    })),
+    evidence: evidence.map((e) => ({ previewId: packageEvidenceId(e.sha256), ...evidenceMetaOf(e), stored: store.has(e.sha256) })),
     exported:
       r.row.export_sha256 && r.row.export_file && r.row.exported_at
         ? {

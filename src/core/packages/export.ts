@@ -12,7 +12,7 @@ import { evidenceMediaType } from '../evidence/store';
 import { assess, type Assessment } from '../scoring/assess';
 import type { Database, SigningKeyTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
-import { ASSESSMENT_FORMAT, FORMAT_VERSION, packageFileName, type AssessmentDoc, type AuditLine, type EvidenceMeta, type Summary } from './format';
+import { ASSESSMENT_FORMAT, evidenceMetaOf, FORMAT_VERSION, packageFileName, type AssessmentDoc, type AuditLine, type EvidenceMeta, type Summary } from './format';
 import type { KeyPair } from './keys';
 import { requireCovers } from './trust';
 import type { Role } from './verify';
@@ -143,15 +143,7 @@ export async function exportRevision(
     reason: a.reason,
   }));
   const submit = audit.filter((a) => a.action === 'submit' && a.revision === row.revision).pop();
-  const evidence: EvidenceMeta[] = rev.evidence.map((e) => ({
-    sha256: e.sha256,
-    name: e.name,
-    mediaType: e.media_type,
-    size: e.size,
-    indicatorId: e.indicator_id,
-    addedBy: e.added_by,
-    addedAt: e.added_at,
-  }));
+  const evidence: EvidenceMeta[] = rev.evidence.map(evidenceMetaOf);
   const sources: FileSource[] = evidence.map((e) => ({ sha256: e.sha256, size: e.size, file: deps.evidence.pathOf(e.sha256) }));
   const unit = unitRef(deps.units, row.unit_code, row.unit_class);
   const signer = { name: signing.row.holder_name, title: signing.row.holder_title, organisation: signing.row.organisation, role: signing.row.role as Role };

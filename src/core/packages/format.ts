@@ -160,6 +160,19 @@ export const evidenceMetaSchema = z
   .strict();
 export type EvidenceMeta = z.infer<typeof evidenceMetaSchema>;
 
+/** An evidence row of the store (a workspace link or an imported package's) as the package format describes it. */
+export function evidenceMetaOf(e: {
+  sha256: string;
+  name: string;
+  media_type: string;
+  size: number;
+  indicator_id: string | null;
+  added_by: string;
+  added_at: string;
+}): EvidenceMeta {
+  return { sha256: e.sha256, name: e.name, mediaType: e.media_type, size: e.size, indicatorId: e.indicator_id, addedBy: e.added_by, addedAt: e.added_at };
+}
+
 const person = z.object({ name: text(200), title: text(200) }).strict();
 
 export const reviewSchema = z
