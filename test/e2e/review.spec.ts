@@ -114,6 +114,13 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await pkg.saveAs(reviewFile);
     leftovers.push(reviewFile);
     await expect(summary.getByTestId('review-export-link')).toContainText('ThamDinh_29269_Xa-My-Cam_2025_lan1.cfcpkg');
+    // English, once, on the review screen: its heading and a button come from the rv strings in en.ts.
+    await page.getByText('English', { exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Review: Xã Mỹ Cẩm, 2025' })).toBeVisible();
+    await expect(summary.getByRole('button', { name: 'Sign and export' })).toBeVisible();
+    await shot(page, 'rev-summary-en');
+    await page.getByText('Tiếng Việt', { exact: true }).click();
+    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Mỹ Cẩm năm 2025/ })).toBeVisible();
     const assessorKey = await callApi<{ content: string }>(b, 'keys.exportPublic', {});
     // Back in the inbox: recognised, team total 880.
     await page.goto(`${b.origin}/#/assessments`);

@@ -7,7 +7,6 @@ import { api, errorOf, useCall } from '../api';
 import { VerdictBadge } from '../assessment/bits';
 import { pick } from '../i18n';
 import { navigate } from '../lib/route';
-import { ensureReviewStrings } from './strings';
 
 type Item = CallOutput<'reviews.inbox'>['items'][number];
 type State = Item['state'];
@@ -53,7 +52,6 @@ function History({ item }: { item: Item }) {
 
 /** The assessor's inbox: every commune assessment imported, its review state, verification and both scores. */
 export function InboxPage() {
-  ensureReviewStrings();
   const { t } = useTranslation();
   const [year, setYear] = useState<string | null>(null);
   const [state, setState] = useState<string | null>(null);

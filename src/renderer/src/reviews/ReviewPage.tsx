@@ -9,7 +9,6 @@ import { navigate } from '../lib/route';
 import { ReviewStateBadge } from './InboxPage';
 import { IndicatorReview, type ReviewDetail } from './IndicatorReview';
 import { ReviewSummary } from './ReviewSummary';
-import { ensureReviewStrings } from './strings';
 
 function Findings({ detail, criterionId, onSaved }: { detail: ReviewDetail; criterionId: string; onSaved(d: ReviewDetail): void }) {
   const { t } = useTranslation();
@@ -35,7 +34,6 @@ function Findings({ detail, criterionId, onSaved }: { detail: ReviewDetail; crit
 
 /** The review screen: criterion steps, each indicator side by side, then the summary and decision (`#/reviews/<id>/summary`). */
 export function ReviewPage({ id, view }: { id: string; view: string | undefined }) {
-  ensureReviewStrings();
   const { t } = useTranslation();
   const [detail, setDetail] = useState<ReviewDetail | null>(null);
   const [pack, setPack] = useState<Pack | null>(null);
