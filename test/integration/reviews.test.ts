@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
@@ -65,6 +67,13 @@ function zipEntry(buf: Buffer, name: string): Promise<string> {
 }
 
 const flat = (s: string) => s.replace(/\s+/g, ' ');
+const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+async function stage(s: Service, bytes: Buffer, name: string): Promise<string> {
+  const r = await s.files.stage(Readable.from([bytes]), name, bytes.length);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value.stagedId;
+}
 
 describe('reviews', () => {
   let commune: TestKey;
@@ -208,6 +217,136 @@ describe('reviews', () => {
     expect(got.entries['2.1']).toMatchObject({ value: { numerator: 114, denominator: 120 }, points: 25 });
     expect(got.entries['2.1']!.note).toContain('Sổ hộ tịch: 6 trẻ đăng ký quá hạn');
     expect(got.audit.some((a) => a.action === 'continue')).toBe(true);
+  });
+
+  it("the team's own evidence: attach, stored once, removal keeps shared files, read-only once decided, carried in the signed package, shown at the province", async () => {
+    const { id } = await assessor.call('reviews.open', { manifestSha256: p1.manifestSha256 });
+    const register = Buffer.from('%PDF-1.4 sổ đăng ký khai sinh năm 2026 của xã');
+    const photo = Buffer.from('\x89PNG\r\n\x1a\n ảnh sân chơi nhà văn hóa ấp');
+    const communePdf = Buffer.from('%PDF-1.4 sổ hộ tịch'); // the very bytes the commune's package carries
+    const stored = (h: string) => path.join(dir, 'assessor', 'evidence', h.slice(0, 2), h);
+    const attach = async (indicatorId: string, files: { bytes: Buffer; name: string }[]) => {
+      const staged = [];
+      for (const f of files) staged.push({ stagedId: await stage(assessor, f.bytes, f.name), name: f.name });
+      return assessor.call('reviews.attachEvidence', { id, indicatorId, files: staged });
+    };
+
+    // Every rejection: typed, bilingual, naming the field; nothing written.
+    const good = await stage(assessor, register, 'so.pdf');
+    const before = snapshotDir(path.join(dir, 'assessor'));
+    const refused = async (p: Promise<unknown>, code: string, field: string) => {
+      const e = await rejection(p);
+      expect(e).toMatchObject({ code, field });
+      expect((e as unknown as { message: { vi: string; en: string } }).message.vi.length).toBeGreaterThan(0);
+      expect((e as unknown as { message: { vi: string; en: string } }).message.en.length).toBeGreaterThan(0);
+    };
+    await refused(assessor.call('reviews.attachEvidence', { id, indicatorId: '9.9', files: [{ stagedId: good, name: 'so.pdf' }] }), 'invalid_input', 'indicatorId');
+    await refused(assessor.call('reviews.attachEvidence', { id, indicatorId: '2.1', files: [{ stagedId: crypto.randomUUID(), name: 'so.pdf' }] }), 'staged_not_found', 'files.0.stagedId');
+    await refused(assessor.call('reviews.attachEvidence', { id, indicatorId: '2.1', files: [{ stagedId: good, name: 'so.pdf' }, { stagedId: good, name: 'chay.exe' }] }), 'unsupported_file_type', 'files.1.name');
+    await refused(assessor.call('reviews.attachEvidence', { id, indicatorId: '2.1', files: [] }), 'invalid_input', 'files');
+    await refused(assessor.call('reviews.attachEvidence', { id: crypto.randomUUID(), indicatorId: '2.1', files: [{ stagedId: good, name: 'so.pdf' }] }), 'not_found', 'id');
+    await refused(assessor.call('reviews.removeEvidence', { id, evidenceId: crypto.randomUUID() }), 'not_found', 'evidenceId');
+    await refused(assessor.call('reviews.removeEvidence', { id, evidenceId: 'nope' }), 'invalid_input', 'evidenceId');
+    expect(snapshotDir(path.join(dir, 'assessor'))).toEqual(before);
+
+    // Attach: stored by content, who and when recorded, the staging area emptied.
+    const a = await attach('2.1', [
+      { bytes: register, name: 'Sổ đăng ký khai sinh.pdf' },
+      { bytes: photo, name: 'sân chơi.png' },
+    ]);
+    expect(a.items.map((e) => [e.name, e.mediaType, e.size, e.sha256, e.indicatorId])).toEqual([
+      ['Sổ đăng ký khai sinh.pdf', 'application/pdf', register.length, sha(register), '2.1'],
+      ['sân chơi.png', 'image/png', photo.length, sha(photo), '2.1'],
+    ]);
+    expect(a.items[0]!.addedBy).toContain('Trần Văn Bình');
+    expect(a.storedOnce).toEqual([]);
+    expect(fs.readFileSync(stored(sha(register)))).toEqual(register);
+    expect(a.review.teamEvidence).toHaveLength(2);
+    // The same content again (on another indicator), and the commune's own file: stored once.
+    const b = await attach('12.1', [{ bytes: register, name: 'ban-sao.pdf' }]);
+    expect(b.storedOnce).toEqual(['ban-sao.pdf']);
+    const c = await attach('1.1', [{ bytes: communePdf, name: 'so-ho-tich.pdf' }]);
+    expect(c.storedOnce).toEqual(['so-ho-tich.pdf']);
+    // (only the upload the refused calls used is left, swept after a day like any upload never attached)
+    expect(fs.readdirSync(path.join(dir, 'assessor', 'evidence', 'staging')).sort()).toEqual([good, `${good}.json`]);
+    let r = await assessor.call('reviews.get', { id });
+    expect(r.teamEvidence.map((e) => [e.indicatorId, e.name, e.stored])).toEqual([
+      ['2.1', 'Sổ đăng ký khai sinh.pdf', true],
+      ['2.1', 'sân chơi.png', true],
+      ['12.1', 'ban-sao.pdf', true],
+      ['1.1', 'so-ho-tich.pdf', true],
+    ]);
+    expect(r.evidence).toHaveLength(1); // the commune's side is untouched
+    // Previews: /evidence/<id> resolves the team's evidence ids.
+    const pv = await assessor.files.evidence(a.items[1]!.id);
+    expect(pv.ok && [fs.readFileSync(pv.value.path).equals(photo), pv.value.mediaType, pv.value.name]).toEqual([true, 'image/png', 'sân chơi.png']);
+
+    // Removal: recorded; the file goes only when nothing refers to it any more.
+    const rm1 = await assessor.call('reviews.removeEvidence', { id, evidenceId: b.items[0]!.id, reason: 'Trùng với chỉ tiêu 2.1' });
+    expect(rm1).toMatchObject({ fileDeleted: false, removed: { name: 'ban-sao.pdf' } });
+    expect(fs.existsSync(stored(sha(register)))).toBe(true);
+    // The commune's package carries the same bytes: kept.
+    expect(await assessor.call('reviews.removeEvidence', { id, evidenceId: c.items[0]!.id })).toMatchObject({ fileDeleted: false });
+    expect(fs.existsSync(stored(sha(communePdf)))).toBe(true);
+    const rm3 = await assessor.call('reviews.removeEvidence', { id, evidenceId: a.items[1]!.id, reason: 'Ảnh chụp nhầm' });
+    expect(rm3.fileDeleted).toBe(true);
+    expect(fs.existsSync(stored(sha(photo)))).toBe(false);
+    expect(rm3.review.teamEvidence.map((e) => e.name)).toEqual(['Sổ đăng ký khai sinh.pdf']);
+    expect(await rejection(assessor.call('reviews.removeEvidence', { id, evidenceId: a.items[1]!.id }))).toMatchObject({ code: 'not_found', field: 'evidenceId' });
+    expect((await assessor.files.evidence(a.items[1]!.id)).ok).toBe(false);
+    // A workspace on this machine holding the same file as the team: removing the workspace's link keeps it.
+    const ws = await assessor.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const wsStaged = await stage(assessor, register, 'so-dang-ky.pdf');
+    const wsEv = await assessor.call('evidence.attach', { id: ws.id, indicatorId: '2.1', files: [{ stagedId: wsStaged, name: 'so-dang-ky.pdf' }] });
+    expect((await assessor.call('evidence.remove', { evidenceId: wsEv.items[0]!.id })).fileDeleted).toBe(false);
+    expect(fs.existsSync(stored(sha(register)))).toBe(true);
+
+    const trail = (await assessor.call('reviews.audit', { id })).items.filter((x) => x.action.startsWith('evidence_'));
+    expect(trail.map((x) => [x.action, x.target])).toEqual([
+      ['evidence_add', '2.1'],
+      ['evidence_add', '2.1'],
+      ['evidence_add', '12.1'],
+      ['evidence_add', '1.1'],
+      ['evidence_remove', '12.1'],
+      ['evidence_remove', '1.1'],
+      ['evidence_remove', '2.1'],
+    ]);
+    expect(trail[4]).toMatchObject({ reason: 'Trùng với chỉ tiêu 2.1', old: { name: 'ban-sao.pdf', sha256: sha(register) } });
+
+    // Decided: read-only (attach and remove refused, nothing written).
+    await assessor.call('reviews.setTeam', { id, members: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] });
+    r = await assessor.call('reviews.decide', { id, decision: 'recognised' });
+    expect(r.readOnly).toBe(true);
+    const late = await stage(assessor, photo, 'muon.png');
+    const decided = snapshotDir(path.join(dir, 'assessor'));
+    await refused(assessor.call('reviews.attachEvidence', { id, indicatorId: '2.1', files: [{ stagedId: late, name: 'muon.png' }] }), 'review_decided', 'id');
+    await refused(assessor.call('reviews.removeEvidence', { id, evidenceId: a.items[0]!.id }), 'review_decided', 'id');
+    expect(snapshotDir(path.join(dir, 'assessor'))).toEqual(decided);
+
+    // The signed review package carries the team's file and verifies valid.
+    await assessor.call('keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng', organisation: 'UBND Huyện Càng Long', role: 'assessor', unitCode: '844', passphrase: PASS });
+    const x = await assessor.call('reviews.export', { id, passphrase: PASS });
+    const buf = fs.readFileSync(x.file);
+    expect(await zipEntry(buf, `evidence/${sha(register)}`)).toBe(register.toString('utf8'));
+    const doc = JSON.parse(await zipEntry(buf, 'assessment.json')) as { evidence: { name: string; indicatorId: string; sha256: string }[] };
+    expect(doc.evidence.map((e) => [e.name, e.indicatorId, e.sha256])).toEqual([['Sổ đăng ký khai sinh.pdf', '2.1', sha(register)]]);
+    const usb = path.join(dir, 'usb');
+    fs.mkdirSync(usb);
+    fs.copyFileSync(x.file, path.join(usb, x.fileName));
+    const v = await assessor.call('packages.verify', { paths: [path.join(usb, x.fileName)] });
+    expect(v.items[0]).toMatchObject({ outcome: 'valid', kind: 'review' });
+
+    // Another data folder (the province): imported, the team's evidence listed and stored.
+    const keyText = (await assessor.call('keys.exportPublic', {})).content;
+    const province = await service(
+      'province',
+      { role: 'province', unitCode: '84', organisation: 'Sở Y tế Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' },
+      [publicKeyText(commune), keyText],
+    );
+    expect((await province.call('packages.import', { paths: [path.join(usb, x.fileName)] })).items[0]).toMatchObject({ result: 'imported', outcome: 'valid' });
+    const got = await province.call('packages.get', { manifestSha256: x.manifestSha256 });
+    expect(got.evidence).toEqual([expect.objectContaining({ name: 'Sổ đăng ký khai sinh.pdf', indicatorId: '2.1', sha256: sha(register), size: register.length, stored: true })]);
+    expect(fs.readFileSync(path.join(dir, 'province', 'evidence', sha(register).slice(0, 2), sha(register)))).toEqual(register);
   });
 
   it('decided reviews stay put until reopened; not recognised needs a reason; overrides are team changes', async () => {

@@ -87,6 +87,20 @@ export const reviewEvidence = z.object({
   stored: z.boolean(),
 });
 
+/** The team's own evidence on an indicator (`/evidence/<id>` previews it). */
+export const teamEvidenceItem = z.object({
+  id: z.string(),
+  indicatorId: z.string(),
+  sha256: z.string(),
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number().int(),
+  addedBy: z.string(),
+  addedAt: z.string(),
+  stored: z.boolean(),
+});
+export type TeamEvidenceView = z.infer<typeof teamEvidenceItem>;
+
 const member = z.object({ name: z.string(), title: z.string() });
 
 export const reviewDetail = z.object({
@@ -113,6 +127,8 @@ export const reviewDetail = z.object({
   result: assessmentSchema,
   differences: z.number().int(),
   evidence: z.array(reviewEvidence),
+  /** The team's own evidence, live attachments oldest first (carried in the review package). */
+  teamEvidence: z.array(teamEvidenceItem),
   exported: z
     .object({ fileName: z.string(), manifestSha256: z.string(), revision: z.number().int(), exportedAt: z.string(), exportedBy: z.string(), upToDate: z.boolean() })
     .nullable(),
@@ -128,7 +144,7 @@ export const reviewAuditEntry = z.object({
   subjectRevision: z.number().int(),
   at: z.string(),
   actor: z.string(),
-  action: z.enum(['open', 'continue', 'value', 'reason', 'override', 'note', 'finding', 'team', 'decide', 'reopen', 'export']),
+  action: z.enum(['open', 'continue', 'value', 'reason', 'override', 'note', 'finding', 'team', 'decide', 'reopen', 'export', 'evidence_add', 'evidence_remove']),
   target: z.string().nullable(),
   old: z.unknown().nullable(),
   new: z.unknown().nullable(),
@@ -187,6 +203,25 @@ export const reviewsCalls = {
     summary: 'Reopen a decided review (with a reason): the decision is cleared and the team may change things again',
     input: z.object({ id, reason }).strict(),
     output: reviewDetail,
+  }),
+  'reviews.attachEvidence': defineCall({
+    summary: "Attach staged files to an indicator as the team's own evidence: stored once by SHA-256, recorded in the review's trail",
+    input: z
+      .object({
+        id,
+        indicatorId,
+        files: z
+          .array(z.object({ stagedId: z.string().regex(/^[0-9a-f-]{36}$/, 'A staged id is a UUID from PUT /upload'), name: z.string().trim().min(1).max(255) }).strict())
+          .min(1)
+          .max(50),
+      })
+      .strict(),
+    output: z.object({ items: z.array(teamEvidenceItem), storedOnce: z.array(z.string()), review: reviewDetail }),
+  }),
+  'reviews.removeEvidence': defineCall({
+    summary: "Remove the team's evidence (recorded, with an optional reason); the file goes only when nothing refers to it",
+    input: z.object({ id, evidenceId: z.string().uuid(), reason: z.string().trim().max(2000).optional() }).strict(),
+    output: z.object({ removed: teamEvidenceItem, fileDeleted: z.boolean(), review: reviewDetail }),
   }),
   'reviews.minutes': defineCall({
     summary: 'Biên bản thẩm định: self and team points side by side, findings, decision, members; DOCX (to edit) or PDF',

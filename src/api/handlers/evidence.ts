@@ -4,7 +4,9 @@ import type { Readable } from 'node:stream';
 import { appendAudit, loadRevision, requireDraft } from '../../core/assessments/assessments';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
+import { evidenceRefCount } from '../../core/evidence/refs';
 import { EvidenceStore, evidenceMediaType, tooLarge, type StagedInfo } from '../../core/evidence/store';
+import { findReviewEvidence } from '../../core/reviews/evidence';
 import { findPackageEvidence } from '../../core/reviews/reviews';
 import type { EvidenceTable } from '../../core/store/schema';
 import type { ServiceContext } from '../context';
@@ -16,10 +18,10 @@ export function evidenceStore(ctx: ServiceContext): EvidenceStore {
   return new EvidenceStore(path.join(ctx.dataDir, 'evidence'));
 }
 
-async function maxBytes(ctx: ServiceContext): Promise<number> {
+/** The evidence size limit from the settings, in bytes. */
+export async function maxBytes(ctx: ServiceContext): Promise<number> {
   return (await settingsView(ctx)).evidenceMaxMb * 1024 * 1024;
 }
-
 
 /** The largest signed package accepted for import (the package format bounds its total size too). */
 export const MAX_PACKAGE_BYTES = 8 * 1024 * 1024 * 1024;
@@ -46,6 +48,9 @@ export async function evidenceFile(ctx: ServiceContext, evidenceId: string): Pro
   const row = await db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).where('removed_at', 'is', null).executeTakeFirst();
   const store = evidenceStore(ctx);
   if (!row) {
+    // The review team's own evidence (a random id, never in the package preview id layout's range of hashes).
+    const r = await findReviewEvidence(db, evidenceId);
+    if (r && store.has(r.sha256)) return { path: store.pathOf(r.sha256), name: r.name, mediaType: r.media_type, size: r.size };
     // Evidence carried by an imported package (the assessor's review shows it): named by its content's hash.
     const p = await findPackageEvidence(db, evidenceId);
     if (p && store.has(p.sha256)) return { path: store.pathOf(p.sha256), name: p.name, mediaType: p.media_type, size: p.size };
@@ -131,19 +136,8 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
         reason: input.reason ?? null,
       });
       await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
-      // Live links of this workspace, and imported packages that carry the same file.
-      const refs = await trx
-        .selectFrom('evidence')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('sha256', '=', row.sha256)
-        .where('removed_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      const imported = await trx
-        .selectFrom('package_evidence')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('sha256', '=', row.sha256)
-        .executeTakeFirstOrThrow();
-      live = Number(refs.n) + Number(imported.n);
+      // Live links of the workspaces, imported packages and review teams that refer to the same file.
+      live = await evidenceRefCount(trx, row.sha256);
     });
     const fileDeleted = live === 0 ? evidenceStore(ctx).remove(row.sha256) : false;
     return { removed: evidenceItemOf({ ...row, removed_at: who.now, removed_by: who.name }), fileDeleted };

@@ -28,12 +28,14 @@ import {
   teamResult,
   type ReviewDeps,
 } from '../../core/reviews/reviews';
-import type { PackageTable } from '../../core/store/schema';
+import { attachReviewEvidence, removeReviewEvidence, reviewEvidenceRows, reviewPackageEvidence } from '../../core/reviews/evidence';
+import type { PackageTable, ReviewEvidenceTable } from '../../core/store/schema';
 import { readProfile } from '../../core/store/profile';
 import { asciiSlug } from '../../core/units/fold';
-import type { ReviewDetailView } from '../calls/reviews';
+import type { ReviewDetailView, TeamEvidenceView } from '../calls/reviews';
 import type { ServiceContext } from '../context';
 import { actor } from './assessments';
+import { evidenceStore, maxBytes } from './evidence';
 import { reportsDir } from './reports';
 import type { Handlers } from './types';
 
@@ -68,6 +70,10 @@ function revisionItem(p: PackageTable) {
 
 function untrusted(p: PackageTable): string[] {
   return p.untrusted_reasons ? (JSON.parse(p.untrusted_reasons) as { code: string }[]).map((r) => r.code) : [];
+}
+
+function teamEvidenceOf(e: ReviewEvidenceTable, stored: boolean): TeamEvidenceView {
+  return { id: e.id, indicatorId: e.indicator_id, sha256: e.sha256, name: e.name, mediaType: e.media_type, size: e.size, addedBy: e.added_by, addedAt: e.added_at, stored };
 }
 
 async function historyOf(d: ReviewDeps, assessmentId: string): Promise<PackageTable[]> {
@@ -124,6 +130,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
   const newest = history[0];
   const store = evidenceStoreOf(ctx.dataDir);
   const evidence = await d.db.selectFrom('package_evidence').selectAll().where('manifest_sha256', '=', r.row.subject_sha256).orderBy('ord').execute();
+  const teamEvidence = (await reviewEvidenceRows(d.db, r.row.id)).map((e) => teamEvidenceOf(e, store.has(e.sha256)));
   const s = r.subject;
   return {
     id: r.row.id,
@@ -147,6 +154,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
     result: team,
     differences,
     evidence: evidence.map((e) => ({ previewId: packageEvidenceId(e.sha256), ...evidenceMetaOf(e), stored: store.has(e.sha256) })),
+    teamEvidence,
     exported:
       r.row.export_sha256 && r.row.export_file && r.row.exported_at
         ? {
@@ -207,6 +215,8 @@ type Names =
   | 'reviews.setTeam'
   | 'reviews.decide'
   | 'reviews.reopen'
+  | 'reviews.attachEvidence'
+  | 'reviews.removeEvidence'
   | 'reviews.minutes'
   | 'reviews.export'
   | 'reviews.audit';
@@ -275,6 +285,16 @@ export const reviewsHandlers: Handlers<Names> = {
     await reopen(await reviewDeps(ctx), input.id, input.reason, await actor(ctx));
     return reviewView(ctx, input.id);
   },
+  'reviews.attachEvidence': async (input, ctx) => {
+    const store = evidenceStore(ctx);
+    const r = await attachReviewEvidence(await reviewDeps(ctx), store, input.id, input.indicatorId, input.files, await maxBytes(ctx), await actor(ctx));
+    return { items: r.items.map((e) => teamEvidenceOf(e, true)), storedOnce: r.storedOnce, review: await reviewView(ctx, input.id) };
+  },
+  'reviews.removeEvidence': async (input, ctx) => {
+    const store = evidenceStore(ctx);
+    const r = await removeReviewEvidence(await reviewDeps(ctx), store, input.id, input.evidenceId, input.reason, await actor(ctx));
+    return { removed: teamEvidenceOf(r.removed, store.has(r.removed.sha256)), fileDeleted: r.fileDeleted, review: await reviewView(ctx, input.id) };
+  },
   'reviews.minutes': async (input, ctx) => {
     const report = await minutesReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
@@ -300,7 +320,9 @@ export const reviewsHandlers: Handlers<Names> = {
     }
     const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
     const out = path.join(ctx.dataDir, 'exports');
-    const w = await exportReview({ ...d, app: { name: ctx.app.name, version: ctx.app.version }, trust: await trustLookup(d.db) }, input.id, { row, pair }, out, who);
+    const exportDeps = { ...d, app: { name: ctx.app.name, version: ctx.app.version }, trust: await trustLookup(d.db) };
+    // The team's own evidence goes in too, the files read from the content-addressed store.
+    const w = await exportReview(exportDeps, input.id, { row, pair }, out, who, () => reviewPackageEvidence(d.db, evidenceStore(ctx), input.id));
     return { file: w.file, fileName: w.fileName, size: w.size, manifestSha256: w.manifestSha256, revision: w.revision, reused: w.reused, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
   },
   'reviews.audit': async (input, ctx) => ({ items: await reviewAudit((await ctx.store()).db, input.id) }),

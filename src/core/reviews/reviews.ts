@@ -11,7 +11,7 @@ import { EvidenceStore } from '../evidence/store';
 import type { Exported, Signing } from '../packages/export';
 import type { AuditLine } from '../packages/format';
 import { storedPackagePath } from '../packages/importer';
-import { createReview } from '../packages/review';
+import { createReview, type ReviewInput } from '../packages/review';
 import type { VerifyDeps } from '../packages/verify';
 import { assess, type Assessment } from '../scoring/assess';
 import { parseScoreInput } from '../scoring/input';
@@ -47,7 +47,7 @@ export interface ReviewDeps {
   dataDir: string;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
+export type Db = Kysely<Database> | Transaction<Database>;
 
 export interface TeamMember {
   name: string;
@@ -179,9 +179,11 @@ export type ReviewAuditAction =
   | 'team'
   | 'decide'
   | 'reopen'
-  | 'export';
+  | 'export'
+  | 'evidence_add'
+  | 'evidence_remove';
 
-async function appendReviewAudit(
+export async function appendReviewAudit(
   db: Db,
   row: Pick<ReviewTable, 'id' | 'subject_sha256' | 'subject_revision'>,
   actor: Actor,
@@ -427,7 +429,7 @@ export async function openReview(deps: ReviewDeps, manifestSha256: string, actor
 // Changes (only while in review)
 // ---------------------------------------------------------------------------------------------------------------
 
-function requireInReview(row: ReviewTable): void {
+export function requireInReview(row: ReviewTable): void {
   if (row.state !== 'in_review') {
     throw fieldError(
       'review_decided',
@@ -438,7 +440,7 @@ function requireInReview(row: ReviewTable): void {
   }
 }
 
-function requireIndicator(pack: LoadedPack, indicatorId: string) {
+export function requireIndicator(pack: LoadedPack, indicatorId: string) {
   for (const c of pack.pack.criteria) {
     const i = c.indicators.find((x) => x.id === indicatorId);
     if (i) return { ind: i, criterionId: c.id };
@@ -446,7 +448,7 @@ function requireIndicator(pack: LoadedPack, indicatorId: string) {
   throw fieldError('invalid_input', 'indicatorId', `Trường indicatorId: không có chỉ tiêu "${indicatorId}".`, `Field indicatorId: no indicator "${indicatorId}".`);
 }
 
-async function touch(trx: Db, id: string, now: string): Promise<void> {
+export async function touch(trx: Db, id: string, now: string): Promise<void> {
   await trx.updateTable('review').set({ updated_at: now, dirty: 1 }).where('id', '=', id).execute();
 }
 
@@ -659,6 +661,8 @@ export async function exportReview(
   signing: Signing,
   outDir: string,
   actor: Actor,
+  /** The team's own evidence (files from the store), asked for only when a new package is written. */
+  teamEvidence: () => Promise<NonNullable<ReviewInput['evidence']>> = async () => [],
 ): Promise<Exported & { revision: number; reused: boolean }> {
   const r = await loadReview(deps.db, deps.packs, id);
   if (r.row.state === 'in_review') {
@@ -684,6 +688,7 @@ export async function exportReview(
     const parts = [v.note.trim(), v.reason ? `Lý do thay đổi so với số liệu của xã: ${v.reason}` : ''].filter(Boolean);
     if (parts.length) notes[v.indicator_id] = parts.join('\n');
   }
+  const evidence = await teamEvidence();
   const revision = r.row.export_revision + 1;
   const trail = await reviewAudit(deps.db, id);
   const audit: AuditLine[] = trail.map((a) => ({
@@ -710,6 +715,7 @@ export async function exportReview(
       findings: findingsText(r),
       team: teamOf(r.row),
       revision,
+      evidence,
       audit,
     },
     signing,

@@ -263,6 +263,21 @@ export interface ReviewAuditTable {
   reason: string | null;
 }
 
+/** The review team's own evidence on an indicator (migration 0006); removal is a mark. */
+export interface ReviewEvidenceTable {
+  id: string;
+  review_id: string;
+  indicator_id: string;
+  sha256: string;
+  name: string;
+  media_type: string;
+  size: number;
+  added_by: string;
+  added_at: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export interface Database {
   profile: ProfileTable;
   setting: SettingTable;
@@ -283,4 +298,5 @@ export interface Database {
   review_value: ReviewValueTable;
   review_finding: ReviewFindingTable;
   review_audit: ReviewAuditTable;
+  review_evidence: ReviewEvidenceTable;
 }
