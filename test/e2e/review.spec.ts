@@ -5,9 +5,10 @@ import { callApi, expect, setCommuneProfile, shot, startWebApp, test, type WebAp
 /**
  * The assessor's side across three browser-mode instances, each with its own data folder: the commune (A, through the
  * API) fills, submits and exports its signed package; the district team (B, through the UI) imports it, opens it from
- * the inbox, changes two indicators with reasons, writes a finding, names the team, recognises, downloads the minutes
- * (PDF) and exports the signed review package; the province (C, through the API) trusts both keys, imports the review
- * package and sees the decision in packages.list / packages.get and the team's total on the dashboard.
+ * the inbox, changes two indicators with reasons, attaches the register it checked, writes a finding, names the team,
+ * recognises, sees the screen in English once, downloads the minutes (PDF) and exports the signed review package; the
+ * province (C, through the API) trusts both keys, imports the review package and sees the decision and the team's
+ * evidence in packages.list / packages.get and the team's total on the dashboard.
  */
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'scoring', 'recognised-other.json'), 'utf8')) as {
@@ -64,6 +65,16 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await expect(c21).toHaveAttribute('data-changed', 'true');
     await page.getByLabel('Nhận xét tiêu chí 2').fill('Đối chiếu sổ đăng ký khai sinh: 4 trường hợp đăng ký quá hạn.');
     await expect(page.getByTestId('team-total-header')).toHaveText('860');
+    // The team attaches the register it checked, under its own side of 2.1 (carried in the signed review package).
+    const register = Buffer.from('%PDF-1.4\n% So dang ky khai sinh 2025, doi chieu cua doan\n%%EOF\n');
+    await c21.getByTestId('team-evidence-2.1').getByTestId('dropzone-2.1').locator('input[type=file]').setInputFiles([
+      { name: 'so-dang-ky-khai-sinh.pdf', mimeType: 'application/pdf', buffer: register },
+    ]);
+    const teamList = c21.getByTestId('team-evidence-2.1').getByTestId('evidence-list-2.1');
+    await expect(teamList.getByTestId('evidence-name')).toHaveText(['so-dang-ky-khai-sinh.pdf']);
+    await expect(teamList).toContainText('Trần Văn Bình');
+    const href = await teamList.getByRole('link', { name: 'Tải xuống so-dang-ky-khai-sinh.pdf' }).getAttribute('href');
+    expect(Buffer.from(await (await page.request.get(`${b.origin}${href!}`)).body()).equals(register)).toBe(true);
     await shot(page, 'rev-review');
 
     // Criterion 12: swimming lessons did take place (the commune answered no).
@@ -142,7 +153,11 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     const review = list.items.find((i) => i.kind === 'review')!;
     expect(review).toMatchObject({ total: 880, verdict: 'recognised', state: 'current', innerManifestSha256: communePkg.manifestSha256 });
     expect(list.items.find((i) => i.kind === 'self-assessment')).toMatchObject({ total: 875, manifestSha256: communePkg.manifestSha256 });
-    const got = await callApi<{ review: { decision: string; team: { name: string }[]; findings: string }; entries: Record<string, { points: number; note: string }> }>(c, 'packages.get', {
+    const got = await callApi<{
+      review: { decision: string; team: { name: string }[]; findings: string };
+      entries: Record<string, { points: number; note: string }>;
+      evidence: { name: string; indicatorId: string; stored: boolean }[];
+    }>(c, 'packages.get', {
       manifestSha256: review.manifestSha256,
     });
     expect(got.review.decision).toBe('recognised');
@@ -150,6 +165,7 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     expect(got.review.findings).toContain('Tiêu chí 2: Đối chiếu sổ đăng ký khai sinh');
     expect(got.entries['2.1']).toMatchObject({ points: 25 });
     expect(got.entries['12.3']!.note).toContain('Danh sách lớp dạy bơi');
+    expect(got.evidence).toEqual([expect.objectContaining({ name: 'so-dang-ky-khai-sinh.pdf', indicatorId: '2.1', stored: true })]);
     // The dashboard counts the team's figure for the commune.
     const communes = await callApi<{ rows: { code: string; status: string; reviewed: boolean; selfTotal: number | null; teamTotal: number | null }[] }>(c, 'dashboard.communes', {
       year: 2025,

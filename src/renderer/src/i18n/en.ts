@@ -603,6 +603,7 @@ export const en: Messages = {
       noNote: 'No note',
       override: 'Override: {{points}} ({{reason}})',
       evidence: 'Evidence',
+      teamEvidence: "Team's evidence",
       noEvidence: 'No evidence',
       notStored: 'file missing',
       reason: "Reason for the change from the commune's figure",

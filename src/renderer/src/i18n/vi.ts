@@ -602,6 +602,7 @@ export const vi = {
       noNote: 'Không có ghi chú',
       override: 'Điều chỉnh: {{points}} ({{reason}})',
       evidence: 'Minh chứng',
+      teamEvidence: 'Minh chứng của đoàn',
       noEvidence: 'Không có minh chứng',
       notStored: 'không có tệp',
       reason: 'Lý do thay đổi so với số liệu của xã',

@@ -10,6 +10,7 @@ import type { IndicatorResult, PackIndicator } from '../assessment/types';
 import { check, describeValue, toDraft, type Draft, type FieldErrors } from '../assessment/values';
 import { serverErrors, ValueInput } from '../assessment/ValueInput';
 import { readPending, removePending, writePending } from '../assessment/pending';
+import { EvidenceFiles } from '../components/EvidenceFiles';
 import { evidenceUrl } from '../files';
 import { pick } from '../i18n';
 
@@ -33,11 +34,13 @@ interface Props {
   ind: PackIndicator;
   res: IndicatorResult | undefined;
   selfRes: IndicatorResult | undefined;
+  /** The evidence size limit (Settings), for the team's drop area. */
+  maxMb: number;
   onSaved(d: ReviewDetail): void;
 }
 
 /** One indicator: the commune's side (read-only) and the team's (editable, pre-filled, a reason when it differs). */
-export function IndicatorReview({ detail, ind, res, selfRes, onSaved }: Props) {
+export function IndicatorReview({ detail, ind, res, selfRes, maxMb, onSaved }: Props) {
   const { t, i18n } = useTranslation();
   const row = detail.indicators[ind.id]!;
   const readOnly = detail.readOnly;
@@ -118,6 +121,7 @@ export function IndicatorReview({ detail, ind, res, selfRes, onSaved }: Props) {
   }, [restored]);
 
   const evidence = detail.evidence.filter((e) => e.indicatorId === ind.id);
+  const teamEvidence = detail.teamEvidence.filter((e) => e.indicatorId === ind.id);
   const lang = i18n.language;
   const shown = { ...serverErrors(serverError?.field?.startsWith('values') ? serverError : undefined), ...errors };
 
@@ -246,6 +250,31 @@ export function IndicatorReview({ detail, ind, res, selfRes, onSaved }: Props) {
               disabled={readOnly}
               onChange={(e) => editNote(e.currentTarget.value)}
             />
+            <Stack gap={4} data-testid={`team-evidence-${ind.id}`}>
+              <Text size="sm" fw={500}>
+                {t('rv.review.teamEvidence')}:
+                {readOnly && teamEvidence.length === 0 && (
+                  <Text span size="sm" c="dimmed" fw={400} ml={6}>
+                    {t('rv.review.noEvidence')}
+                  </Text>
+                )}
+              </Text>
+              <EvidenceFiles
+                compact
+                indicatorId={ind.id}
+                items={teamEvidence}
+                readOnly={readOnly}
+                maxMb={maxMb}
+                attach={async (files) => {
+                  const r = await api.call('reviews.attachEvidence', { id: detail.id, indicatorId: ind.id, files: files.map((f) => ({ stagedId: f.stagedId, name: f.name })) });
+                  onSaved(r.review);
+                }}
+                remove={async (item, why) => {
+                  const r = await api.call('reviews.removeEvidence', { id: detail.id, evidenceId: item.id, ...(why ? { reason: why } : {}) });
+                  onSaved(r.review);
+                }}
+              />
+            </Stack>
             {serverError && !serverError.field?.startsWith('values') && serverError.field !== 'reason' && (
               <Text size="sm" c="red" role="alert">
                 {pick(serverError.message)}

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Grid, Group, Loader, NavLink, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorOf } from '../api';
+import { api, errorOf, useCall } from '../api';
 import { PointsBadge, VerdictBadge } from '../assessment/bits';
 import type { Pack } from '../assessment/types';
 import { pick } from '../i18n';
@@ -36,6 +36,8 @@ function Findings({ detail, criterionId, onSaved }: { detail: ReviewDetail; crit
 export function ReviewPage({ id, view }: { id: string; view: string | undefined }) {
   const { t } = useTranslation();
   const [detail, setDetail] = useState<ReviewDetail | null>(null);
+  const settings = useCall('settings.get', {});
+  const maxMb = settings.data?.evidenceMaxMb ?? 25;
   const [pack, setPack] = useState<Pack | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -147,7 +149,7 @@ export function ReviewPage({ id, view }: { id: string; view: string | undefined 
                 {diffs(criterion.id) > 0 && <Badge color="orange">{t('rv.review.diffCount', { n: diffs(criterion.id) })}</Badge>}
               </Group>
               {criterion.indicators.map((ind) => (
-                <IndicatorReview key={`${key}-${ind.id}-${detail.state}`} detail={detail} ind={ind} res={teamBy.get(ind.id)} selfRes={selfBy.get(ind.id)} onSaved={setDetail} />
+                <IndicatorReview key={`${key}-${ind.id}-${detail.state}`} detail={detail} ind={ind} res={teamBy.get(ind.id)} selfRes={selfBy.get(ind.id)} maxMb={maxMb} onSaved={setDetail} />
               ))}
               <Findings key={`${key}-f-${criterion.id}`} detail={detail} criterionId={criterion.id} onSaved={setDetail} />
             </Stack>
