@@ -447,13 +447,16 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
 
   // 10. Trust: the key known and not revoked (checked above), the role allowed, the jurisdiction covering the unit.
   const reasons: Reason[] = [];
+  // The unit is judged whether the key is known or not (FORMAT.md §6.12: every reason that applies): whoever decides
+  // to accept an untrusted package must see that its unit is not a commune of the catalogue, not only "key unknown".
+  const unit = deps.units.record(manifest.unit.code);
+  const unitKnown = !!unit && unit.level === 'commune';
   if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(sig.data.keyId)));
   else {
     if (kind === 'review' && known.role === 'commune') reasons.push(untrustedReason('role_not_allowed', `${known.role} key, ${kind} package`));
-    const unit = deps.units.record(manifest.unit.code);
-    if (!unit || unit.level !== 'commune') reasons.push(untrustedReason('unit_unknown', manifest.unit.code));
-    else if (!covers(deps.units, known, manifest.unit.code)) reasons.push(untrustedReason('outside_jurisdiction', `${known.role} ${known.unitCode} → ${manifest.unit.code}`));
+    if (unitKnown && !covers(deps.units, known, manifest.unit.code)) reasons.push(untrustedReason('outside_jurisdiction', `${known.role} ${known.unitCode} → ${manifest.unit.code}`));
   }
+  if (!unitKnown) reasons.push(untrustedReason('unit_unknown', manifest.unit.code));
   if (v.inner && v.inner.outcome === 'untrusted') reasons.push(untrustedReason('inner_untrusted', v.inner.reasons.map((x) => x.code).join(', ')));
   v.reasons = reasons;
   v.outcome = reasons.length ? 'untrusted' : 'valid';
