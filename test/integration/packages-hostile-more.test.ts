@@ -378,10 +378,9 @@ describe('hostile packages, more', () => {
     await expectImportRejectedWithLimits(honest, { maxPackageBytes: size - 1 }, 'package_too_large');
   });
 
-  it.runIf(process.platform === 'linux')('a sparse file of 16 GiB + 1 byte → package_too_large through packages.verify (nothing read)', async () => {
+  it.runIf(process.platform === 'linux')('a sparse file of 16 GiB + 1 byte → package_too_large through packages.verify and import (nothing read, nothing copied)', async () => {
     // The default bound through the contract, with a sparse file: nothing is written to disk and nothing is read (the
-    // verifier stops at the file's size). Only packages.verify: the importer copies a file before verifying it, and
-    // copying 16 GiB of holes would write them out.
+    // verifier stops at the file's size, and the importer refuses the file on its size before copying it).
     const f = path.join(work, 'sparse.cfcpkg');
     fs.writeFileSync(f, zipOf(specsOf(base)));
     fs.truncateSync(f, 16 * 1024 ** 3 + 1);
@@ -391,6 +390,9 @@ describe('hostile packages, more', () => {
       expect(v.items[0]!.outcome).toBe('invalid');
       expect(v.items[0]!.reasons.map((r) => r.code)).toEqual(['package_too_large']);
       expectBilingual(v.items[0]!.reasons[0]!, INVALID_REASONS);
+      const imp = await s.call('packages.import', { paths: [f] });
+      expect(imp.items[0]).toMatchObject({ result: 'rejected', outcome: 'invalid' });
+      expect(imp.items[0]!.reasons.map((r) => r.code)).toEqual(['package_too_large']);
       expect(snapshotDir(dataDir())).toEqual(before);
     } finally {
       fs.rmSync(f, { force: true });

@@ -7,7 +7,7 @@ import { isCfcError, type Bilingual } from '../errors';
 import type { EvidenceStore } from '../evidence/store';
 import type { Database, PackageTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
-import { EXTENSION, type Limits, type PackageKind } from './format';
+import { DEFAULT_LIMITS, EXTENSION, type Limits, type PackageKind } from './format';
 import type { Reason } from './reasons';
 import { trustLookup } from './trust';
 import { verifyPackage, type Outcome, type Verification } from './verify';
@@ -281,12 +281,18 @@ export async function importPackages(deps: ImportDeps, inputs: string[], opts: I
         continue;
       }
       opts.onProgress?.({ index, total: files.length, file, bytes: 0, size });
+      const trust = await trustLookup(deps.db);
+      const verifyDeps = { packs: deps.packs, units: deps.units, trust, ...(deps.limits ? { limits: deps.limits } : {}) };
+      if (size > { ...DEFAULT_LIMITS, ...deps.limits }.maxPackageBytes) {
+        // Refused on its size before anything is copied (the verifier says so without reading the file).
+        describe(item, await verifyPackage(file, verifyDeps));
+        continue;
+      }
       fs.mkdirSync(work, { recursive: true });
       // Verify (and keep) a private copy: what is stored is exactly what was verified.
       const copy = path.join(work, `package${EXTENSION}`);
       fs.copyFileSync(file, copy);
-      const trust = await trustLookup(deps.db);
-      const v = await verifyPackage(copy, { packs: deps.packs, units: deps.units, trust, ...(deps.limits ? { limits: deps.limits } : {}) }, { extractDir: path.join(work, 'x') });
+      const v = await verifyPackage(copy, verifyDeps, { extractDir: path.join(work, 'x') });
       describe(item, v);
       opts.onProgress?.({ index, total: files.length, file, bytes: size, size });
       if (v.outcome === 'invalid') continue;
