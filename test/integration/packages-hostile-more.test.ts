@@ -296,6 +296,24 @@ describe('hostile packages, more', () => {
     await expectInvalid(save(zipOf(specs)), 'overlapping_entries');
   });
 
+  it('a local record the central directory does not list (a hidden file), or stray bytes → hidden_data', async () => {
+    // Streaming unzippers read local records in order and would extract a record that the central directory (what the
+    // verifier and the app read) does not list. Inserted just before the central directory, whose offset is moved.
+    const insertBeforeDirectory = (zip: Buffer, extra: Buffer) => {
+      const eocd = zip.length - 22;
+      const cdAt = zip.readUInt32LE(eocd + 16);
+      const out = Buffer.concat([zip.subarray(0, cdAt), extra, zip.subarray(cdAt)]);
+      out.writeUInt32LE(cdAt + extra.length, eocd + extra.length + 16);
+      return out;
+    };
+    const honest = zipOf(specsOf(base));
+    expect((await verifyPackage(save(honest), verifyDeps([commune]))).outcome).toBe('valid');
+    const hidden = localRecord({ name: 'evidence/hidden.exe', data: Buffer.from('MZ not evidence at all') });
+    await expectInvalid(save(insertBeforeDirectory(honest, hidden)), 'hidden_data');
+    // Thirteen stray bytes: too short to be a record, still not part of any entry.
+    await expectInvalid(save(insertBeforeDirectory(honest, Buffer.alloc(13, 0x41))), 'hidden_data');
+  });
+
   it('an encrypted entry (flag bit 0) → encrypted_entry, for a deflated, a stored and a manifest entry', async () => {
     await expectInvalid(save(zipOf(specsOf(base, { 'audit.jsonl': (e) => ({ ...e, flags: 0x801 }) }))), 'encrypted_entry', 'audit.jsonl');
     // A stored encrypted entry carries the 12-byte traditional encryption header before its data (yauzl checks that

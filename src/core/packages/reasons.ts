@@ -40,6 +40,10 @@ export const INVALID_REASONS = {
   must_be_stored: { vi: 'Minh chứng và gói bên trong phải được lưu không nén.', en: 'Evidence and inner packages must be stored uncompressed.' },
   local_header_mismatch: { vi: 'Tiêu đề cục bộ của mục không khớp với thư mục trung tâm.', en: "An entry's local header does not match the central directory." },
   overlapping_entries: { vi: 'Dữ liệu các mục chồng lên nhau.', en: 'Entry data overlaps.' },
+  hidden_data: {
+    vi: 'Tệp ZIP có dữ liệu không thuộc mục nào được liệt kê (một mục ẩn hoặc dữ liệu chèn thêm).',
+    en: 'The ZIP holds bytes that belong to no listed entry (a hidden record or inserted data).',
+  },
   // Sizes
   size_mismatch: { vi: 'Kích thước mục khác với manifest.', en: "An entry's size differs from the manifest." },
   entry_too_large: { vi: 'Một mục vượt kích thước tối đa.', en: 'An entry is over its maximum size.' },

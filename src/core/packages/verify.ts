@@ -283,6 +283,22 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
   for (let i = 1; i < ranges.length; i++) {
     if (ranges[i]!.start < ranges[i - 1]!.end) throw invalid('overlapping_entries', { path: ranges[i]!.path });
   }
+  // Nothing but the listed entries: their local records tile the archive from its first byte up to the central
+  // directory, each followed at most by a data descriptor (12 to 24 bytes, general purpose bit 3). A record the central
+  // directory does not list — which a streaming unzipper would still extract — needs at least 30 bytes, so it cannot
+  // hide in what this allows.
+  const records = entries
+    .map((e) => ({ start: e.raw.relativeOffsetOfLocalHeader, end: dataStart.get(e.name!)! + e.compressedSize, descriptor: (e.flags & 0x8) !== 0, path: e.name! }))
+    .sort((a, b) => a.start - b.start);
+  const gapOk = (gap: number, descriptor: boolean) => (descriptor ? gap >= 12 && gap <= 24 && gap % 4 === 0 : gap === 0);
+  let cursor = { end: 0, descriptor: false };
+  for (const r of records) {
+    if (!gapOk(r.start - cursor.end, cursor.descriptor)) throw invalid('hidden_data', { path: r.path, detail: `${r.start - cursor.end} bytes before this entry` });
+    cursor = r;
+  }
+  if (!gapOk(z.centralDirectoryOffset - cursor.end, cursor.descriptor)) {
+    throw invalid('hidden_data', { detail: `${z.centralDirectoryOffset - cursor.end} bytes before the central directory` });
+  }
 
   // 6. The SHA-256 of every listed entry, streamed (and, on import, written out at the same time).
   const byName = new Map(entries.map((e) => [e.name!, e]));

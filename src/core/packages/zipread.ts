@@ -78,6 +78,8 @@ export interface ZipEntry {
 export interface OpenZip {
   zip: yauzl.ZipFile;
   entries: ZipEntry[];
+  /** Where the central directory starts (relative to the archive's first byte). */
+  centralDirectoryOffset: number;
   close(): void;
 }
 
@@ -127,6 +129,8 @@ export async function openZip(file: string, opts: { start?: number; length?: num
       }
       throw invalid('zip_malformed', { detail: msg });
     });
+    // yauzl starts reading entries at the central directory: its cursor is the directory's offset until then.
+    const centralDirectoryOffset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
     if (zip.entryCount > opts.maxEntries) {
       throw invalid('too_many_entries', { detail: `${zip.entryCount} entries, at most ${opts.maxEntries}` });
     }
@@ -154,7 +158,7 @@ export async function openZip(file: string, opts: { start?: number; length?: num
       zip.on('error', (err: unknown) => reject(invalid(/EOF|truncat/i.test(describe(err)) ? 'truncated' : 'zip_malformed', { detail: describe(err) })));
       zip.readEntry();
     });
-    return { zip, entries, close };
+    return { zip, entries, centralDirectoryOffset, close };
   } catch (e) {
     close();
     throw e;
