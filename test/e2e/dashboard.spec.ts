@@ -102,4 +102,15 @@ test('dashboard: figures, charts, commune table, drill-down and XLSX export', as
   await page.getByTestId('open-targets').click();
   await expect(page.getByTestId('target-row')).toHaveCount(2);
   await shot(page, 'dash-targets');
+  await page.keyboard.press('Escape');
+
+  // In English: the same figures, the English labels, the number format of English.
+  await page.getByText('English', { exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Province dashboard' })).toBeVisible();
+  await expect(page.getByText('Recognition rate by district')).toBeVisible();
+  await expect(page.getByTestId('kpi-recognised-value')).toHaveText(String(recognised));
+  await expect(page.getByTestId('kpi-recognised')).toContainText('by the assessment team');
+  await shot(page, 'dash-english');
+  await page.getByText('Tiếng Việt', { exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Tổng hợp của tỉnh' })).toBeVisible();
 });
