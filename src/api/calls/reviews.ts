@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCall } from './define';
 import { reportFile } from './reports';
+import { evidenceItem } from './assessments';
 import { assessmentSchema } from './scoring';
 
 /** The assessor's side (issue 6): the inbox of commune packages, the side-by-side review, the decision, minutes, package. */
@@ -87,18 +88,8 @@ export const reviewEvidence = z.object({
   stored: z.boolean(),
 });
 
-/** The team's own evidence on an indicator (`/evidence/<id>` previews it). */
-export const teamEvidenceItem = z.object({
-  id: z.string(),
-  indicatorId: z.string(),
-  sha256: z.string(),
-  name: z.string(),
-  mediaType: z.string(),
-  size: z.number().int(),
-  addedBy: z.string(),
-  addedAt: z.string(),
-  stored: z.boolean(),
-});
+/** The team's own evidence on an indicator (`/evidence/<id>` previews it): a workspace evidence item, never copied. */
+export const teamEvidenceItem = evidenceItem.omit({ copied: true }).extend({ stored: z.boolean() });
 export type TeamEvidenceView = z.infer<typeof teamEvidenceItem>;
 
 const member = z.object({ name: z.string(), title: z.string() });
