@@ -1,19 +1,31 @@
 import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Profile } from '../../api/calls/profile';
 import { useCall } from './api';
 import { Shell } from './components/Shell';
 import { pick } from './i18n';
+import { chartStyles, dropzoneStyles, lazyPage } from './lib/lazyPage';
 import { useRoute } from './lib/route';
-import { PackagesPage } from './packages/PackagesPage';
-import { AssessmentsPage } from './assessment/ListPage';
-import { DashboardPage } from './dashboard/DashboardPage';
-import { WorkspacePage } from './assessment/Workspace';
-import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
-import { InboxPage } from './reviews/InboxPage';
-import { ReviewPage } from './reviews/ReviewPage';
+
+// Every page is loaded when first shown (its code, and the chart/dropzone styles it needs), so the first paint waits
+// only for the shell. The setup page stays in the first bundle: it is the first screen of a new installation.
+const PackagesPage = lazyPage<{ tab: string | undefined }>(() => import('./packages/PackagesPage'), 'PackagesPage', [dropzoneStyles]);
+const AssessmentsPage = lazyPage<{ profile: Profile }>(() => import('./assessment/ListPage'), 'AssessmentsPage');
+const DashboardPage = lazyPage<{ profile: Profile }>(() => import('./dashboard/DashboardPage'), 'DashboardPage', [chartStyles]);
+const WorkspacePage = lazyPage<{ id: string; view: string | undefined }>(() => import('./assessment/Workspace'), 'WorkspacePage', [
+  chartStyles,
+  dropzoneStyles,
+]);
+const SettingsPage = lazyPage<{ profile: Profile; onSaved(p: Profile): void }>(() => import('./pages/SettingsPage'), 'SettingsPage', [
+  dropzoneStyles,
+]);
+const InboxPage = lazyPage<object>(() => import('./reviews/InboxPage'), 'InboxPage');
+const ReviewPage = lazyPage<{ id: string; view: string | undefined }>(() => import('./reviews/ReviewPage'), 'ReviewPage', [
+  chartStyles,
+  dropzoneStyles,
+]);
 
 export function App() {
   const { t } = useTranslation();
@@ -47,12 +59,20 @@ export function App() {
 
   return (
     <Shell profile={profile} route={route} go={go}>
-      {route === 'settings' && <SettingsPage profile={profile} onSaved={setProfile} />}
-      {route === 'assessments' && rest[0] && <WorkspacePage key={rest[0]} id={rest[0]} view={rest[1]} />}
-      {route === 'assessments' && !rest[0] && (profile.role === 'assessor' ? <InboxPage /> : <AssessmentsPage profile={profile} />)}
-      {route === 'reviews' && rest[0] && <ReviewPage key={rest[0]} id={rest[0]} view={rest[1]} />}
-      {route === 'packages' && <PackagesPage tab={rest[0]} />}
-      {route === 'dashboard' && <DashboardPage profile={profile} />}
+      <Suspense
+        fallback={
+          <Center py="xl">
+            <Loader aria-label={t('common.loading')} />
+          </Center>
+        }
+      >
+        {route === 'settings' && <SettingsPage profile={profile} onSaved={setProfile} />}
+        {route === 'assessments' && rest[0] && <WorkspacePage key={rest[0]} id={rest[0]} view={rest[1]} />}
+        {route === 'assessments' && !rest[0] && (profile.role === 'assessor' ? <InboxPage /> : <AssessmentsPage profile={profile} />)}
+        {route === 'reviews' && rest[0] && <ReviewPage key={rest[0]} id={rest[0]} view={rest[1]} />}
+        {route === 'packages' && <PackagesPage tab={rest[0]} />}
+        {route === 'dashboard' && <DashboardPage profile={profile} />}
+      </Suspense>
     </Shell>
   );
 }

@@ -29,6 +29,8 @@ const COLS: { key: Key; width: string; align?: 'right' }[] = [
   { key: 'status', width: 'minmax(220px, 1.2fr)' },
 ];
 const GRID = COLS.map((c) => c.width).join(' ');
+/** One collator for every comparison of a sort (localeCompare would build one per call: 10,000 rows ≈ 140,000 calls). */
+const collator = new Intl.Collator('vi', { numeric: true });
 
 /**
  * The communes of the scope: every row is in memory (10,047 for the whole country), sorted and filtered here, and only
@@ -52,7 +54,7 @@ export function CommuneTable({ rows, onOpen }: { rows: CommuneRowView[]; onOpen(
       if (x === y) return a.code < b.code ? -1 : 1;
       if (x === null) return 1;
       if (y === null) return -1;
-      return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'vi')) * dir;
+      return (typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y))) * dir;
     });
   }, [rows, query, status, sort, t]);
 
