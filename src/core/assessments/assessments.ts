@@ -7,6 +7,7 @@ import { assess, type Assessment } from '../scoring/assess';
 import { parseScoreInput } from '../scoring/input';
 import type { AssessmentTable, AssessmentValueTable, Database, EvidenceTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
+import { writeTransaction } from '../store/write';
 
 /** Who does what, when: every write takes it, so the audit trail can say it. */
 export interface Actor {
@@ -235,14 +236,8 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
   const pack = deps.packs.require(input.packId ?? 'qd06-2019', undefined, 'packId');
   const unitClass = input.unitClass ?? deps.units.defaultUnitClass(unit.code) ?? 'other';
   const reason = checkUnitClass(deps.units, unit.code, unitClass, input.unitClassReason);
-  const existing = await deps.db
-    .selectFrom('assessment')
-    .select(['id', 'revision'])
-    .where('unit_code', '=', unit.code)
-    .where('year', '=', input.year)
-    .executeTakeFirst();
-  if (existing) {
-    throw new CfcError(
+  const alreadyExists = () =>
+    new CfcError(
       'already_exists',
       {
         vi: `${unit.name} đã có bản đánh giá năm ${input.year}; hãy mở bản đó (hoặc mở bản sửa đổi mới).`,
@@ -250,9 +245,15 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
       },
       { field: 'year' },
     );
-  }
   const id = crypto.randomUUID();
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
+    const existing = await trx
+      .selectFrom('assessment')
+      .select(['id', 'revision'])
+      .where('unit_code', '=', unit.code)
+      .where('year', '=', input.year)
+      .executeTakeFirst();
+    if (existing) throw alreadyExists();
     const row: AssessmentTable = {
       id,
       assessment_id: crypto.randomUUID(),
@@ -271,8 +272,15 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
       created_at: actor.now,
       updated_at: actor.now,
       submitted_at: null,
+      legacy_duplicate: 0,
     };
-    await trx.insertInto('assessment').values(row).execute();
+    try {
+      await trx.insertInto('assessment').values(row).execute();
+    } catch (e) {
+      // The unique index (migration 0007) behind the check above, e.g. against another process.
+      if (e instanceof Error && /UNIQUE constraint failed: assessment\.unit_code, assessment\.year/.test(e.message)) throw alreadyExists();
+      throw e;
+    }
     await appendAudit(trx, row, actor, 'create', {
       new: { unitCode: unit.code, year: input.year, unitClass, pack: `${pack.pack.id}@${pack.pack.version}` },
       reason,
@@ -286,7 +294,7 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
 }
 
 /** Copies entries and evidence links of one revision into another (inside a transaction). */
-async function copyContent(trx: Transaction<Database>, from: Revision, toId: string, markCopied: boolean, actor: Actor, withOverrides: boolean) {
+async function copyContent(trx: Db, from: Revision, toId: string, markCopied: boolean, actor: Actor, withOverrides: boolean) {
   for (const v of from.entries.values()) {
     await trx
       .insertInto('assessment_value')
@@ -336,8 +344,8 @@ export interface Saved {
   updatedAt: string;
 }
 
-async function savedView(deps: Deps, id: string, indicatorId: string): Promise<Saved> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
+async function savedView(db: Db, deps: Deps, id: string, indicatorId: string): Promise<Saved> {
+  const rev = await loadRevision(db, deps.packs, id);
   const v = rev.entries.get(indicatorId);
   return {
     entry: v ? entryView(v) : { value: null, note: '', override: null, copied: false, updatedAt: rev.row.updated_at },
@@ -352,16 +360,16 @@ async function savedView(deps: Deps, id: string, indicatorId: string): Promise<S
  * field, e.g. `values.2.1.numerator`). `null` clears it. An unchanged value writes nothing.
  */
 export async function setValue(deps: Deps, id: string, indicatorId: string, value: unknown, actor: Actor): Promise<Saved> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  requireDraft(rev.row);
-  requireIndicator(rev.pack, indicatorId);
-  if (value !== null && value !== undefined) {
-    parseScoreInput({ pack: rev.row.pack_id, unitClass: rev.row.unit_class, values: { [indicatorId]: value } }, rev.pack);
-  }
-  const next = value === null || value === undefined ? null : JSON.stringify(value);
-  const current = rev.entries.get(indicatorId);
-  if ((current?.value_json ?? null) !== next || current?.copied === 1) {
-    await deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    requireDraft(rev.row);
+    requireIndicator(rev.pack, indicatorId);
+    if (value !== null && value !== undefined) {
+      parseScoreInput({ pack: rev.row.pack_id, unitClass: rev.row.unit_class, values: { [indicatorId]: value } }, rev.pack);
+    }
+    const next = value === null || value === undefined ? null : JSON.stringify(value);
+    const current = rev.entries.get(indicatorId);
+    if ((current?.value_json ?? null) !== next || current?.copied === 1) {
       await upsertEntry(trx, id, indicatorId, { value_json: next, copied: 0 }, actor.now);
       await touch(trx, id, actor.now);
       if ((current?.value_json ?? null) !== next) {
@@ -371,25 +379,25 @@ export async function setValue(deps: Deps, id: string, indicatorId: string, valu
           new: value ?? null,
         });
       }
-    });
-  }
-  return savedView(deps, id, indicatorId);
+    }
+    return savedView(trx, deps, id, indicatorId);
+  });
 }
 
 export async function setNote(deps: Deps, id: string, indicatorId: string, note: string, actor: Actor): Promise<Saved> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  requireDraft(rev.row);
-  requireIndicator(rev.pack, indicatorId);
-  const current = rev.entries.get(indicatorId);
-  const clean = note.normalize('NFC');
-  if ((current?.note ?? '') !== clean) {
-    await deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    requireDraft(rev.row);
+    requireIndicator(rev.pack, indicatorId);
+    const current = rev.entries.get(indicatorId);
+    const clean = note.normalize('NFC');
+    if ((current?.note ?? '') !== clean) {
       await upsertEntry(trx, id, indicatorId, { note: clean }, actor.now);
       await touch(trx, id, actor.now);
       await appendAudit(trx, rev.row, actor, 'note', { indicatorId, old: current?.note ?? '', new: clean });
-    });
-  }
-  return savedView(deps, id, indicatorId);
+    }
+    return savedView(trx, deps, id, indicatorId);
+  });
 }
 
 export async function setOverride(
@@ -399,52 +407,52 @@ export async function setOverride(
   override: { points: number; reason: string } | null,
   actor: Actor,
 ): Promise<Saved> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  requireDraft(rev.row);
-  const ind = requireIndicator(rev.pack, indicatorId);
-  if (override && override.points > ind.max) {
-    throw new CfcError(
-      'invalid_input',
-      {
-        vi: `Trường override.points: điểm điều chỉnh ${override.points} vượt điểm tối đa ${ind.max} của chỉ tiêu ${indicatorId}.`,
-        en: `Field override.points: the override ${override.points} is above indicator ${indicatorId}'s maximum of ${ind.max}.`,
-      },
-      { field: 'override.points' },
-    );
-  }
-  const current = rev.entries.get(indicatorId);
-  const old = current?.override_points == null ? null : { points: current.override_points, reason: current.override_reason };
-  await deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    requireDraft(rev.row);
+    const ind = requireIndicator(rev.pack, indicatorId);
+    if (override && override.points > ind.max) {
+      throw new CfcError(
+        'invalid_input',
+        {
+          vi: `Trường override.points: điểm điều chỉnh ${override.points} vượt điểm tối đa ${ind.max} của chỉ tiêu ${indicatorId}.`,
+          en: `Field override.points: the override ${override.points} is above indicator ${indicatorId}'s maximum of ${ind.max}.`,
+        },
+        { field: 'override.points' },
+      );
+    }
+    const current = rev.entries.get(indicatorId);
+    const old = current?.override_points == null ? null : { points: current.override_points, reason: current.override_reason };
     await upsertEntry(trx, id, indicatorId, { override_points: override?.points ?? null, override_reason: override?.reason.trim() ?? null }, actor.now);
     await touch(trx, id, actor.now);
     await appendAudit(trx, rev.row, actor, 'override', { indicatorId, old, new: override, reason: override?.reason ?? null });
+    return savedView(trx, deps, id, indicatorId);
   });
-  return savedView(deps, id, indicatorId);
 }
 
 /** A copied value confirmed as still true: it stops being marked as copied (recorded). */
 export async function confirmCopied(deps: Deps, id: string, indicatorId: string, actor: Actor): Promise<Saved> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  requireDraft(rev.row);
-  requireIndicator(rev.pack, indicatorId);
-  const current = rev.entries.get(indicatorId);
-  if (current?.copied === 1) {
-    await deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    requireDraft(rev.row);
+    requireIndicator(rev.pack, indicatorId);
+    const current = rev.entries.get(indicatorId);
+    if (current?.copied === 1) {
       await upsertEntry(trx, id, indicatorId, { copied: 0 }, actor.now);
       await touch(trx, id, actor.now);
       const value = current.value_json === null ? null : JSON.parse(current.value_json);
       await appendAudit(trx, rev.row, actor, 'value', { indicatorId, old: value, new: value, reason: 'confirmed copied value' });
-    });
-  }
-  return savedView(deps, id, indicatorId);
+    }
+    return savedView(trx, deps, id, indicatorId);
+  });
 }
 
 export async function setUnitClass(deps: Deps, id: string, unitClass: UnitClass, reason: string | undefined, actor: Actor): Promise<void> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  requireDraft(rev.row);
-  const clean = checkUnitClass(deps.units, rev.row.unit_code, unitClass, reason);
-  if (rev.row.unit_class === unitClass && rev.row.unit_class_reason === clean) return;
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    requireDraft(rev.row);
+    const clean = checkUnitClass(deps.units, rev.row.unit_code, unitClass, reason);
+    if (rev.row.unit_class === unitClass && rev.row.unit_class_reason === clean) return;
     await trx.updateTable('assessment').set({ unit_class: unitClass, unit_class_reason: clean, updated_at: actor.now }).where('id', '=', id).execute();
     await appendAudit(trx, rev.row, actor, 'unit_class', { old: rev.row.unit_class, new: unitClass, reason: clean });
   });
@@ -452,21 +460,21 @@ export async function setUnitClass(deps: Deps, id: string, unitClass: UnitClass,
 
 /** Marks the revision submitted and read-only. Every indicator must have a value. */
 export async function submitAssessment(deps: Deps, id: string, actor: Actor): Promise<void> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  requireDraft(rev.row);
-  const { empty } = progressOf(rev);
-  if (empty.length > 0) {
-    throw new CfcError(
-      'incomplete',
-      {
-        vi: `Chưa nộp được: còn ${empty.length} chỉ tiêu chưa nhập (${empty.join(', ')}).`,
-        en: `Cannot submit yet: ${empty.length} indicator(s) have no value (${empty.join(', ')}).`,
-      },
-      { field: 'id' },
-    );
-  }
-  const result = scoreRevision(rev);
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    requireDraft(rev.row);
+    const { empty } = progressOf(rev);
+    if (empty.length > 0) {
+      throw new CfcError(
+        'incomplete',
+        {
+          vi: `Chưa nộp được: còn ${empty.length} chỉ tiêu chưa nhập (${empty.join(', ')}).`,
+          en: `Cannot submit yet: ${empty.length} indicator(s) have no value (${empty.join(', ')}).`,
+        },
+        { field: 'id' },
+      );
+    }
+    const result = scoreRevision(rev);
     await trx.updateTable('assessment').set({ status: 'submitted', submitted_at: actor.now, updated_at: actor.now }).where('id', '=', id).execute();
     await appendAudit(trx, rev.row, actor, 'submit', {
       old: 'draft',
@@ -477,29 +485,29 @@ export async function submitAssessment(deps: Deps, id: string, actor: Actor): Pr
 
 /** Opens revision n+1 from a submitted revision n: everything copied (not marked: same year, same dossier). */
 export async function newRevision(deps: Deps, id: string, actor: Actor): Promise<string> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
-  if (rev.row.status !== 'submitted') {
-    throw new CfcError(
-      'invalid_state',
-      {
-        vi: 'Chỉ mở được bản sửa đổi mới từ một bản đã nộp; bản này vẫn đang soạn.',
-        en: 'A new revision opens only from a submitted revision; this one is still a draft.',
-      },
-      { field: 'id' },
-    );
-  }
-  if (await isSuperseded(deps.db, rev.row)) {
-    throw new CfcError(
-      'invalid_state',
-      {
-        vi: `Đã có bản sửa đổi mới hơn lần ${rev.row.revision}; hãy mở bản mới nhất.`,
-        en: `A newer revision than ${rev.row.revision} exists; open the latest one.`,
-      },
-      { field: 'id' },
-    );
-  }
-  const newId = crypto.randomUUID();
-  await deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
+    const rev = await loadRevision(trx, deps.packs, id);
+    if (rev.row.status !== 'submitted') {
+      throw new CfcError(
+        'invalid_state',
+        {
+          vi: 'Chỉ mở được bản sửa đổi mới từ một bản đã nộp; bản này vẫn đang soạn.',
+          en: 'A new revision opens only from a submitted revision; this one is still a draft.',
+        },
+        { field: 'id' },
+      );
+    }
+    if (await isSuperseded(trx, rev.row)) {
+      throw new CfcError(
+        'invalid_state',
+        {
+          vi: `Đã có bản sửa đổi mới hơn lần ${rev.row.revision}; hãy mở bản mới nhất.`,
+          en: `A newer revision than ${rev.row.revision} exists; open the latest one.`,
+        },
+        { field: 'id' },
+      );
+    }
+    const newId = crypto.randomUUID();
     const row: AssessmentTable = {
       ...rev.row,
       id: newId,
@@ -514,8 +522,8 @@ export async function newRevision(deps: Deps, id: string, actor: Actor): Promise
     await trx.insertInto('assessment').values(row).execute();
     await copyContent(trx, rev, newId, false, actor, true);
     await appendAudit(trx, row, actor, 'new_revision', { old: rev.row.revision, new: row.revision });
+    return newId;
   });
-  return newId;
 }
 
 export { isSuperseded };

@@ -36,6 +36,8 @@ export interface AssessmentTable {
   created_at: string;
   updated_at: string;
   submitted_at: string | null;
+  /** 1: a second first revision of the same commune and year, made before migration 0007 (left out of its index). */
+  legacy_duplicate: number;
 }
 
 export interface AssessmentValueTable {
