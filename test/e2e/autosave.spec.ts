@@ -73,7 +73,7 @@ async function logCall(page: Page, name: string, log: string[]) {
   });
 }
 
-type Step = { fill: string; value: string } | { testid: string } | { button: string };
+type Step = { fill: string; value: string } | { testid: string } | { button: string } | { link: string };
 
 /**
  * Types and clicks inside the page, as fast as the page renders (each step waits only for its element to appear and
@@ -86,6 +86,7 @@ function burst(page: Page, steps: Step[]): Promise<number> {
     const find = (s: Step): HTMLElement | null => {
       if ('fill' in s) return document.querySelector<HTMLElement>(`[aria-label="${s.fill}"]`);
       if ('testid' in s) return document.querySelector<HTMLElement>(`[data-testid="${s.testid}"]`);
+      if ('link' in s) return [...document.querySelectorAll<HTMLAnchorElement>('a')].find((a) => a.textContent?.trim() === s.link) ?? null;
       return [...document.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent?.trim() === s.button && !b.disabled) ?? null;
     };
     for (const s of steps) {
@@ -234,6 +235,43 @@ test('a submit with an edit refused by the core is stopped and says which one', 
   await shot(page, 'autosave-05-submit-stopped');
 });
 
+test('offline: the status says so and the edit is retried; leaving the page at once still stores what was typed', async ({ page, app }) => {
+  const id = await filledAssessment(app);
+  await page.goto(app.url);
+  await page.goto(`${app.origin}/#/assessments/${id}/2`);
+  const note = page.getByLabel('Ghi chú chỉ tiêu 2.1');
+  await expect(note).toBeVisible();
+  const stored = async () => (await callApi<{ entries: Record<string, { note: string }> }>(app, 'assessments.get', { id })).entries['2.1']!.note;
+
+  // The connection drops: the save fails as `offline`, is kept, and the status says when it is tried again.
+  await page.route('**/api/assessments.setNote', (route) => route.abort('internetdisconnected'));
+  await note.fill('Sổ đăng ký khai sinh năm 2025');
+  const status = page.getByTestId('save-state');
+  await expect(status).toHaveAttribute('data-status', 'retrying');
+  await expect(status).toContainText('Mất kết nối: chưa lưu được, thử lại lúc');
+  await shot(page, 'autosave-08-offline');
+  await page.getByText('English', { exact: true }).click();
+  await expect(status).toContainText('No connection: not saved yet, retrying at');
+  await page.getByText('Tiếng Việt', { exact: true }).click();
+  expect(await stored()).toBe('');
+  // Back: the retry stores it.
+  await page.unroute('**/api/assessments.setNote');
+  await status.getByRole('button', { name: 'Thử lại ngay' }).click();
+  await expect(status).toContainText('Đã lưu lúc');
+  expect(await stored()).toBe('Sổ đăng ký khai sinh năm 2025');
+
+  // Typed, then at once another page of the app (the workspace unmounts with the save still on its way).
+  const log: string[] = [];
+  const release = await holdCall(page, 'assessments.setNote', log);
+  await burst(page, [{ fill: 'Ghi chú chỉ tiêu 2.1', value: 'Sổ đăng ký khai sinh năm 2025, đối chiếu ngày 3/6' }, { link: 'Gói hồ sơ' }]);
+  await expect(page).toHaveURL(/#\/packages/);
+  await expect.poll(() => log).toEqual(['assessments.setNote']);
+  release();
+  await expect.poll(stored).toBe('Sổ đăng ký khai sinh năm 2025, đối chiếu ngày 3/6');
+  await page.goto(`${app.origin}/#/assessments/${id}/2`);
+  await expect(page.getByLabel('Ghi chú chỉ tiêu 2.1')).toHaveValue('Sổ đăng ký khai sinh năm 2025, đối chiếu ngày 3/6');
+});
+
 test('a review edit followed at once by the summary and the decision is in the decided review, its minutes and its package', async ({ browser }) => {
   const apps: WebApp[] = [];
   try {
@@ -262,6 +300,20 @@ test('a review edit followed at once by the summary and the decision is in the d
     await callApi(b, 'reviews.setTeam', { id: reviewId, members: [{ name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH' }] });
     await page.getByTestId('step-2').click();
     const c21 = page.getByTestId('review-2.1');
+    await expect(c21.getByLabel('Tử số chỉ tiêu 2.1')).toHaveValue('118');
+
+    // A finding typed, then at once another page of the app: the review screen unmounts, the finding is still stored.
+    const finding = 'Đối chiếu sổ đăng ký khai sinh: 4 trường hợp đăng ký quá hạn.';
+    const findingLog: string[] = [];
+    const releaseFinding = await holdCall(page, 'reviews.setFinding', findingLog);
+    await burst(page, [{ fill: 'Nhận xét tiêu chí 2', value: finding }, { link: 'Gói hồ sơ' }]);
+    await expect(page).toHaveURL(/#\/packages/);
+    await expect.poll(() => findingLog).toEqual(['reviews.setFinding']);
+    releaseFinding();
+    await expect.poll(async () => (await callApi<{ findings: Record<string, string> }>(b, 'reviews.get', { id: reviewId })).findings['2']).toBe(finding);
+    await page.unroute('**/api/reviews.setFinding');
+    await page.goto(`${b.origin}/#/reviews/${reviewId}/2`);
+    await expect(page.getByLabel('Nhận xét tiêu chí 2')).toHaveValue(finding);
     await expect(c21.getByLabel('Tử số chỉ tiêu 2.1')).toHaveValue('118');
 
     const log: string[] = [];

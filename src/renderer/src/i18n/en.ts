@@ -143,13 +143,6 @@ export const en: Messages = {
       badPoints: 'The override must be a whole number from 0 to {{max}}.',
       needReason: 'An override needs a reason (at least 3 characters).',
     },
-    save: {
-      idle: 'Changes are saved automatically',
-      saving: 'Saving…',
-      saved: 'Saved at {{time}}',
-      offline: 'Not saved (no connection); your input is kept on this computer',
-      rejected: 'Not saved: see the message at indicator {{id}}',
-    },
     readOnly: {
       title: 'Submitted: read-only',
       text: 'This assessment was submitted on {{date}} and can no longer be changed. To correct it (e.g. after a return), open a new revision.',
@@ -645,8 +638,6 @@ export const en: Messages = {
       changed: 'Team differs',
       findings: "Team's findings on criterion {{id}}",
       findingsAria: 'Findings on criterion {{id}}',
-      saving: 'Saving…',
-      saved: 'Saved',
       readOnly: 'Decided: read-only. Reopen it in the summary to change it.',
       points: 'Points',
       stepN: 'Criterion {{id}}',

@@ -142,13 +142,6 @@ export const vi = {
       badPoints: 'Điểm điều chỉnh phải là số nguyên từ 0 đến {{max}}.',
       needReason: 'Cần ghi lý do điều chỉnh (ít nhất 3 ký tự).',
     },
-    save: {
-      idle: 'Thay đổi được lưu tự động',
-      saving: 'Đang lưu…',
-      saved: 'Đã lưu lúc {{time}}',
-      offline: 'Chưa lưu được (mất kết nối); dữ liệu vẫn giữ trên máy',
-      rejected: 'Chưa lưu: xem thông báo ở chỉ tiêu {{id}}',
-    },
     readOnly: {
       title: 'Bản đã nộp: chỉ xem',
       text: 'Bản đánh giá này đã nộp ngày {{date}} và không sửa được nữa. Nếu cần sửa (ví dụ khi bị trả lại), hãy mở bản sửa đổi mới.',
@@ -644,8 +637,6 @@ export const vi = {
       changed: 'Đoàn chấm khác xã',
       findings: 'Nhận xét của đoàn về tiêu chí {{id}}',
       findingsAria: 'Nhận xét tiêu chí {{id}}',
-      saving: 'Đang lưu…',
-      saved: 'Đã lưu',
       readOnly: 'Đã có quyết định: chỉ xem. Mở lại ở bước Tổng hợp nếu cần sửa.',
       points: 'Điểm',
       stepN: 'Tiêu chí {{id}}',
