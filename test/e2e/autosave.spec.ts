@@ -178,6 +178,9 @@ test('an edit refused because the revision was submitted meanwhile is shown, kep
   await expect(row.getByTestId('refused-why')).toContainText('đã nộp nên chỉ được xem');
   await expect(page.getByTestId('save-state')).toContainText('1 thay đổi không được lưu');
   await expect(page.getByTestId('save-state')).toHaveAttribute('data-status', 'refused');
+  // The page now shows the revision as it is: submitted, read-only.
+  await expect(page.getByTestId('readonly-banner')).toBeVisible();
+  await expect(num).toBeDisabled();
   await shot(page, 'autosave-03-refused');
   // The core kept the submitted value; the page says so rather than pretending.
   const got = await callApi<{ entries: Record<string, { value: unknown }> }>(app, 'assessments.get', { id });

@@ -98,6 +98,22 @@ export function useWorkspace(id: string): Workspace {
     [autosave, applySaved],
   );
 
+  // Refused because the revision was submitted meanwhile (another window, the CLI): show it as it now is, read-only.
+  useEffect(
+    () =>
+      autosave.onRejected((r) => {
+        if (r.error.code !== 'read_only') return;
+        void api
+          .call('assessments.get', { id })
+          .then((d) => {
+            readOnly.current = d.readOnly;
+            setDetail(d);
+          })
+          .catch(() => undefined);
+      }),
+    [autosave, id],
+  );
+
   const setCallError = useCallback((k: string, e: ApiErrorShape | null) => {
     setCallErrors((m) => {
       if (!e && !(k in m)) return m;

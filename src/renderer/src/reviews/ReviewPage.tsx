@@ -96,6 +96,19 @@ export function ReviewPage({ id, view }: { id: string; view: string | undefined 
   const autosave = useAutosave(`review-${id}`, sendReview(id));
 
   useEffect(() => autosave.onStored((_key, result) => setDetail(result as ReviewDetail)), [autosave]);
+  // Refused because the review was decided meanwhile: show it as it now is (read-only); the refusal stays listed.
+  useEffect(
+    () =>
+      autosave.onRejected((r) => {
+        if (r.error.code === 'review_decided' || r.error.code === 'read_only') {
+          void api
+            .call('reviews.get', { id })
+            .then(setDetail)
+            .catch(() => undefined);
+        }
+      }),
+    [autosave, id],
+  );
 
   useEffect(() => {
     let live = true;
