@@ -364,4 +364,45 @@ describe('autosave queue', () => {
     s.calls[0]!.resolve();
     await expect(a.flush()).resolves.toMatchObject({ ok: true });
   });
+  it('flush waits for an edit typed while it runs, and retryNow skips the backoff', async () => {
+    const { c, s, a } = setup();
+    a.edit('a', 1);
+    let done = false;
+    const p = a.flush().then(() => (done = true));
+    await settle();
+    a.edit('b', 2); // typed after the flush began: still waited for
+    s.calls[0]!.resolve();
+    await settle();
+    expect(done).toBe(false);
+    await c.advance(400);
+    s.calls[1]!.reject(offline);
+    await settle();
+    expect(a.getSnapshot().status).toBe('retrying');
+    a.retryNow();
+    await settle();
+    expect(s.calls.map((x) => [x.key, x.payload])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['b', 2],
+    ]);
+    s.calls[2]!.resolve();
+    await p;
+    expect(done).toBe(true);
+  });
+
+  it('reject() records a refusal decided by the page, and latest() gives back the unsent edit', async () => {
+    const { s, a, local } = setup();
+    a.edit('x', 'typed');
+    expect(a.latest('x')).toMatchObject({ payload: 'typed' });
+    a.reject('x', 'typed', readOnly);
+    await a.flush();
+    expect(s.calls).toHaveLength(0);
+    expect(a.getSnapshot().rejected).toEqual([expect.objectContaining({ key: 'x', payload: 'typed', error: readOnly })]);
+    expect(JSON.parse(local('x')!)).toMatchObject({ payload: 'typed', rejected: { code: 'read_only' } });
+    // A new edit of the field replaces the refusal and is sent.
+    a.edit('x', 'again', { now: true });
+    await settle();
+    expect(a.getSnapshot().rejected).toEqual([]);
+    expect(s.calls.map((x) => x.payload)).toEqual(['again']);
+  });
 });
