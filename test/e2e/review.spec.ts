@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Dialog, Page } from '@playwright/test';
 import { callApi, expect, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
 
 /**
@@ -16,6 +17,25 @@ const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures'
 };
 const COMMUNE_PASS = 'Mỹ Cẩm bảo vệ trẻ em 2025';
 const TEAM_PASS = 'Càng Long thẩm định 2025';
+
+/**
+ * Reloads for real: a page with edits still on their way asks before unloading (beforeunload), which Playwright would
+ * otherwise dismiss — leaving the page in place and the test proving nothing. Accepts that question and checks the
+ * document was replaced; returns whether the question was asked.
+ */
+async function reloadForReal(page: Page): Promise<boolean> {
+  let asked = false;
+  const onDialog = (d: Dialog) => {
+    if (d.type() === 'beforeunload') asked = true;
+    void d.accept();
+  };
+  page.on('dialog', onDialog);
+  await page.evaluate(() => ((window as unknown as { __beforeReload?: boolean }).__beforeReload = true));
+  await page.reload();
+  page.off('dialog', onDialog);
+  expect(await page.evaluate(() => (window as unknown as { __beforeReload?: boolean }).__beforeReload)).toBeUndefined();
+  return asked;
+}
 
 test.setTimeout(240_000);
 
@@ -88,7 +108,7 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     // A team note typed just before a reload (before its autosave) is not lost: it comes back and is saved.
     const note121 = 'Đã xem sân chơi ở nhà văn hóa ấp';
     await page.getByTestId('review-12.1').getByLabel('Ghi chú của đoàn cho chỉ tiêu 12.1').fill(note121);
-    await page.reload();
+    console.log(`reload with a note on its way: beforeunload asked = ${await reloadForReal(page)}`);
     await page.getByTestId('step-12').click();
     await expect(page.getByTestId('review-12.1').getByLabel('Ghi chú của đoàn cho chỉ tiêu 12.1')).toHaveValue(note121);
     await expect(page.getByTestId('review-12.3').getByLabel('Lý do thay đổi chỉ tiêu 12.3')).toHaveValue('Danh sách lớp dạy bơi hè 2025 của Đoàn xã');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Page } from '@playwright/test';
+import type { Dialog, Page } from '@playwright/test';
 import { callApi, expect, setCommuneProfile, shot, test } from './fixtures';
 
 /**
@@ -154,6 +154,25 @@ async function next(page: Page) {
   await page.getByRole('button', { name: 'Tiêu chí tiếp theo' }).click();
 }
 
+/**
+ * Reloads for real: a page with edits still on their way asks before unloading (beforeunload), which Playwright would
+ * otherwise dismiss — leaving the page in place and the test proving nothing. Accepts that question and checks the
+ * document was replaced; returns whether the question was asked.
+ */
+async function reloadForReal(page: Page): Promise<boolean> {
+  let asked = false;
+  const onDialog = (d: Dialog) => {
+    if (d.type() === 'beforeunload') asked = true;
+    void d.accept();
+  };
+  page.on('dialog', onDialog);
+  await page.evaluate(() => ((window as unknown as { __beforeReload?: boolean }).__beforeReload = true));
+  await page.reload();
+  page.off('dialog', onDialog);
+  expect(await page.evaluate(() => (window as unknown as { __beforeReload?: boolean }).__beforeReload)).toBeUndefined();
+  return asked;
+}
+
 test.use({ actionTimeout: 15_000 });
 
 test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary, reports, submit', async ({ page, app }) => {
@@ -225,7 +244,7 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
   await expect(page.getByText('Tử số (130) lớn hơn mẫu số (120)')).toBeVisible();
   await shot(page, 'ws-05-bad-value');
   await page.waitForTimeout(1200);
-  await page.reload();
+  await reloadForReal(page);
   await expect(page.getByLabel('Tử số chỉ tiêu 2.1', { exact: true })).toHaveValue('118');
   await expect(page.getByText('Tử số (130) lớn hơn mẫu số (120)')).toHaveCount(0);
 
@@ -250,7 +269,7 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
   await next(page);
   for (const iid of idsOf(8)) await enter(page, iid, fixture.values[iid]!);
   await page.getByLabel('Ghi chú chỉ tiêu 8.2').fill('Số liệu cân đo tháng 6 của trạm y tế xã');
-  await page.reload();
+  console.log(`reload with edits on their way: beforeunload asked = ${await reloadForReal(page)}`);
   await expect(page.getByTestId('criterion-title')).toHaveText('Trẻ em dưới 5 tuổi bị suy dinh dưỡng thể nhẹ cân và thể thấp còi');
   await expect(page.getByLabel('Tử số chỉ tiêu 8.1', { exact: true })).toHaveValue('12');
   await expect(page.getByLabel('Mẫu số chỉ tiêu 8.1', { exact: true })).toHaveValue('300');

@@ -259,7 +259,12 @@ function Actions({ ws }: { ws: Workspace }) {
     setBusy('submit');
     setError(null);
     try {
-      ws.flush();
+      // The last edit typed must be stored before the revision is frozen and signed; a refused one stops the submit.
+      const blocked = await ws.settle();
+      if (blocked) {
+        setConfirm(false);
+        return setError(blocked);
+      }
       ws.replaceDetail(await api.call('assessments.submit', { id: d.id }));
       setConfirm(false);
     } catch (e) {
@@ -272,7 +277,8 @@ function Actions({ ws }: { ws: Workspace }) {
     setBusy(format);
     setError(null);
     try {
-      ws.flush();
+      const blocked = await ws.settle();
+      if (blocked) return setError(blocked);
       const r = await api.call('reports.selfAssessment', { id: d.id, format });
       setReports((x) => ({ ...x, [format]: r }));
       const a = document.createElement('a');

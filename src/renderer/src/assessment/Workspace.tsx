@@ -28,8 +28,6 @@ import {
   IconArrowRight,
   IconCheck,
   IconCircleCheck,
-  IconCloudCheck,
-  IconCloudUpload,
   IconCopy,
   IconHistory,
   IconLock,
@@ -46,58 +44,8 @@ import { IndicatorCard } from './IndicatorCard';
 import { SummaryView } from './Summary';
 import type { Detail, UnitClass } from './types';
 import { UnitClassFields, unitClassReasonProblem } from './UnitClassFields';
-import { useWorkspace, type SaveState, type Workspace } from './useWorkspace';
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function SaveStatus({ state, onRetry }: { state: SaveState; onRetry(): void }) {
-  const { t } = useTranslation();
-  let body: React.ReactNode;
-  if (state.kind === 'saving') {
-    body = (
-      <Group gap={6} wrap="nowrap">
-        <Loader size={14} />
-        <Text size="sm">{t('ws.save.saving')}</Text>
-      </Group>
-    );
-  } else if (state.kind === 'saved') {
-    body = (
-      <Group gap={6} wrap="nowrap">
-        <IconCloudCheck size={18} color="var(--mantine-color-teal-7)" />
-        <Text size="sm">{t('ws.save.saved', { time: `${pad(state.at.getHours())}:${pad(state.at.getMinutes())}` })}</Text>
-      </Group>
-    );
-  } else if (state.kind === 'error') {
-    const offline = state.error.code === 'offline';
-    body = (
-      <Group gap={6} wrap="nowrap">
-        <IconAlertTriangle size={18} color="var(--mantine-color-red-7)" />
-        <Text size="sm" c="red.8">
-          {offline ? t('ws.save.offline') : t('ws.save.rejected', { id: state.indicatorId ?? '' })}
-        </Text>
-        {offline && (
-          <Button size="compact-xs" variant="light" color="red" onClick={onRetry}>
-            {t('common.retry')}
-          </Button>
-        )}
-      </Group>
-    );
-  } else {
-    body = (
-      <Group gap={6} wrap="nowrap">
-        <IconCloudUpload size={18} color="var(--mantine-color-dimmed)" />
-        <Text size="sm" c="dimmed">
-          {t('ws.save.idle')}
-        </Text>
-      </Group>
-    );
-  }
-  return (
-    <Box role="status" aria-live="polite" data-testid="save-state">
-      {body}
-    </Box>
-  );
-}
+import { useWorkspace, type Workspace } from './useWorkspace';
+import { AutosaveStatus, RefusedEdits } from '../autosave/AutosaveStatus';
 
 /** The guided entry of one revision: 13 criteria and the summary, saved as you type. */
 export function WorkspacePage({ id, view }: { id: string; view: string | undefined }) {
@@ -113,7 +61,7 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
   const currentIndex = isSummary ? criteria.length : Math.max(0, criteria.findIndex((c) => c.id === view));
   const go = (i: number) => {
     if (i < 0 || i > criteria.length) return;
-    ws.flush();
+    // The autosave belongs to the page: what was typed on this step keeps saving while the next one opens.
     navigate(`assessments/${id}/${i === criteria.length ? 'summary' : criteria[i]!.id}`);
   };
   useHotkeys(
@@ -174,7 +122,6 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
     const c = criteria.find((x) => x.indicators.some((i) => i.id === iid));
     if (!c) return;
     setFocusIndicator(iid);
-    ws.flush();
     navigate(`assessments/${id}/${c.id}`);
   };
 
@@ -186,7 +133,8 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
           <Text size="sm">{pick(result.provisionalNotice)}</Text>
         </Alert>
       )}
-      {readOnly && <ReadOnlyBanner d={d} />}
+      <RefusedEdits store={ws.autosave} describe={ws.describe} />
+      {readOnly && <ReadOnlyBanner d={d} ws={ws} />}
       {d.copiedFrom && !readOnly && (
         <Alert color="grape" variant="light" icon={<IconCopy />} py="xs">
           <Text size="sm">{t('ws.copiedBanner', { year: d.copiedFrom.year })}</Text>
@@ -319,7 +267,15 @@ function Header({ ws, d, onHistory }: { ws: Workspace; d: Detail; onHistory(): v
   const [classOpen, setClassOpen] = useState(false);
   return (
     <Stack gap={6}>
-      <Anchor href="#/assessments" size="sm" onClick={() => ws.flush()}>
+      <Anchor
+        href="#/assessments"
+        size="sm"
+        onClick={(e) => {
+          // Leaving: everything typed is stored (or shown refused) first.
+          e.preventDefault();
+          void ws.flush().then(() => navigate('assessments'));
+        }}
+      >
         <Group gap={4}>
           <IconArrowLeft size={14} />
           {t('ws.backToList')}
@@ -348,7 +304,7 @@ function Header({ ws, d, onHistory }: { ws: Workspace; d: Detail; onHistory(): v
           </Group>
         </Stack>
         <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
-          <SaveStatus state={ws.saveState} onRetry={ws.retry} />
+          <AutosaveStatus store={ws.autosave} />
           <Group gap="xs">
             <Text size="sm" data-testid="header-total">
               {t('ws.totalLine', { total: d.result.total, max: d.result.maxTotal, threshold: d.result.threshold })}
@@ -375,7 +331,8 @@ function UnitClassModal({ ws, d, opened, onClose }: { ws: Workspace; d: Detail; 
     if (problem) return setError(t('ws.unitClass.needReason'));
     setBusy(true);
     try {
-      ws.flush();
+      const blocked = await ws.settle();
+      if (blocked) return setError(blocked);
       const nd = await api.call('assessments.setUnitClass', { id: d.id, unitClass: value, ...(reason.trim() ? { reason: reason.trim() } : {}) });
       ws.replaceDetail(nd);
       onClose();
@@ -402,13 +359,14 @@ function UnitClassModal({ ws, d, opened, onClose }: { ws: Workspace; d: Detail; 
   );
 }
 
-function ReadOnlyBanner({ d }: { d: Detail }) {
+function ReadOnlyBanner({ d, ws }: { d: Detail; ws: Workspace }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const open = async () => {
     setBusy(true);
     try {
+      await ws.flush();
       const nd = await api.call('assessments.newRevision', { id: d.id });
       // Stay on the same step of the new revision.
       navigate(window.location.hash.replace(/^#\/?/, '').replace(d.id, nd.id));

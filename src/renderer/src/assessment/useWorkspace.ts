@@ -1,22 +1,21 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import i18next from 'i18next';
 import type { ApiErrorShape } from '../../../api/errors';
 import { api, errorOf } from '../api';
-import { clearPending, readPending, removePending, writePending, type PendingField } from './pending';
+import type { Describe } from '../autosave/AutosaveStatus';
+import type { Autosave, FlushResult } from '../autosave/queue';
+import { localRefusal, settleBefore, useAutosave, useAutosaveState } from '../autosave/useAutosave';
 import type { Detail, EvidenceItem, Pack, PackIndicator, Saved } from './types';
-import { check, toDraft, type Checked, type Draft } from './values';
+import { check, describeDraft, describeValue, toDraft, type Checked, type Draft } from './values';
 
-export type SaveState =
-  | { kind: 'idle' }
-  | { kind: 'saving' }
-  | { kind: 'saved'; at: Date }
-  /** A save failed: `offline` ones are retried; others are rejected values, shown at their field. */
-  | { kind: 'error'; error: ApiErrorShape; indicatorId: string | null };
-
-/** Per field, the time between the last keystroke and the save. */
-export const DEBOUNCE_MS = 400;
-
-type Task = () => Promise<void>;
-const fkey = (indicatorId: string, field: PendingField) => `${indicatorId}:${field}`;
+/** Autosave keys of the workspace: `<indicatorId>.value` and `<indicatorId>.note` (as the local copies always were). */
+type WsField = 'value' | 'note';
+const fkey = (indicatorId: string, field: WsField) => `${indicatorId}.${field}`;
+function parseKey(key: string): { indicatorId: string; field: WsField } | null {
+  const dot = key.lastIndexOf('.');
+  const field = key.slice(dot + 1);
+  return dot > 0 && (field === 'value' || field === 'note') ? { indicatorId: key.slice(0, dot), field } : null;
+}
 
 /** Deep equality of two JSON values (key order ignored). */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -28,15 +27,20 @@ function sameJson(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+const isDraftOf = (ind: PackIndicator, d: unknown): d is Draft => typeof d === 'object' && d !== null && (d as Draft).kind === ind.kind;
+
 export interface Workspace {
   detail: Detail | null;
   pack: Pack | null;
   indicators: Map<string, PackIndicator>;
   error: ApiErrorShape | null;
-  saveState: SaveState;
-  /** Server rejections, by `<indicatorId>:value|note|override`. */
+  /** The page's autosave (shared mechanism: `src/renderer/src/autosave`). */
+  autosave: Autosave;
+  /** Names a field and the value typed into it (for refusals). */
+  describe: Describe;
+  /** Refusals and failed calls, by `<indicatorId>:value|note|override|copied`. */
   fieldErrors: Record<string, ApiErrorShape>;
-  /** The inputs' last contents per indicator (survive moving between criteria; restored from localStorage on load). */
+  /** The inputs' last contents per indicator (survive moving between criteria; restored from local storage on load). */
   draftOf(ind: PackIndicator): Draft;
   noteOf(indicatorId: string): string;
   editValue(ind: PackIndicator, draft: Draft): Checked;
@@ -46,9 +50,10 @@ export interface Workspace {
   replaceDetail(d: Detail): void;
   addEvidence(items: EvidenceItem[]): void;
   removeEvidence(evidenceId: string): void;
-  /** Sends every waiting edit now. */
-  flush(): void;
-  retry(): void;
+  /** Sends every waiting edit now; resolves when each is stored or refused. */
+  flush(): Promise<FlushResult>;
+  /** Waits for the autosave, then null or why an action reading the data (submit, report, …) may not go on. */
+  settle(): Promise<string | null>;
   reload(): Promise<void>;
 }
 
@@ -56,17 +61,20 @@ export function useWorkspace(id: string): Workspace {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [pack, setPack] = useState<Pack | null>(null);
   const [error, setError] = useState<ApiErrorShape | null>(null);
-  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
-  const [fieldErrors, setFieldErrors] = useState<Record<string, ApiErrorShape>>({});
+  const [callErrors, setCallErrors] = useState<Record<string, ApiErrorShape>>({});
 
   const drafts = useRef(new Map<string, Draft>());
   const notes = useRef(new Map<string, string>());
-  const timers = useRef(new Map<string, { timer: number; run: () => void }>());
-  const versions = useRef(new Map<string, number>());
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const inflight = useRef(0);
-  const failed = useRef(new Map<string, () => void>());
   const readOnly = useRef(false);
+
+  const autosave = useAutosave(id, (key, payload) => {
+    const k = parseKey(key);
+    if (!k) return Promise.reject(new Error(`unknown field ${key}`));
+    return k.field === 'value'
+      ? api.call('assessments.setValue', { id, indicatorId: k.indicatorId, value: payload })
+      : api.call('assessments.setNote', { id, indicatorId: k.indicatorId, note: String(payload ?? '') });
+  });
+  const saveState = useAutosaveState(autosave);
 
   const indicators = useMemo(() => {
     const m = new Map<string, PackIndicator>();
@@ -80,8 +88,34 @@ export function useWorkspace(id: string): Workspace {
     );
   }, []);
 
-  const setFieldError = useCallback((k: string, e: ApiErrorShape | null) => {
-    setFieldErrors((m) => {
+  // Each stored save updates the score shown (saves run one at a time, so the last answer is the latest state).
+  useEffect(
+    () =>
+      autosave.onStored((key, result) => {
+        const k = parseKey(key);
+        if (k) applySaved(k.indicatorId, result as Saved);
+      }),
+    [autosave, applySaved],
+  );
+
+  // Refused because the revision was submitted meanwhile (another window, the CLI): show it as it now is, read-only.
+  useEffect(
+    () =>
+      autosave.onRejected((r) => {
+        if (r.error.code !== 'read_only') return;
+        void api
+          .call('assessments.get', { id })
+          .then((d) => {
+            readOnly.current = d.readOnly;
+            setDetail(d);
+          })
+          .catch(() => undefined);
+      }),
+    [autosave, id],
+  );
+
+  const setCallError = useCallback((k: string, e: ApiErrorShape | null) => {
+    setCallErrors((m) => {
       if (!e && !(k in m)) return m;
       const n = { ...m };
       if (e) n[k] = e;
@@ -90,87 +124,14 @@ export function useWorkspace(id: string): Workspace {
     });
   }, []);
 
-  /** Runs saves one after another, so the score shown is always the one of the latest save. */
-  const enqueue = useCallback((task: Task) => {
-    inflight.current++;
-    setSaveState({ kind: 'saving' });
-    queue.current = queue.current.then(async () => {
-      try {
-        await task();
-      } finally {
-        inflight.current--;
-        if (inflight.current === 0 && timers.current.size === 0) {
-          setSaveState((s) => (s.kind === 'saving' ? { kind: 'saved', at: new Date() } : s));
-        }
-      }
-    });
-  }, []);
-
-  /** One save of one field; the localStorage copy goes only when this very edit is stored. */
-  const save = useCallback(
-    (indicatorId: string, field: PendingField, payload: unknown) => {
-      const k = fkey(indicatorId, field);
-      const version = versions.current.get(k) ?? 0;
-      const run = () =>
-        enqueue(async () => {
-          try {
-            const s =
-              field === 'value'
-                ? await api.call('assessments.setValue', { id, indicatorId, value: payload })
-                : await api.call('assessments.setNote', { id, indicatorId, note: payload as string });
-            applySaved(indicatorId, s);
-            failed.current.delete(k);
-            if ((versions.current.get(k) ?? 0) === version) removePending(id, indicatorId, field);
-            setFieldError(k, null);
-          } catch (e) {
-            const err = errorOf(e);
-            if (err.code === 'offline') {
-              // Kept in localStorage; retried on demand or on the next load.
-              failed.current.set(k, run);
-            } else if ((versions.current.get(k) ?? 0) === version) {
-              // Rejected: the value is shown with its message and never stored.
-              removePending(id, indicatorId, field);
-              setFieldError(k, err);
-            }
-            setSaveState({ kind: 'error', error: err, indicatorId });
-          }
-        });
-      return run;
-    },
-    [applySaved, enqueue, id, setFieldError],
-  );
-
-  const schedule = useCallback(
-    (indicatorId: string, field: PendingField, payload: unknown) => {
-      const k = fkey(indicatorId, field);
-      const old = timers.current.get(k);
-      if (old) window.clearTimeout(old.timer);
-      const run = save(indicatorId, field, payload);
-      const timer = window.setTimeout(() => {
-        timers.current.delete(k);
-        run();
-      }, DEBOUNCE_MS);
-      timers.current.set(k, { timer, run });
-      setSaveState({ kind: 'saving' });
-    },
-    [save],
-  );
-
-  const cancel = useCallback((k: string) => {
-    const old = timers.current.get(k);
-    if (old) window.clearTimeout(old.timer);
-    timers.current.delete(k);
-    if (timers.current.size === 0 && inflight.current === 0) setSaveState((s) => (s.kind === 'saving' ? { kind: 'idle' } : s));
-  }, []);
-
-  const flush = useCallback(() => {
-    const waiting = [...timers.current.values()];
-    timers.current.clear();
-    for (const t of waiting) {
-      window.clearTimeout(t.timer);
-      t.run();
+  const fieldErrors = useMemo(() => {
+    const m: Record<string, ApiErrorShape> = { ...callErrors };
+    for (const r of saveState.rejected) {
+      const k = parseKey(r.key);
+      if (k) m[`${k.indicatorId}:${k.field}`] = r.error;
     }
-  }, []);
+    return m;
+  }, [callErrors, saveState.rejected]);
 
   const load = useCallback(async () => {
     try {
@@ -181,32 +142,38 @@ export function useWorkspace(id: string): Workspace {
       p.pack.criteria.forEach((c) => c.indicators.forEach((i) => inds.set(i.id, i)));
       drafts.current.clear();
       notes.current.clear();
+      // What an earlier session typed and did not see stored: replayed, or shown as refused on a read-only revision.
       const replay: (() => void)[] = [];
-      if (d.readOnly) clearPending(id);
-      else {
-        for (const [indicatorId, fields] of readPending(id)) {
-          const ind = inds.get(indicatorId);
-          const stored = d.entries[indicatorId];
-          for (const field of ['value', 'note'] as const) {
-            const edit = fields[field];
-            if (!edit) continue;
-            // Already stored (the save went through as the page closed): nothing to replay.
-            const same =
-              field === 'note' ? (stored?.note ?? '') === edit.note : 'value' in edit && sameJson(stored?.value ?? null, edit.value ?? null);
-            if (!ind || same) {
-              removePending(id, indicatorId, field);
-              continue;
+      for (const [key, copy] of autosave.restore()) {
+        const k = parseKey(key);
+        const ind = k ? inds.get(k.indicatorId) : undefined;
+        if (!k || !ind) {
+          autosave.discard(key);
+          continue;
+        }
+        const stored = d.entries[k.indicatorId];
+        if (copy.rejected) {
+          autosave.reject(key, copy.payload, copy.rejected);
+          continue;
+        }
+        if (copy.payload === undefined) {
+          // A partly entered value: back into its input (never sent).
+          if (k.field === 'value' && isDraftOf(ind, copy.draft)) {
+            if (d.readOnly) autosave.reject(key, copy.draft, localRefusal('read_only', 'autosave.readOnlyLocal'));
+            else {
+              drafts.current.set(k.indicatorId, copy.draft);
+              autosave.hold(key, copy.draft);
             }
-            if (field === 'note' && typeof edit.note === 'string') {
-              notes.current.set(indicatorId, edit.note);
-              replay.push(save(indicatorId, 'note', edit.note));
-            } else if (field === 'value' && 'value' in edit) {
-              drafts.current.set(indicatorId, toDraft(ind, edit.value));
-              replay.push(save(indicatorId, 'value', edit.value ?? null));
-            } else if (field === 'value' && edit.draft && typeof edit.draft === 'object' && (edit.draft as Draft).kind === ind.kind) {
-              drafts.current.set(indicatorId, edit.draft as Draft);
-            }
-          }
+          } else autosave.discard(key);
+          continue;
+        }
+        const same = k.field === 'note' ? (stored?.note ?? '') === copy.payload : sameJson(stored?.value ?? null, copy.payload ?? null);
+        if (same) autosave.discard(key);
+        else if (d.readOnly) autosave.reject(key, copy.payload, localRefusal('read_only', 'autosave.readOnlyLocal'));
+        else {
+          if (k.field === 'note') notes.current.set(k.indicatorId, String(copy.payload ?? ''));
+          else drafts.current.set(k.indicatorId, toDraft(ind, copy.payload));
+          replay.push(() => autosave.edit(key, copy.payload, { now: true }));
         }
       }
       setPack(p.pack);
@@ -216,118 +183,114 @@ export function useWorkspace(id: string): Workspace {
     } catch (e) {
       setError(errorOf(e));
     }
-  }, [id, save]);
+  }, [autosave, id]);
 
   useEffect(() => {
     setDetail(null);
     void load();
   }, [load]);
 
-  // Whatever is still waiting goes out when the page is hidden, closed or left.
-  useEffect(() => {
-    const onHide = () => flush();
-    const onVis = () => {
-      if (document.visibilityState === 'hidden') flush();
-    };
-    window.addEventListener('pagehide', onHide);
-    document.addEventListener('visibilitychange', onVis);
-    return () => {
-      window.removeEventListener('pagehide', onHide);
-      document.removeEventListener('visibilitychange', onVis);
-      flush();
-    };
-  }, [flush]);
-
   const draftOf = useCallback(
-    (ind: PackIndicator): Draft => drafts.current.get(ind.id) ?? toDraft(ind, detail?.entries[ind.id]?.value ?? null),
-    [detail],
+    (ind: PackIndicator): Draft => {
+      const mine = drafts.current.get(ind.id);
+      if (mine) return mine;
+      // A step left and reopened while its save was still on its way: what was typed, not what is stored.
+      const latest = autosave.latest(fkey(ind.id, 'value'));
+      if (latest && !latest.rejected) {
+        if (latest.payload !== undefined) return toDraft(ind, latest.payload);
+        if (isDraftOf(ind, latest.draft)) return latest.draft;
+      }
+      return toDraft(ind, detail?.entries[ind.id]?.value ?? null);
+    },
+    [autosave, detail],
   );
-  const noteOf = useCallback((indicatorId: string) => notes.current.get(indicatorId) ?? detail?.entries[indicatorId]?.note ?? '', [detail]);
+  const noteOf = useCallback(
+    (indicatorId: string) => {
+      const mine = notes.current.get(indicatorId);
+      if (mine !== undefined) return mine;
+      const latest = autosave.latest(fkey(indicatorId, 'note'));
+      if (latest && !latest.rejected && typeof latest.payload === 'string') return latest.payload;
+      return detail?.entries[indicatorId]?.note ?? '';
+    },
+    [autosave, detail],
+  );
 
   const editValue = useCallback(
     (ind: PackIndicator, draft: Draft): Checked => {
       drafts.current.set(ind.id, draft);
-      const k = fkey(ind.id, 'value');
-      versions.current.set(k, (versions.current.get(k) ?? 0) + 1);
-      setFieldError(k, null);
       const c = check(ind, draft);
       if (readOnly.current) return c;
-      if (c.state === 'valid' || c.state === 'empty') {
-        const value = c.state === 'valid' ? c.value : null;
-        writePending(id, ind.id, 'value', { value });
-        schedule(ind.id, 'value', value);
-      } else if (c.state === 'incomplete') {
-        cancel(k);
-        writePending(id, ind.id, 'value', { draft });
-      } else {
-        cancel(k);
-        removePending(id, ind.id, 'value');
-      }
+      const k = fkey(ind.id, 'value');
+      if (c.state === 'valid' || c.state === 'empty') autosave.edit(k, c.state === 'valid' ? c.value : null);
+      else if (c.state === 'incomplete') autosave.hold(k, draft);
+      // A value that cannot be right is shown with its message and never saved.
+      else autosave.discard(k);
       return c;
     },
-    [cancel, id, schedule, setFieldError],
+    [autosave],
   );
 
   const editNote = useCallback(
     (indicatorId: string, note: string) => {
       if (readOnly.current) return;
       notes.current.set(indicatorId, note);
-      const k = fkey(indicatorId, 'note');
-      versions.current.set(k, (versions.current.get(k) ?? 0) + 1);
-      setFieldError(k, null);
-      writePending(id, indicatorId, 'note', { note });
-      schedule(indicatorId, 'note', note);
+      autosave.edit(fkey(indicatorId, 'note'), note);
     },
-    [id, schedule, setFieldError],
+    [autosave],
   );
 
+  /** A call that changes one indicator at once, in turn with the saves typed before it. */
   const immediate = useCallback(
-    (indicatorId: string, k: string, call: () => Promise<Saved>): Promise<ApiErrorShape | null> =>
-      new Promise((resolve) => {
-        enqueue(async () => {
-          try {
-            applySaved(indicatorId, await call());
-            setFieldError(k, null);
-            resolve(null);
-          } catch (e) {
-            const err = errorOf(e);
-            setFieldError(k, err);
-            setSaveState({ kind: 'error', error: err, indicatorId });
-            resolve(err);
-          }
-        });
-      }),
-    [applySaved, enqueue, setFieldError],
+    async (indicatorId: string, k: string, call: () => Promise<Saved>): Promise<ApiErrorShape | null> => {
+      void autosave.flush();
+      try {
+        applySaved(indicatorId, await autosave.run(call));
+        setCallError(k, null);
+        return null;
+      } catch (e) {
+        const err = errorOf(e);
+        setCallError(k, err);
+        return err;
+      }
+    },
+    [applySaved, autosave, setCallError],
   );
 
   const setOverride = useCallback(
     (indicatorId: string, override: { points: number; reason: string } | null) =>
-      immediate(indicatorId, `${indicatorId}:override`, () =>
-        api.call('assessments.setOverride', { id, indicatorId, override }),
-      ),
+      immediate(indicatorId, `${indicatorId}:override`, () => api.call('assessments.setOverride', { id, indicatorId, override })),
     [id, immediate],
   );
 
   const confirmCopied = useCallback(
     async (indicatorId: string) => {
-      flush();
       await immediate(indicatorId, `${indicatorId}:copied`, () => api.call('assessments.confirmCopied', { id, indicatorId }));
     },
-    [flush, id, immediate],
+    [id, immediate],
   );
 
-  const retry = useCallback(() => {
-    const runs = [...failed.current.values()];
-    failed.current.clear();
-    runs.forEach((r) => r());
-  }, []);
+  const describe: Describe = useCallback(
+    (key, payload) => {
+      const k = parseKey(key);
+      const ind = k ? indicators.get(k.indicatorId) : undefined;
+      const lang = i18next.language;
+      if (!k) return { field: key, value: JSON.stringify(payload) };
+      if (k.field === 'note') return { field: i18next.t('autosave.field.note', { id: k.indicatorId }), value: String(payload ?? '') };
+      const value = ind && isDraftOf(ind, payload) ? describeDraft(payload) : describeValue(payload, lang, ind);
+      return { field: i18next.t('autosave.field.value', { id: k.indicatorId }), value };
+    },
+    [indicators],
+  );
+
+  const settle = useCallback(() => settleBefore(autosave, (key) => describe(key, undefined).field), [autosave, describe]);
 
   return {
     detail,
     pack,
     indicators,
     error,
-    saveState,
+    autosave,
+    describe,
     fieldErrors,
     draftOf,
     noteOf,
@@ -341,8 +304,8 @@ export function useWorkspace(id: string): Workspace {
     },
     addEvidence: (items) => setDetail((d) => (d ? { ...d, evidence: [...d.evidence, ...items] } : d)),
     removeEvidence: (eid) => setDetail((d) => (d ? { ...d, evidence: d.evidence.filter((e) => e.id !== eid) } : d)),
-    flush,
-    retry,
+    flush: () => autosave.flush(),
+    settle,
     reload: load,
   };
 }

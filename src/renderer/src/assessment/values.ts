@@ -226,3 +226,17 @@ export function formatSize(bytes: number, lang: string): string {
   if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, lang, bytes < 10 * 1024 ? 1 : 0)} KB`;
   return `${formatNumber(bytes / (1024 * 1024), lang, 1)} MB`;
 }
+
+/** A draft's raw inputs, for showing an unsaved, partly entered value. */
+export function describeDraft(d: Draft): string {
+  switch (d.kind) {
+    case 'rate':
+      return `${d.numerator || '…'}/${d.denominator || '…'}`;
+    case 'survey':
+      return Object.entries(d.groups)
+        .map(([g, x]) => `${g}: ${x.satisfied || '…'}/${x.respondents || '…'}`)
+        .join('; ');
+    default:
+      return String(d.v || '…');
+  }
+}

@@ -1,15 +1,20 @@
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorShape } from '../../../api/errors';
 import type { CallOutput } from '../../../api/contract';
 import { api, errorOf } from '../api';
 import { PointsBadge, ProvisionalBadge } from '../assessment/bits';
 import { OverrideControl } from '../assessment/Scoring';
 import type { IndicatorResult, PackIndicator } from '../assessment/types';
 import { check, describeValue, toDraft, type Draft, type FieldErrors } from '../assessment/values';
+
+function clientErrors(ind: PackIndicator, d: Draft): FieldErrors {
+  const c = check(ind, d);
+  return c.state === 'invalid' || c.state === 'incomplete' ? c.errors : {};
+}
 import { serverErrors, ValueInput } from '../assessment/ValueInput';
-import { readPending, removePending, writePending } from '../assessment/pending';
+import type { Autosave } from '../autosave/queue';
+import { useAutosaveState } from '../autosave/useAutosave';
 import { EvidenceFiles } from '../components/EvidenceFiles';
 import { evidenceUrl } from '../files';
 import { pick } from '../i18n';
@@ -36,89 +41,79 @@ interface Props {
   selfRes: IndicatorResult | undefined;
   /** The evidence size limit (Settings), for the team's drop area. */
   maxMb: number;
+  /** The review page's autosave (it outlives this card: an edit typed just before a step change is still saved). */
+  autosave: Autosave;
   onSaved(d: ReviewDetail): void;
 }
 
+/** What the autosave keeps for the team's value of an indicator: a value ready to send, or what is typed so far. */
+export type TeamValuePayload = { value: unknown; reason?: string };
+export type TeamValueDraft = { draft: Draft; reason: string };
+export const reviewKey = {
+  value: (indicatorId: string) => `${indicatorId}.value`,
+  note: (indicatorId: string) => `${indicatorId}.note`,
+  finding: (criterionId: string) => `finding.${criterionId}`,
+};
+
 /** One indicator: the commune's side (read-only) and the team's (editable, pre-filled, a reason when it differs). */
-export function IndicatorReview({ detail, ind, res, selfRes, maxMb, onSaved }: Props) {
+export function IndicatorReview({ detail, ind, res, selfRes, maxMb, autosave, onSaved }: Props) {
   const { t, i18n } = useTranslation();
   const row = detail.indicators[ind.id]!;
   const readOnly = detail.readOnly;
-  // Edits typed but not yet saved live in localStorage too (as in the workspace), so a crash or a reload loses none:
-  // they come back here and the autosave below sends them.
-  const pendingKey = `review-${detail.id}`;
-  const restored = useMemo(() => (readOnly ? undefined : readPending(pendingKey).get(ind.id)), [pendingKey, ind.id, readOnly]);
-  const restoredValue = restored?.value?.draft as { draft: Draft; reason: string } | undefined;
-  const [draft, setDraft] = useState<Draft>(() => restoredValue?.draft ?? toDraft(ind, row.team.value));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [reason, setReasonState] = useState(restoredValue?.reason ?? row.team.reason ?? '');
-  const [note, setNote] = useState(restored?.note?.note ?? row.team.note);
-  const [saving, setSaving] = useState<'idle' | 'saving' | 'saved'>('idle');
-  const [serverError, setServerError] = useState<ApiErrorShape | undefined>();
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const noteTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const vkey = reviewKey.value(ind.id);
+  const nkey = reviewKey.note(ind.id);
+  // What was typed and is not stored yet (this session, or a reload or crash before: the page replays those) comes
+  // back into the inputs instead of the stored value.
+  const [initial] = useState(() => {
+    const v = readOnly ? undefined : autosave.latest(vkey);
+    const n = readOnly ? undefined : autosave.latest(nkey);
+    const d = v?.draft as TeamValueDraft | undefined;
+    const p = v?.payload as TeamValuePayload | undefined;
+    return {
+      draft: d?.draft && d.draft.kind === ind.kind ? d.draft : p ? toDraft(ind, p.value) : toDraft(ind, row.team.value),
+      reason: d?.reason ?? p?.reason ?? row.team.reason ?? '',
+      note: typeof n?.payload === 'string' ? n.payload : row.team.note,
+    };
+  });
+  const [draft, setDraft] = useState<Draft>(initial.draft);
+  const [errors, setErrors] = useState<FieldErrors>(() => clientErrors(ind, initial.draft));
+  const [reason, setReasonState] = useState(initial.reason);
+  const [note, setNote] = useState(initial.note);
+  const snapshot = useAutosaveState(autosave);
+  const serverError = snapshot.rejected.find((r) => r.key === vkey || r.key === nkey)?.error;
 
   const checked = check(ind, draft);
   const value = checked.state === 'valid' ? checked.value : checked.state === 'empty' ? null : undefined;
   const differs = value !== undefined && stable(value) !== stable(row.commune.value);
   const needReason = differs && reason.trim().length < 3;
 
-  // Autosave the value (and its reason) a moment after the last keystroke, once it can be saved.
-  useEffect(() => {
-    if (readOnly || value === undefined) return;
-    const same = stable(value) === stable(row.team.value) && (!differs || reason.trim() === (row.team.reason ?? ''));
-    if (same) {
-      removePending(pendingKey, ind.id, 'value');
-      return;
-    }
-    if (needReason) return;
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      setSaving('saving');
-      api
-        .call('reviews.setValue', { id: detail.id, indicatorId: ind.id, value, ...(differs ? { reason: reason.trim() } : {}) })
-        .then((d) => {
-          removePending(pendingKey, ind.id, 'value');
-          setServerError(undefined);
-          setSaving('saved');
-          onSaved(d);
-        })
-        .catch((e: unknown) => {
-          setSaving('idle');
-          setServerError(errorOf(e));
-        });
-    }, 500);
-    return () => {
-      if (timer.current) clearTimeout(timer.current);
-    };
-  }, [stable(value), reason, readOnly]);
-
+  /** Hands the value (and its reason) to the autosave once it can be saved; until then it is kept as a draft. */
+  const push = (d: Draft, r: string) => {
+    if (readOnly) return;
+    const c = check(ind, d);
+    const v = c.state === 'valid' ? c.value : c.state === 'empty' ? null : undefined;
+    const diff = v !== undefined && stable(v) !== stable(row.commune.value);
+    if (v === undefined || (diff && r.trim().length < 3)) autosave.hold(vkey, { draft: d, reason: r } satisfies TeamValueDraft);
+    else autosave.edit(vkey, (diff ? { value: v, reason: r.trim() } : { value: v }) satisfies TeamValuePayload);
+  };
   const change = (d: Draft) => {
     setDraft(d);
-    writePending(pendingKey, ind.id, 'value', { draft: { draft: d, reason } });
-    const c = check(ind, d);
-    setErrors(c.state === 'invalid' || c.state === 'incomplete' ? c.errors : {});
+    setErrors(clientErrors(ind, d));
+    push(d, reason);
   };
   const setReason = (r: string) => {
     setReasonState(r);
-    writePending(pendingKey, ind.id, 'value', { draft: { draft, reason: r } });
+    push(draft, r);
   };
   const editNote = (v: string) => {
     setNote(v);
-    writePending(pendingKey, ind.id, 'note', { note: v });
-    if (noteTimer.current) clearTimeout(noteTimer.current);
-    noteTimer.current = setTimeout(() => {
-      void api.call('reviews.setNote', { id: detail.id, indicatorId: ind.id, note: v }).then((d) => {
-        removePending(pendingKey, ind.id, 'note');
-        onSaved(d);
-      });
-    }, 600);
+    if (!readOnly) autosave.edit(nkey, v);
   };
-  // A note restored from a crash is sent again.
-  useEffect(() => {
-    if (restored?.note?.note !== undefined && restored.note.note !== row.team.note) editNote(restored.note.note);
-    // Only once, for what was restored when the indicator opened.
-  }, [restored]);
+  /** One-off calls go in turn with the saves typed before them. */
+  const call = async (f: () => Promise<ReviewDetail>) => {
+    void autosave.flush();
+    onSaved(await autosave.run(f));
+  };
 
   const evidence = detail.evidence.filter((e) => e.indicatorId === ind.id);
   const teamEvidence = detail.teamEvidence.filter((e) => e.indicatorId === ind.id);
@@ -201,11 +196,6 @@ export function IndicatorReview({ detail, ind, res, selfRes, maxMb, onSaved }: P
                 {t('rv.review.team')}
               </Text>
               <Group gap={6}>
-                {saving !== 'idle' && (
-                  <Text size="xs" c="dimmed">
-                    {t(saving === 'saving' ? 'rv.review.saving' : 'rv.review.saved')}
-                  </Text>
-                )}
                 <PointsBadge points={row.team.points} max={ind.max} label={`${t('rv.review.points')} ${ind.id}: ${row.team.points}/${ind.max}`} />
               </Group>
             </Group>
@@ -233,7 +223,7 @@ export function IndicatorReview({ detail, ind, res, selfRes, maxMb, onSaved }: P
               error={undefined}
               onSave={async (o) => {
                 try {
-                  onSaved(await api.call('reviews.setOverride', { id: detail.id, indicatorId: ind.id, override: o }));
+                  await call(() => api.call('reviews.setOverride', { id: detail.id, indicatorId: ind.id, override: o }));
                   return null;
                 } catch (e) {
                   return errorOf(e);
@@ -265,14 +255,10 @@ export function IndicatorReview({ detail, ind, res, selfRes, maxMb, onSaved }: P
                 items={teamEvidence}
                 readOnly={readOnly}
                 maxMb={maxMb}
-                attach={async (files) => {
-                  const r = await api.call('reviews.attachEvidence', { id: detail.id, indicatorId: ind.id, files: files.map((f) => ({ stagedId: f.stagedId, name: f.name })) });
-                  onSaved(r.review);
-                }}
-                remove={async (item, why) => {
-                  const r = await api.call('reviews.removeEvidence', { id: detail.id, evidenceId: item.id, ...(why ? { reason: why } : {}) });
-                  onSaved(r.review);
-                }}
+                attach={(files) =>
+                  call(async () => (await api.call('reviews.attachEvidence', { id: detail.id, indicatorId: ind.id, files: files.map((f) => ({ stagedId: f.stagedId, name: f.name })) })).review)
+                }
+                remove={(item, why) => call(async () => (await api.call('reviews.removeEvidence', { id: detail.id, evidenceId: item.id, ...(why ? { reason: why } : {}) })).review)}
               />
             </Stack>
             {serverError && !serverError.field?.startsWith('values') && serverError.field !== 'reason' && (

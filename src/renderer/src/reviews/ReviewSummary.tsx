@@ -20,7 +20,18 @@ function download(href: string, name: string) {
 }
 
 /** Both totals per criterion, the team's verdict and what-if, the team, the decision, the minutes and the package. */
-export function ReviewSummary({ detail, onSaved }: { detail: ReviewDetail; onSaved(d: ReviewDetail): void }) {
+export function ReviewSummary({
+  detail,
+  onSaved,
+  settle,
+  flush,
+}: {
+  detail: ReviewDetail;
+  onSaved(d: ReviewDetail): void;
+  /** Waits for the page's autosave; null, or why the action may not go on (an edit refused or only partly typed). */
+  settle(): Promise<string | null>;
+  flush(): Promise<unknown>;
+}) {
   const { t } = useTranslation();
   const r = detail.result;
   const s = detail.selfResult;
@@ -34,10 +45,16 @@ export function ReviewSummary({ detail, onSaved }: { detail: ReviewDetail; onSav
   const [busy, setBusy] = useState<string | null>(null);
   const [files, setFiles] = useState<Record<string, string>>({});
 
-  const run = async (what: string, f: () => Promise<void>) => {
+  /** Every action here reads what the team typed: it waits until the last edit is stored, and stops if one was refused. */
+  const run = async (what: string, f: () => Promise<void>, o: { refusedBlocks?: boolean } = {}) => {
     setBusy(what);
     setError(null);
     try {
+      if (o.refusedBlocks === false) await flush();
+      else {
+        const blocked = await settle();
+        if (blocked) return setError(blocked);
+      }
       await f();
     } catch (e) {
       setError(pick(errorOf(e).message));
@@ -179,7 +196,7 @@ export function ReviewSummary({ detail, onSaved }: { detail: ReviewDetail; onSav
               <Button
                 loading={busy === 'team'}
                 onClick={() =>
-                  void run('team', async () => onSaved(await api.call('reviews.setTeam', { id: detail.id, members: members.filter((m) => m.name.trim() !== '') })))
+                  void run('team', async () => onSaved(await api.call('reviews.setTeam', { id: detail.id, members: members.filter((m) => m.name.trim() !== '') })), { refusedBlocks: false })
                 }
               >
                 {t('rv.sum.saveTeam')}
@@ -209,7 +226,7 @@ export function ReviewSummary({ detail, onSaved }: { detail: ReviewDetail; onSav
                 variant="default"
                 disabled={reopenReason.trim().length < 3}
                 loading={busy === 'reopen'}
-                onClick={() => void run('reopen', async () => onSaved(await api.call('reviews.reopen', { id: detail.id, reason: reopenReason })))}
+                onClick={() => void run('reopen', async () => onSaved(await api.call('reviews.reopen', { id: detail.id, reason: reopenReason })), { refusedBlocks: false })}
               >
                 {t('rv.sum.reopen')}
               </Button>
