@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { packRegistry } from '../../src/core/criteria/registry';
-import { communePoints, communes, failingCriteria, overview, rateIndicators, trend, commune } from '../../src/core/dashboard/dashboard';
+import { communePoints, communes, failingCriteria, overview, rateIndicators, trend, commune } from '../../src/core/dashboard';
 import { buildSummary, writeSummary } from '../../src/core/reports/summary';
 import { checkoutResourcesDir } from '../../src/server/resources';
 import { testService } from '../helpers';

@@ -57,8 +57,3 @@ export function resolveScope(units: UnitCatalogue, code: string | null, field = 
   }
   return { code, name: unit.name, level: unit.level, provinceCode: unit.provinceCode, communes, groupOf, groups };
 }
-
-/** The scope as one JSON parameter for SQL (`json_each`): [[communeCode, groupCode], ...]. */
-export function scopeJson(scope: Scope): string {
-  return JSON.stringify(scope.communes.map((c) => [c.code, scope.groupOf.get(c.code)!]));
-}
