@@ -1,4 +1,4 @@
-import { inScope, type DashboardDeps } from './read';
+import { packedRows, scoped, type DashboardDeps } from './read';
 import { statusOf, type CommuneStatus } from './rules';
 import { resolveScope } from './scope';
 
@@ -24,35 +24,31 @@ export interface CommuneRow {
 /** Every commune of the scope, in catalogue order, with its counted figure for the year. */
 export async function communes(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<{ year: number; rows: CommuneRow[] }> {
   const scope = resolveScope(deps.units, scopeCode);
-  const counted = await inScope(
-    deps.db
-      .selectFrom('counted')
-      .select(['unit_code', 'unit_class', 'status', 'reviewed', 'self_total', 'team_total', 'provisional', 'candidates', 'resubmitted', 'manifest_sha256']),
-    deps,
-    scope,
-    year,
-  ).execute();
-  const byCode = new Map(counted.map((r) => [r.unit_code, r]));
+  const columns = ['unit_code', 'unit_class', 'status', 'reviewed', 'self_total', 'team_total', 'provisional', 'candidates', 'resubmitted', 'manifest_sha256'] as const;
+  const counted = await packedRows(deps, scoped(deps, scope, 'counted', year), columns);
+  const byCode = new Map(counted.map((f) => [f[0]!, f]));
+  const int = (x: string | undefined) => (x === undefined || x === '' ? null : Number(x));
   const groupName = new Map(scope.groups.map((g) => [g.code, g.name]));
   return {
     year,
     rows: scope.communes.map((u) => {
-      const r = byCode.get(u.code);
+      // The fields in the order of `columns`.
+      const [, unitClass, status, reviewed, selfTotal, teamTotal, provisional, candidates, resubmitted, sha] = byCode.get(u.code) ?? [];
       const grp = scope.groupOf.get(u.code)!;
       return {
         code: u.code,
         name: u.name,
         groupCode: grp,
         groupName: groupName.get(grp) ?? '',
-        unitClass: r?.unit_class ?? null,
-        status: r?.status ?? statusOf({ sha: null, reviewed: 0, verdict: null, state: null }),
-        reviewed: r?.reviewed === 1,
-        selfTotal: r?.self_total ?? null,
-        teamTotal: r?.team_total ?? null,
-        provisional: r?.provisional === 1,
-        alternatives: r ? r.candidates - 1 : 0,
-        resubmitted: r?.resubmitted === 1,
-        manifestSha256: r?.manifest_sha256 ?? null,
+        unitClass: unitClass ?? null,
+        status: (status as CommuneStatus | undefined) ?? statusOf({ sha: null, reviewed: 0, verdict: null, state: null }),
+        reviewed: reviewed === '1',
+        selfTotal: int(selfTotal),
+        teamTotal: int(teamTotal),
+        provisional: provisional === '1',
+        alternatives: candidates ? Number(candidates) - 1 : 0,
+        resubmitted: resubmitted === '1',
+        manifestSha256: sha ?? null,
       };
     }),
   };
@@ -61,12 +57,12 @@ export async function communes(deps: DashboardDeps, year: number, scopeCode: str
 /** Points per criterion of each commune's counted package (for the exports): commune code → criterion id → points. */
 export async function communePoints(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Map<string, Map<string, number>>> {
   const scope = resolveScope(deps.units, scopeCode);
-  const rows = await inScope(deps.db.selectFrom('counted_criterion').select(['unit_code', 'criterion_id', 'points']), deps, scope, year).execute();
+  const rows = await packedRows(deps, scoped(deps, scope, 'counted_criterion', year), ['unit_code', 'criterion_id', 'points']);
   const out = new Map<string, Map<string, number>>();
-  for (const x of rows) {
-    let m = out.get(x.unit_code);
-    if (!m) out.set(x.unit_code, (m = new Map()));
-    m.set(x.criterion_id, x.points);
+  for (const [code, cid, points] of rows) {
+    let m = out.get(code!);
+    if (!m) out.set(code!, (m = new Map()));
+    m.set(cid!, Number(points));
   }
   return out;
 }

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { LoadedPack } from '../criteria/registry';
-import { inScope, type DashboardDeps } from './read';
+import { scoped, type DashboardDeps } from './read';
 import { resolveScope, type Scope } from './scope';
 
 /** Per criterion of the counted packages: how often it scores 0 (which alone bars recognition), its average share. */
@@ -28,7 +29,8 @@ export interface FailingCriteria {
 
 /** The pack the figures are measured with: the first in the registry that a counted package names (else the first). */
 export async function packOf(deps: DashboardDeps, scope: Scope, year: number): Promise<LoadedPack | null> {
-  const rows = await inScope(deps.db.selectFrom('counted').select(['pack_id', 'pack_version']).distinct(), deps, scope, year).execute();
+  const r = scoped(deps, scope, 'counted', year);
+  const rows = (await sql<{ pack_id: string; pack_version: string }>`${r.with} select distinct c.pack_id, c.pack_version ${r.from}`.execute(deps.db)).rows;
   const named = new Set(rows.map((r) => `${r.pack_id}@${r.pack_version}`));
   const known = deps.packs.list().filter((p) => named.has(`${p.pack.id}@${p.pack.version}`));
   return known[0] ?? deps.packs.list()[0] ?? null;
@@ -51,23 +53,20 @@ export function criterionProvisional(c: LoadedPack['pack']['criteria'][number]):
 
 export async function failingCriteria(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<FailingCriteria> {
   const scope = resolveScope(deps.units, scopeCode);
-  const stats = await inScope(
-    deps.db
-      .selectFrom('counted_criterion')
-      .select((eb) => [
-        'criterion_id as cid',
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.sum<number>(eb('points', '=', 0)).as('zeros'),
-        eb.fn.sum<number>('points').as('pts'),
-      ]),
-    deps,
-    scope,
-    year,
-  )
-    .groupBy('criterion_id')
-    .execute();
+  // How many counted packages have each number of points on each criterion (a covering index, read in its order);
+  // folded below into count, zeros and Σ points per criterion.
+  const r = scoped(deps, scope, 'counted_criterion', year);
+  const spread = await sql<{ cid: string; points: number; n: number }>`
+    ${r.with} select c.criterion_id as cid, c.points, count(*) as n ${r.from} group by c.criterion_id, c.points`.execute(deps.db);
+  const byId = new Map<string, { n: number; zeros: number; pts: number }>();
+  for (const x of spread.rows) {
+    let s = byId.get(x.cid);
+    if (!s) byId.set(x.cid, (s = { n: 0, zeros: 0, pts: 0 }));
+    s.n += x.n;
+    s.pts += x.points * x.n;
+    if (x.points === 0) s.zeros += x.n;
+  }
   const pack = await packOf(deps, scope, year);
-  const byId = new Map(stats.map((r) => [r.cid, r]));
   const items: CriterionStat[] = (pack?.pack.criteria ?? []).map((c) => {
     const s = byId.get(c.id);
     const n = s?.n ?? 0;

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { add, emptyCounts, finish, gap, sum, targetView, type Counts, type StatusRow, type TargetView } from './counts';
-import { inScope, type DashboardDeps } from './read';
+import { scoped, type DashboardDeps } from './read';
 import { resolveScope, type Scope } from './scope';
 import { listTargets, milestoneFor, targetsFor } from './targets';
 
@@ -28,12 +29,18 @@ const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name
 
 /** The counts of every group of the scope for a year (each group's communes from the catalogue). */
 async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Promise<Map<string, Counts>> {
-  const rows = await inScope(deps.db.selectFrom('counted').select(['unit_code', 'status', 'reviewed', 'resubmitted', 'provisional']), deps, scope, year).execute();
+  // One row per kind of counted commune (status and flags), with the list of its communes; each is added to its group.
+  const r = scoped(deps, scope, 'counted', year);
+  const kinds = await sql<StatusRow & { codes: string }>`
+    ${r.with} select c.status, c.reviewed, c.resubmitted, c.provisional, group_concat(c.unit_code) as codes ${r.from}
+    group by c.status, c.reviewed, c.resubmitted, c.provisional`.execute(deps.db);
   const out = new Map<string, Counts>(scope.groups.map((g) => [g.code, emptyCounts()]));
   for (const grp of scope.groupOf.values()) out.get(grp)!.communes++;
-  for (const r of rows) {
-    const grp = scope.groupOf.get(r.unit_code);
-    if (grp !== undefined) add(out.get(grp)!, r);
+  for (const kind of kinds.rows) {
+    for (const code of kind.codes.split(',')) {
+      const grp = scope.groupOf.get(code);
+      if (grp !== undefined) add(out.get(grp)!, kind);
+    }
   }
   return out;
 }
@@ -58,21 +65,18 @@ export async function overview(deps: DashboardDeps, year: number, scopeCode: str
 /** Every year the scope has a counted package in, with the scope's totals (one grouped query over all years). */
 export async function trend(deps: DashboardDeps, scopeCode: string | null): Promise<{ scope: Overview['scope']; points: TrendPoint[]; targets: TargetView[] }> {
   const scope = resolveScope(deps.units, scopeCode);
-  const grouped = await inScope(
-    deps.db.selectFrom('counted').select((eb) => ['year', 'status', 'reviewed', 'resubmitted', 'provisional', eb.fn.countAll<number>().as('n')]),
-    deps,
-    scope,
-    null,
-  )
-    .groupBy(['year', 'status', 'reviewed', 'resubmitted', 'provisional'])
-    .orderBy('year')
-    .execute();
+  const r = scoped(deps, scope, 'counted', null);
+  const grouped = (
+    await sql<StatusRow & { year: number; n: number }>`
+      ${r.with} select c.year, c.status, c.reviewed, c.resubmitted, c.provisional, count(*) as n ${r.from}
+      group by c.year, c.status, c.reviewed, c.resubmitted, c.provisional order by c.year`.execute(deps.db)
+  ).rows;
   const targets = targetsFor(await listTargets(deps.db), scope.provinceCode);
   const byYear = new Map<number, Counts>();
   for (const r of grouped) {
     let c = byYear.get(r.year);
     if (!c) byYear.set(r.year, (c = { ...emptyCounts(), communes: scope.communes.length }));
-    add(c, r as StatusRow, Number(r.n));
+    add(c, r, r.n);
   }
   const points = [...byYear].map(([year, c]) => ({ year, ...finish(c), target: targetView(milestoneFor(targets, year)) }));
   return { scope: scopeView(scope), points, targets: targets.map((t) => targetView(t)!) };

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { packOf } from './criteria';
 import { meetsPlan, PLAN_INDICATOR_TARGETS, PLAN_SOURCE } from './plan';
-import { inScope, type DashboardDeps } from './read';
+import { scoped, type DashboardDeps } from './read';
 import { resolveScope } from './scope';
 
 /** The rate indicators over the scope: Σ numerators / Σ denominators of the counted packages, against the plan. */
@@ -33,23 +34,13 @@ export async function rateIndicators(deps: DashboardDeps, year: number, scopeCod
   const pack = await packOf(deps, scope, year);
   const rates = (pack?.pack.criteria ?? []).flatMap((c) => c.indicators.flatMap((i) => (i.kind === 'rate' ? [{ c, i }] : [])));
   const ids = rates.map((r) => r.i.id);
+  const r = scoped(deps, scope, 'counted_rate', year);
   const sums = ids.length
-    ? await inScope(
-        deps.db
-          .selectFrom('counted_rate')
-          .select((eb) => [
-            'indicator_id as id',
-            eb.fn.countAll<number>().as('n'),
-            eb.fn.coalesce(eb.fn.sum<number>('numerator'), eb.lit(0)).as('num'),
-            eb.fn.coalesce(eb.fn.sum<number>('denominator'), eb.lit(0)).as('den'),
-          ]),
-        deps,
-        scope,
-        year,
-      )
-        .where('indicator_id', 'in', ids)
-        .groupBy('indicator_id')
-        .execute()
+    ? (
+        await sql<{ id: string; n: number; num: number; den: number }>`
+          ${r.with} select c.indicator_id as id, count(*) as n, coalesce(sum(c.numerator), 0) as num, coalesce(sum(c.denominator), 0) as den ${r.from}
+          and c.indicator_id in (${sql.join(ids)}) group by c.indicator_id`.execute(deps.db)
+      ).rows
     : [];
   const byId = new Map(sums.map((x) => [x.id, x]));
   return {

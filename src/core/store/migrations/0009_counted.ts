@@ -46,6 +46,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('counted_rate_pk', ['year', 'unit_edition', 'unit_code', 'indicator_id'])
     .modifyEnd(sql`without rowid`)
     .execute();
+  // The country's aggregates read these covering indexes in the order they group by (no table row is read): the
+  // statuses per year (overview, trend), the points per criterion (failing criteria), the rate sums (rate indicators).
+  await db.schema.createIndex('counted_status').on('counted').columns(['unit_edition', 'year', 'status', 'reviewed', 'resubmitted', 'provisional', 'unit_code']).execute();
+  await db.schema.createIndex('counted_criterion_points').on('counted_criterion').columns(['year', 'unit_edition', 'criterion_id', 'points']).execute();
+  await db.schema.createIndex('counted_rate_sums').on('counted_rate').columns(['year', 'unit_edition', 'indicator_id', 'numerator', 'denominator']).execute();
+  // A province's trend (every year) and a commune's drill-down look each commune up without a year; covering too, or
+  // SQLite would rather scan counted_status for every commune.
+  await db.schema.createIndex('counted_unit').on('counted').columns(['unit_edition', 'unit_code', 'year', 'status', 'reviewed', 'resubmitted', 'provisional']).execute();
   await rebuildCounted(db as unknown as Kysely<Database>);
 }
 
