@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
-import { commune, communes, failingCriteria, overview, rateIndicators, trend, years, type DashboardDeps } from '../../core/dashboard/dashboard';
-import { COUNTING_RULES } from '../../core/dashboard/rules';
+import { commune, communes, COUNTING_RULES, failingCriteria, overview, rateIndicators, trend, years, type DashboardDeps } from '../../core/dashboard';
 import { deleteTarget, listTargets, saveTarget, targetHistory } from '../../core/dashboard/targets';
 import { CfcError } from '../../core/errors';
 import { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } from '../../core/reports/summary';

@@ -1,35 +1,69 @@
-/** The counting rules of `dashboard.ts`, in words, for the UI and the exports (Vietnamese first). */
+/**
+ * THE COUNTING RULES of the province dashboard: which package a commune's figure for a year comes from, and what it
+ * counts as. This list is the one statement of them: the UI (Tổng hợp → "Cách tính") and the XLSX export ("Ghi chú")
+ * show it as is, `counted.ts` implements rules 1–6 (its comments cite the numbers) and `counts.ts` rules 7–9.
+ */
 export const COUNTING_RULES: { vi: string; en: string }[] = [
   {
-    vi: 'Mỗi xã, mỗi năm được tính một lần, theo gói hồ sơ hiện hành (không tính các lần nộp đã bị thay thế).',
-    en: 'Each commune counts once per year, from its current packages (superseded revisions are not counted).',
+    vi: '1. Mỗi xã, mỗi năm được tính một lần, theo gói hồ sơ hiện hành (không tính các lần nộp đã bị thay thế).',
+    en: '1. Each commune counts once per year, from its current packages (superseded revisions are not counted).',
   },
   {
-    vi: 'Có gói thẩm định: tính theo quyết định của đoàn thẩm định (công nhận → đạt; không công nhận hoặc trả lại → không đạt), tổng điểm thẩm định của đoàn và tổng điểm tự đánh giá của hồ sơ đã được thẩm định.',
-    en: "With a review package: the team's decision counts (recognised → recognised; not recognised or returned → not), with the team total and the self total of the dossier the team reviewed.",
+    vi: '2. Có gói thẩm định: tính theo quyết định của đoàn thẩm định (công nhận → đạt; không công nhận hoặc trả lại → không đạt), tổng điểm thẩm định của đoàn và tổng điểm tự đánh giá của hồ sơ đã được thẩm định.',
+    en: "2. With a review package: the team's decision counts (recognised → recognised; not recognised or returned → not), with the team total and the self total of the dossier the team reviewed.",
   },
   {
-    vi: 'Xã đã gửi lại bản mới sau khi bị trả lại: tính theo bản tự đánh giá mới, chưa thẩm định.',
-    en: 'A commune that sent a new revision after its dossier was returned counts by the new self-assessment, not yet reviewed.',
+    vi: '3. Xã đã gửi bản mới hơn của chính hồ sơ đã được thẩm định (sau khi bị trả lại): tính theo bản tự đánh giá mới, chưa thẩm định, ghi "đã gửi lại".',
+    en: '3. A commune that sent a later revision of the very dossier that was reviewed (after it was returned) counts by the new self-assessment, not yet reviewed, marked resubmitted.',
   },
   {
-    vi: 'Chưa có gói thẩm định: tính theo kết quả tự đánh giá của xã, ghi rõ "chưa thẩm định".',
-    en: "Without a review package: the commune's self-assessed verdict counts, marked \"not yet reviewed\".",
+    vi: '4. Chưa có gói thẩm định: tính theo kết quả tự đánh giá của xã, ghi rõ "chưa thẩm định".',
+    en: "4. Without a review package: the commune's self-assessed verdict counts, marked \"not yet reviewed\".",
   },
   {
-    vi: 'Hồ sơ xung đột (hai gói khác nhau cùng một lần nộp): tính là có hồ sơ, không tính là đạt, và được đánh dấu.',
-    en: 'A conflict (two different packages claiming the same revision) counts as assessed, never as recognised, and is flagged.',
+    vi: '5. Nhiều gói hiện hành cùng loại cho một xã và một năm (nhiều hồ sơ, hoặc xung đột): tính gói lập gần nhất (rồi lần nộp cao nhất, rồi mã băm nhỏ nhất); các gói còn lại được ghi là phương án khác.',
+    en: '5. Several current packages of the same kind for one commune and year (several dossiers, or a conflict): the most recently created counts (then the highest revision, then the smallest manifest hash); the others are reported as alternatives.',
   },
   {
-    vi: 'Chỉ xã được đoàn thẩm định quyết định công nhận mới tính là đạt; xã tự đánh giá đạt nhưng chưa thẩm định được đếm riêng.',
-    en: 'Only communes recognised by the assessment team\'s decision count as recognised; communes whose self-assessment passes but that are not yet reviewed are counted apart.',
+    vi: '6. Hồ sơ xung đột (hai gói khác nhau cùng một lần nộp): tính là có hồ sơ, không tính là đạt, và được đánh dấu.',
+    en: '6. A conflict (two different packages claiming the same revision) counts as assessed, never as recognised, and is flagged.',
   },
   {
-    vi: 'Tỉ lệ đạt = số xã được công nhận / số xã trong danh mục; chỉ tiêu so sánh là mốc kế hoạch gần nhất từ năm đang xem trở đi.',
-    en: 'Rate = recognised communes / communes in the catalogue; it is compared with the first plan milestone at or after the year shown.',
+    vi: '7. Chỉ xã được đoàn thẩm định quyết định công nhận mới tính là đạt; xã tự đánh giá đạt nhưng chưa thẩm định được đếm riêng.',
+    en: "7. Only communes recognised by the assessment team's decision count as recognised; communes whose self-assessment passes but that are not yet reviewed are counted apart.",
   },
   {
-    vi: 'Kết quả chấm theo quy tắc tạm tính (chưa đối chiếu văn bản gốc) được ghi "tạm tính".',
-    en: 'Results computed with provisional rules (not yet checked against the legal text) are marked provisional.',
+    vi: '8. Tỉ lệ đạt = số xã được công nhận / số xã trong danh mục; chỉ tiêu so sánh là mốc kế hoạch gần nhất từ năm đang xem trở đi (của tỉnh, nếu không có thì của cả nước; sau mốc cuối cùng là mốc cuối cùng).',
+    en: "8. Rate = recognised communes / communes in the catalogue; it is compared with the first plan milestone at or after the year shown (the province's own, else the one for all; after the last milestone, the last one).",
+  },
+  {
+    vi: '9. Kết quả chấm theo quy tắc tạm tính (chưa đối chiếu văn bản gốc) được ghi "tạm tính".',
+    en: '9. Results computed with provisional rules (not yet checked against the legal text) are marked provisional.',
   },
 ];
+
+export type CommuneStatus =
+  | 'recognised'
+  | 'not_recognised'
+  | 'returned'
+  | 'self_recognised'
+  | 'self_not_recognised'
+  | 'self_incomplete'
+  | 'conflict'
+  | 'not_assessed';
+
+/** A commune's status from its counted package (rules 2, 4, 6); no package: not assessed. */
+export function statusOf(r: { sha: string | null; reviewed: number; verdict: string | null; state: string | null }): CommuneStatus {
+  if (r.sha === null) return 'not_assessed';
+  if (r.state === 'conflict') return 'conflict';
+  if (r.reviewed === 1) return r.verdict === 'recognised' ? 'recognised' : r.verdict === 'returned' ? 'returned' : 'not_recognised';
+  return r.verdict === 'recognised' ? 'self_recognised' : r.verdict === 'incomplete' ? 'self_incomplete' : 'self_not_recognised';
+}
+
+/**
+ * Rule 7: recognised means recognised by the assessment team's decision (Decision 06: the recognising level decides);
+ * a commune whose self-assessment says "Đạt" is not recognised until reviewed, and is counted apart (`recognisedSelf`).
+ */
+export function isRecognised(s: CommuneStatus): boolean {
+  return s === 'recognised';
+}

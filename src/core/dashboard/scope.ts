@@ -20,7 +20,18 @@ export interface Scope {
   groups: { code: string; name: string; level: 'province' | 'district' }[];
 }
 
+const cache = new WeakMap<UnitCatalogue, Map<string | null, Scope>>();
+
+/** The scope of a unit code (null: the country), resolved once per catalogue (a scope is never changed once made). */
 export function resolveScope(units: UnitCatalogue, code: string | null, field = 'scope'): Scope {
+  let byCode = cache.get(units);
+  if (!byCode) cache.set(units, (byCode = new Map()));
+  let scope = byCode.get(code);
+  if (!scope) byCode.set(code, (scope = makeScope(units, code, field)));
+  return scope;
+}
+
+function makeScope(units: UnitCatalogue, code: string | null, field: string): Scope {
   if (code === null) {
     const communes = units.communesUnder(null);
     const groupOf = new Map(communes.map((c) => [c.code, c.provinceCode]));
@@ -56,9 +67,4 @@ export function resolveScope(units: UnitCatalogue, code: string | null, field = 
     for (const c of communes) groupOf.set(c.code, c.parentCode === code ? unit.code : c.parentCode!);
   }
   return { code, name: unit.name, level: unit.level, provinceCode: unit.provinceCode, communes, groupOf, groups };
-}
-
-/** The scope as one JSON parameter for SQL (`json_each`): [[communeCode, groupCode], ...]. */
-export function scopeJson(scope: Scope): string {
-  return JSON.stringify(scope.communes.map((c) => [c.code, scope.groupOf.get(c.code)!]));
 }

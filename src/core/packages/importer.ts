@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { PackRegistry } from '../criteria/registry';
 import { isCfcError, type Bilingual } from '../errors';
+import { refreshCounted } from '../dashboard/counted';
 import type { EvidenceStore } from '../evidence/store';
 import type { Database, PackageTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
@@ -344,6 +345,7 @@ export async function importPackages(deps: ImportDeps, inputs: string[], opts: I
           }
           await insertPackage(trx, v, decision, innerV?.manifestSha256 ?? null, opts.who);
           await recomputeStates(trx, m.kind, m.assessmentId);
+          await refreshCounted(trx, [innerV?.manifestSha256, v.manifestSha256]);
         });
         item.result = result;
       } catch (e) {

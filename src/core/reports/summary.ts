@@ -16,7 +16,7 @@ import {
   type Overview,
   type RateIndicators,
   type TrendPoint,
-} from '../dashboard/dashboard';
+} from '../dashboard';
 import { COUNTING_RULES } from '../dashboard/rules';
 
 /**

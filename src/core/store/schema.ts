@@ -280,6 +280,44 @@ export interface ReviewEvidenceTable {
   removed_by: string | null;
 }
 
+/** The counted package of each commune and year (migration 0009, kept by `src/core/dashboard/counted.ts`). */
+export interface CountedTable {
+  year: number;
+  unit_edition: string;
+  unit_code: string;
+  manifest_sha256: string;
+  reviewed: number;
+  resubmitted: number;
+  status: 'recognised' | 'not_recognised' | 'returned' | 'self_recognised' | 'self_not_recognised' | 'self_incomplete' | 'conflict';
+  decision: string | null;
+  verdict: string | null;
+  state: 'current' | 'conflict';
+  candidates: number;
+  self_total: number | null;
+  team_total: number | null;
+  provisional: number;
+  unit_class: string;
+  pack_id: string;
+  pack_version: string;
+}
+
+export interface CountedCriterionTable {
+  year: number;
+  unit_edition: string;
+  unit_code: string;
+  criterion_id: string;
+  points: number;
+}
+
+export interface CountedRateTable {
+  year: number;
+  unit_edition: string;
+  unit_code: string;
+  indicator_id: string;
+  numerator: number | null;
+  denominator: number | null;
+}
+
 export interface Database {
   profile: ProfileTable;
   setting: SettingTable;
@@ -301,4 +339,7 @@ export interface Database {
   review_finding: ReviewFindingTable;
   review_audit: ReviewAuditTable;
   review_evidence: ReviewEvidenceTable;
+  counted: CountedTable;
+  counted_criterion: CountedCriterionTable;
+  counted_rate: CountedRateTable;
 }

@@ -6,6 +6,7 @@ import * as m0004 from './0004_targets';
 import * as m0005 from './0005_reviews';
 import * as m0006 from './0006_review_evidence';
 import * as m0007 from './0007_integrity';
+import * as m0009 from './0009_counted';
 
 /**
  * Every migration the app knows, in the order they apply. Names are numbered; a new migration is a new file and a new
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_reviews': m0005,
   '0006_review_evidence': m0006,
   '0007_integrity': m0007,
+  '0009_counted': m0009,
 };
 
 export const migrationNames: readonly string[] = Object.keys(migrations);

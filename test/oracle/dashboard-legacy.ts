@@ -1,11 +1,18 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { PackRegistry, LoadedPack } from '../criteria/registry';
-import { fingerprintOf } from '../packages/keys';
-import type { Database } from '../store/schema';
-import type { UnitCatalogue } from '../units/catalogue';
-import { meetsPlan, PLAN_INDICATOR_TARGETS, PLAN_SOURCE } from './plan';
-import { resolveScope, scopeJson, type Scope } from './scope';
-import { listTargets, milestoneFor, targetsFor, type Target } from './targets';
+import type { PackRegistry, LoadedPack } from '../../src/core/criteria/registry';
+import { fingerprintOf } from '../../src/core/packages/keys';
+import type { Database } from '../../src/core/store/schema';
+import type { UnitCatalogue } from '../../src/core/units/catalogue';
+import { meetsPlan, PLAN_INDICATOR_TARGETS, PLAN_SOURCE } from '../../src/core/dashboard/plan';
+import { resolveScope, type Scope } from '../../src/core/dashboard/scope';
+import { listTargets, milestoneFor, targetsFor, type Target } from '../../src/core/dashboard/targets';
+
+/**
+ * REFERENCE ORACLE — NOT APP CODE. The dashboard queries as they were before issue 11 (`src/core/dashboard/dashboard.ts`
+ * at commit 6e7240b, recomputing every figure from `package` at each query), kept verbatim apart from its import paths,
+ * only so that `test/integration/dashboard-counted.test.ts` can prove the maintained `counted` table gives the same
+ * results, and `npm run bench:dashboard` can print old against new in one run. Do not import it from `src/`.
+ */
 
 /**
  * The province dashboard: aggregates over imported packages (`package`, `package_value`), one commune and year at a time.
@@ -67,6 +74,11 @@ interface CountedRow {
  * `package` (unit_code, year), a window ranks each commune's packages per kind, and conditional aggregation keeps the
  * best review and the best self-assessment side by side, so nothing is joined to a CTE twice.
  */
+/** The scope as one JSON parameter for SQL (`json_each`): [[communeCode, groupCode], ...]. */
+function scopeJson(scope: Scope): string {
+  return JSON.stringify(scope.communes.map((c) => [c.code, scope.groupOf.get(c.code)!]));
+}
+
 function countedCte(scope: Scope, year: number): RawBuilder<unknown> {
   return sql`
     with scope as (

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { add, emptyCounts, finish, gap, sum, targetView, type Counts, type StatusRow, type TargetView } from './counts';
+import { scoped, type DashboardDeps } from './read';
+import { resolveScope, type Scope } from './scope';
+import { listTargets, milestoneFor, targetsFor } from './targets';
+
+/** The scope's figures for a year, by group (district, or province for the country), and its trend over the years. */
+
+export interface OverviewRow extends Counts {
+  code: string;
+  name: string;
+  level: 'province' | 'district';
+}
+
+export interface Overview {
+  year: number;
+  scope: { code: string | null; name: string; level: Scope['level'] };
+  total: Counts & { target: TargetView | null; gapPoints: number | null };
+  rows: (OverviewRow & { gapPoints: number | null })[];
+  targets: TargetView[];
+}
+
+export interface TrendPoint extends Counts {
+  year: number;
+  target: TargetView | null;
+}
+
+const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level });
+
+/** The counts of every group of the scope for a year (each group's communes from the catalogue). */
+async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Promise<Map<string, Counts>> {
+  // One row per kind of counted commune (status and flags), with the list of its communes; each is added to its group.
+  const r = scoped(deps, scope, 'counted', year);
+  const kinds = await sql<StatusRow & { codes: string }>`
+    ${r.with} select c.status, c.reviewed, c.resubmitted, c.provisional, group_concat(c.unit_code) as codes ${r.from}
+    group by c.status, c.reviewed, c.resubmitted, c.provisional`.execute(deps.db);
+  const out = new Map<string, Counts>(scope.groups.map((g) => [g.code, emptyCounts()]));
+  for (const grp of scope.groupOf.values()) out.get(grp)!.communes++;
+  for (const kind of kinds.rows) {
+    for (const code of kind.codes.split(',')) {
+      const grp = scope.groupOf.get(code);
+      if (grp !== undefined) add(out.get(grp)!, kind);
+    }
+  }
+  return out;
+}
+
+export async function overview(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Overview> {
+  const scope = resolveScope(deps.units, scopeCode);
+  const [groups, all] = await Promise.all([groupCounts(deps, scope, year), listTargets(deps.db)]);
+  const targets = targetsFor(all, scope.provinceCode);
+  const target = targetView(milestoneFor(targets, year));
+  const total = emptyCounts();
+  const rows = scope.groups.map((g) => {
+    const c = finish(groups.get(g.code) ?? emptyCounts());
+    sum(total, c);
+    // Districts are measured against their province's target (or each province against its own for the country).
+    const rowTarget = scope.level === 'country' ? targetView(milestoneFor(targetsFor(all, g.code), year)) : target;
+    return { code: g.code, name: g.name, level: g.level, ...c, gapPoints: gap(c.ratePercent, rowTarget) };
+  });
+  finish(total);
+  return { year, scope: scopeView(scope), total: { ...total, target, gapPoints: gap(total.ratePercent, target) }, rows, targets: targets.map((t) => targetView(t)!) };
+}
+
+/** Every year the scope has a counted package in, with the scope's totals (one grouped query over all years). */
+export async function trend(deps: DashboardDeps, scopeCode: string | null): Promise<{ scope: Overview['scope']; points: TrendPoint[]; targets: TargetView[] }> {
+  const scope = resolveScope(deps.units, scopeCode);
+  const r = scoped(deps, scope, 'counted', null);
+  const grouped = (
+    await sql<StatusRow & { year: number; n: number }>`
+      ${r.with} select c.year, c.status, c.reviewed, c.resubmitted, c.provisional, count(*) as n ${r.from}
+      group by c.year, c.status, c.reviewed, c.resubmitted, c.provisional order by c.year`.execute(deps.db)
+  ).rows;
+  const targets = targetsFor(await listTargets(deps.db), scope.provinceCode);
+  const byYear = new Map<number, Counts>();
+  for (const r of grouped) {
+    let c = byYear.get(r.year);
+    if (!c) byYear.set(r.year, (c = { ...emptyCounts(), communes: scope.communes.length }));
+    add(c, r, r.n);
+  }
+  const points = [...byYear].map(([year, c]) => ({ year, ...finish(c), target: targetView(milestoneFor(targets, year)) }));
+  return { scope: scopeView(scope), points, targets: targets.map((t) => targetView(t)!) };
+}
+
+/** The years the dashboard can show: those with imported packages, and those of the targets. */
+export async function years(deps: DashboardDeps): Promise<{ withPackages: number[]; withTargets: number[] }> {
+  const withPackages = (await deps.db.selectFrom('package').select('year').distinct().orderBy('year').execute()).map((r) => r.year);
+  const withTargets = (await deps.db.selectFrom('target').select('year').distinct().orderBy('year').execute()).map((r) => r.year);
+  return { withPackages, withTargets };
+}
