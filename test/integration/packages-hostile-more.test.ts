@@ -11,7 +11,7 @@ import { createReview } from '../../src/core/packages/review';
 import { verifyPackage, type TrustEntry } from '../../src/core/packages/verify';
 import { jsonBytes } from '../../src/core/packages/writer';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import {
+import { editions,
   APP,
   NOW,
   defaultMethod,
@@ -71,7 +71,7 @@ beforeAll(async () => {
   secondPackage = fs.readFileSync(seed.file);
 
   const review = await createReview(
-    { packs, units, app: APP, trust: trustOf([commune, assessor]) },
+    { packs, editions, app: APP, trust: trustOf([commune, assessor]) },
     p.file,
     { values: fixture.values, decision: 'recognised', reasons: [], findings: 'Đạt', team: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] },
     assessor,
@@ -248,7 +248,7 @@ async function expectImportRejectedWithLimits(file: string, limits: Parameters<t
   const before = snapshotDir(dataDir());
   const { db } = await s.context.store();
   const r = await importPackages(
-    { db, packs, units, dataDir: dataDir(), evidence: evidenceStore(s.context), ...(limits ? { limits } : {}) },
+    { db, packs, editions, dataDir: dataDir(), evidence: evidenceStore(s.context), ...(limits ? { limits } : {}) },
     [file],
     { who: { name: 'Trần Văn Bình', now: NOW } },
   );
@@ -422,8 +422,8 @@ describe('hostile packages, more', () => {
     // can only hold such an entry if it was altered or a key id was forged by brute force: simulated here.
     const forger = makeKey('commune', '29269', 'Kẻ mạo danh');
     const file = (await makePackage(work, forger, {})).file;
-    const clash: TrustEntry = { keyId: forger.pair.keyId, publicKey: commune.pair.publicKey, holder: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', status: 'trusted' };
-    const v = await verifyPackage(file, { packs, units, trust: (id) => (id === clash.keyId ? clash : null) });
+    const clash: TrustEntry = { keyId: forger.pair.keyId, publicKey: commune.pair.publicKey, holder: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', unitEdition: '2025-03-01', status: 'trusted' };
+    const v = await verifyPackage(file, { packs, editions, trust: (id) => (id === clash.keyId ? clash : null) });
     expect(v.reasons.map((r) => r.code)).toEqual(['key_conflict']);
     // Through the contract: the row written straight into the trust store, under the forger's key id.
     const { db } = await s.context.store();
@@ -437,6 +437,7 @@ describe('hostile packages, more', () => {
         organisation: 'UBND xã Mỹ Cẩm',
         role: 'commune',
         unit_code: '29269',
+        unit_edition: '2025-03-01',
         source: 'file',
         status: 'trusted',
         added_at: NOW,

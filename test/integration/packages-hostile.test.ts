@@ -7,7 +7,7 @@ import { verifyPackage } from '../../src/core/packages/verify';
 import { jsonBytes, signatureFile } from '../../src/core/packages/writer';
 import { sha256Hex } from '../../src/core/packages/keys';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import {
+import { editions,
   APP,
   NOW,
   fixture,
@@ -74,7 +74,7 @@ beforeAll(async () => {
 
   otherCommuneFile = (await makePackage(work, commune, { values: { ...fixture.values, '1.4': true }, assessmentId: '7d3b1f0e-1c2a-4b5d-8e9f-0a1b2c3d4e5f' })).file;
   const review = await createReview(
-    { packs, units, app: APP, trust: trustOf([commune, assessor]) },
+    { packs, editions, app: APP, trust: trustOf([commune, assessor]) },
     baseFile,
     { values: fixture.values, decision: 'recognised', reasons: [], findings: 'Đạt', team: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] },
     assessor,

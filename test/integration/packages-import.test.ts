@@ -8,7 +8,7 @@ import type { Service } from '../../src/api/service';
 import { createReview } from '../../src/core/packages/review';
 import { sha256Hex } from '../../src/core/packages/keys';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import { APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
+import { editions, APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
 
 let dir: string;
 let cleanup: () => void;
@@ -259,7 +259,7 @@ describe('review packages', () => {
     const assessor = makeKey('assessor', '844', 'Trần Văn Bình');
     const p = await makePackage(path.join(dir, 'in'), commune, { evidence: { 'bb.pdf': Buffer.from('%PDF bb') } });
     const review = await createReview(
-      { packs, units, app: APP, trust: trustOf([commune]) },
+      { packs, editions, app: APP, trust: trustOf([commune]) },
       p.file,
       {
         values: { ...fixture.values, '2.1': { numerator: 110, denominator: 120 } },
@@ -296,7 +296,7 @@ describe('review packages', () => {
     expect(u.items[0]!.reasons.map((r) => r.code)).toEqual(['inner_untrusted']);
     // A commune key cannot sign a review.
     await expect(
-      createReview({ packs, units, app: APP, trust: trustOf([commune]) }, p.file, { values: fixture.values, decision: 'returned', reasons: ['thiếu'], findings: '', team: [] }, commune, path.join(dir, 'x.cfcpkg'), { name: 'x', now: NOW }),
+      createReview({ packs, editions, app: APP, trust: trustOf([commune]) }, p.file, { values: fixture.values, decision: 'returned', reasons: ['thiếu'], findings: '', team: [] }, commune, path.join(dir, 'x.cfcpkg'), { name: 'x', now: NOW }),
     ).rejects.toMatchObject({ code: 'key_outside_jurisdiction' });
   });
 });

@@ -55,9 +55,8 @@ export function loadEdition(editions: UnitEditions, dataDir: string, file: strin
   }
 
   let mapping: UnitMapping | null = null;
-  let mappingRaw: unknown = null;
   if (mappingFile) {
-    mappingRaw = readJsonFile(mappingFile, 'mapping');
+    const mappingRaw = readJsonFile(mappingFile, 'mapping');
     const parsed = mappingFileSchema.safeParse(mappingRaw);
     if (!parsed.success) throw invalidMapping(mappingFile, parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
     mapping = new UnitMapping(parsed.data);

@@ -5,6 +5,7 @@ import * as m0003 from './0003_packages';
 import * as m0004 from './0004_targets';
 import * as m0005 from './0005_reviews';
 import * as m0006 from './0006_review_evidence';
+import * as m0008 from './0008_unit_editions';
 
 /**
  * Every migration the app knows, in the order they apply. Names are numbered; a new migration is a new file and a new
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_targets': m0004,
   '0005_reviews': m0005,
   '0006_review_evidence': m0006,
+  '0008_unit_editions': m0008,
 };
 
 export const migrationNames: readonly string[] = Object.keys(migrations);
