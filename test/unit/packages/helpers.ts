@@ -111,10 +111,10 @@ export async function makePackage(dir: string, key: TestKey, o: MakeOptions = {}
     pack: 'qd06-2019',
     unitClass: 'other',
     unitCode: o.unitCode ?? key.unitCode,
-    ...(o.unitEdition ? { unitEdition: o.unitEdition } : {}),
-    // A unit of the current edition is assessed for 2026; a commune that no longer exists (Xã Mỹ Cẩm) only for a year
-    // before the 2025 reform.
-    year: o.year ?? (editions.current().has(o.unitCode ?? key.unitCode) && !o.unitEdition ? 2026 : 2024),
+    // The unit in the key's edition unless told: a key of the 2025-03-01 catalogue (Xã Mỹ Cẩm, Huyện Càng Long) signs
+    // packages of that catalogue, which are for a year before the 2025 reform; a key of the current edition, 2026.
+    unitEdition: o.unitEdition ?? key.unitEdition,
+    year: o.year ?? ((o.unitEdition ?? key.unitEdition) === editions.currentEdition ? 2026 : 2024),
     values: o.values ?? fixture.values,
     revision: o.revision ?? 1,
     ...(o.assessmentId ? { assessmentId: o.assessmentId } : {}),
