@@ -12,7 +12,7 @@ import { evidenceMediaType } from '../evidence/store';
 import { assess, type Assessment } from '../scoring/assess';
 import type { Database, SigningKeyTable } from '../store/schema';
 import { resolveUnitForYear } from '../units/current';
-import type { UnitEditions } from '../units/editions';
+import { BASE_EDITION, type UnitEditions } from '../units/editions';
 import { ASSESSMENT_FORMAT, evidenceMetaOf, FORMAT_VERSION, packageFileName, type AssessmentDoc, type AuditLine, type EvidenceMeta, type Summary } from './format';
 import type { KeyPair } from './keys';
 import { requireCovers } from './trust';
@@ -256,9 +256,13 @@ async function hashFile(file: string): Promise<{ sha256: string; size: number }>
   return { sha256: hash.digest('hex'), size };
 }
 
-/** A stable assessment id for a commune and year when the input names none (so revisions of one file line up). */
-export function derivedAssessmentId(unitCode: string, year: number): string {
-  const h = crypto.createHash('sha256').update(`cfc-assessment:${unitCode}:${year}`).digest('hex');
+/**
+ * A stable assessment id for a commune and year when the input names none (so revisions of one file line up). The
+ * edition is part of it (a reused code is another commune); for 2025-03-01 the id is the one made before editions.
+ */
+export function derivedAssessmentId(unitCode: string, year: number, edition: string = BASE_EDITION): string {
+  const seed = edition === BASE_EDITION ? `cfc-assessment:${unitCode}:${year}` : `cfc-assessment:${edition}:${unitCode}:${year}`;
+  const h = crypto.createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -319,7 +323,7 @@ export async function createFromInput(
     sources.push({ sha256, size, file: abs });
   }
 
-  const assessmentId = input.assessmentId ?? derivedAssessmentId(unit.code, input.year);
+  const assessmentId = input.assessmentId ?? derivedAssessmentId(unit.code, input.year, catalogue.dataDate);
   const revision = input.revision ?? 1;
   const ref = unitRef(deps.editions, catalogue.dataDate, unit.code, input.unitClass);
   const signer = { name: signing.row.holder_name, title: signing.row.holder_title, organisation: signing.row.organisation, role: signing.row.role as Role };

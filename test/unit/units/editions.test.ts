@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CfcError } from '../../../src/core/errors';
 import { assertUnitCurrent, resolveUnitForYear } from '../../../src/core/units/current';
 import { UnitEditions } from '../../../src/core/units/editions';
+import { keyCovers } from '../../../src/core/units/jurisdiction';
 import { loadEdition } from '../../../src/core/units/load';
 import { UnitMapping } from '../../../src/core/units/mapping';
 import { repoRoot, snapshotDir, tempDir } from '../../helpers';
@@ -120,6 +121,33 @@ describe('no new assessment for a unit that no longer exists', () => {
     const e = caught(() => resolveUnitForYear(editions, { unitCode: '29266', year: 2026, unitEdition: '2030-01-01' }));
     expect(e.code).toBe('unknown_edition');
     expect(e.messages.en).toContain('2025-03-01, 2025-07-01');
+  });
+});
+
+describe('jurisdiction across the reform', () => {
+  const c = (role: 'commune' | 'assessor' | 'province', unitCode: string, unitEdition: string, edition: string, code: string) =>
+    keyCovers(editions, { role, unitCode, unitEdition }, { edition, code });
+  it('a commune key covers its own commune in its own edition only (reused codes kept apart)', () => {
+    expect(c('commune', '29269', OLD, OLD, '29269')).toBe(true);
+    expect(c('commune', '29266', OLD, NEW, '29266')).toBe(false); // Thị trấn Càng Long's key is not Xã Càng Long's
+    expect(c('commune', '00004', OLD, NEW, '00004')).toBe(false);
+    expect(c('commune', '29266', NEW, NEW, '29266')).toBe(true);
+  });
+  it('an old district key covers its old district communes of the old edition, nothing of the new one', () => {
+    expect(c('assessor', '844', OLD, OLD, '29269')).toBe(true);
+    expect(c('assessor', '844', OLD, OLD, '00004')).toBe(false);
+    expect(c('assessor', '844', OLD, NEW, '29266')).toBe(false);
+  });
+  it('a province key covers its province in its edition, and across editions what the mapping puts wholly in it', () => {
+    expect(c('province', '86', NEW, NEW, '29266')).toBe(true);
+    expect(c('assessor', '86', NEW, NEW, '00004')).toBe(false);
+    // New Tỉnh Vĩnh Long (86 of 2025-07-01) covers old Trà Vinh's Xã Mỹ Cẩm; old Vĩnh Long (86 of 2025-03-01) does not
+    // cover it in its own edition (another province then), though the code is the same.
+    expect(c('province', '86', NEW, OLD, '29269')).toBe(true);
+    expect(c('province', '86', OLD, OLD, '29269')).toBe(false);
+    // Old Tỉnh Trà Vinh covers the new Xã Càng Long, made only of its communes; not a Hà Nội ward.
+    expect(c('province', '84', OLD, NEW, '29266')).toBe(true);
+    expect(c('province', '84', OLD, NEW, '00004')).toBe(false);
   });
 });
 
