@@ -212,3 +212,52 @@ describe('cfc units and cfc info', () => {
     expect((await cfc(['--data-dir', d, 'info'])).out).toContain('edition 2026-01-01');
   });
 });
+
+describe('documents and unit classes in the two-tier form', () => {
+  it('the NĐ 30 header of a two-tier commune has no district line: its People’s Committee under its province; a pre-reform one keeps its district', async () => {
+    const { selfAssessmentReport } = await import('../../src/api/handlers/reports');
+    const { buildReportContent } = await import('../../src/core/reports/content');
+    const s = service('documents');
+    await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'Ủy ban nhân dân Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
+    for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id: a.id, indicatorId, value });
+    const now = buildReportContent(await selfAssessmentReport(s.context, a.id));
+    expect(now.header.superior).toBe('UBND TỈNH VĨNH LONG');
+    expect(now.header.organisation).toBe('ỦY BAN NHÂN DÂN\nXÃ CÀNG LONG');
+    expect(JSON.stringify(now)).not.toMatch(/HUYỆN|Huyện/);
+    expect(JSON.stringify(now)).toContain('Xã Càng Long, Tỉnh Vĩnh Long (mã đơn vị hành chính: 29266)');
+    const b = await s.call('assessments.create', { unitCode: '29269', year: 2024 });
+    for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id: b.id, indicatorId, value });
+    const before = buildReportContent(await selfAssessmentReport(s.context, b.id));
+    expect(before.header.superior).toBe('UBND HUYỆN CÀNG LONG');
+    expect(JSON.stringify(before)).toContain('Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh');
+  });
+
+  it('unit classes from the current edition: a Phường of a Thành phố Trung ương is urban_ward; an Đặc khu has none and needs its legal basis', async () => {
+    const s = service('classes');
+    await s.call('profile.set', { role: 'province', unitCode: '01', organisation: 'Sở Y tế Hà Nội', userName: 'A', userTitle: 'B' });
+    expect((await s.call('units.get', { code: '00004' })).defaultUnitClass).toBe('urban_ward');
+    expect((await s.call('units.get', { code: '00004', edition: '2025-03-01' })).defaultUnitClass).toBe('urban_ward');
+    expect((await s.call('units.get', { code: '29266' })).defaultUnitClass).toBe('other');
+    expect((await s.call('units.get', { code: '11914' })).defaultUnitClass).toBeNull();
+    const refused = await s.dispatch('assessments.create', { unitCode: '11914', year: 2026 });
+    expect(refused).toMatchObject({ ok: false, error: { field: 'unitClassReason' } });
+    const ok = await s.call('assessments.create', { unitCode: '11914', year: 2026, unitClass: 'mountain_island_disadvantaged', unitClassReason: 'Quyết định 861/QĐ-TTg: xã đảo' });
+    expect(ok).toMatchObject({ unitClass: 'mountain_island_disadvantaged', unitClassDefault: null, unitClassReason: 'Quyết định 861/QĐ-TTg: xã đảo', unit: { name: 'Đặc khu Cát Hải' } });
+  });
+
+  it('a profile left on a unit that no longer exists is shown as such, with its successor proposed; moving is one call', async () => {
+    const s = service('old-profile');
+    await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Mỹ Cẩm', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+    // As migration 0008 leaves a profile made before the reform: Xã Mỹ Cẩm of 2025-03-01.
+    const { db } = await s.context.store();
+    await db.updateTable('profile').set({ unit_code: '29269', unit_edition: '2025-03-01' }).execute();
+    const p = await s.call('profile.get', {});
+    expect(p).toMatchObject({ unitCode: '29269', unitEdition: '2025-03-01', unit: { name: 'Xã Mỹ Cẩm' }, superseded: { currentEdition: '2025-07-01', successors: [{ code: '29266', name: 'Xã Càng Long', whole: true }] } });
+    // Setting a profile on the old unit again is refused with the successor named.
+    const again = await s.dispatch('profile.set', { role: 'commune', unitCode: '29269', unitEdition: '2025-03-01', organisation: 'x', userName: 'y', userTitle: 'z' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'unit_superseded' } });
+    const moved = await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+    expect(moved).toMatchObject({ unitEdition: '2025-07-01', superseded: null, unit: { name: 'Xã Càng Long' } });
+  });
+});
