@@ -1,12 +1,18 @@
 import type { Secrets } from '../core/packages/keys';
 import type { Store } from '../core/store/db';
 import type { UnitCatalogue } from '../core/units/catalogue';
+import type { UnitEditions } from '../core/units/editions';
 
 /** What every handler may use. Built once per service; the core gets paths and a clock, never globals. */
 export interface ServiceContext {
   /** The store, opened (and migrated) on first use, so calls that only read files or validate input write nothing. */
   store(): Promise<Store>;
-  units: UnitCatalogue;
+  /** The current catalogue edition (the newest): the default for everything new. */
+  readonly units: UnitCatalogue;
+  /** Every catalogue edition (built-in and loaded), the mappings between them; a unit is `(edition, code)`. */
+  readonly editions: UnitEditions;
+  /** After `units.load`: the editions with the newly loaded one. */
+  setEditions(editions: UnitEditions): void;
   dataDir: string;
   resourcesDir: string;
   mode: 'electron' | 'browser' | 'cli' | 'test';

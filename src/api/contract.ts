@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { appCalls } from './calls/app';
-import { unitsCalls } from './calls/units';
+import { unitsCalls, unitsLocalCalls } from './calls/units';
 import { profileCalls } from './calls/profile';
 import { assessmentsCalls } from './calls/assessments';
 import { evidenceCalls } from './calls/evidence';
@@ -17,6 +17,7 @@ import { reviewsCalls } from './calls/reviews';
 export const contract = {
   ...appCalls,
   ...unitsCalls,
+  ...unitsLocalCalls,
   ...profileCalls,
   ...scoringCalls,
   ...assessmentsCalls,

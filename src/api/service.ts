@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { EvidenceStore, type StagedInfo } from '../core/evidence/store';
 import { isCfcError } from '../core/errors';
 import { openStore, type Store } from '../core/store/db';
-import { UnitCatalogue } from '../core/units/catalogue';
+import { UnitEditions } from '../core/units/editions';
 import type { ServiceContext } from './context';
 import { contract, isCallName, type CallInput, type CallName, type CallOutput } from './contract';
 import { ApiCallError, ErrorCodes, type ApiErrorShape, type CallResult } from './errors';
@@ -11,7 +11,7 @@ import { appHandlers } from './handlers/app';
 import { profileHandlers } from './handlers/profile';
 import { scoringHandlers } from './handlers/scoring';
 import type { Handler, Handlers } from './handlers/types';
-import { unitsHandlers } from './handlers/units';
+import { unitsHandlers, unitsLocalHandlers } from './handlers/units';
 import { assessmentsHandlers } from './handlers/assessments';
 import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence';
 import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
@@ -25,6 +25,7 @@ import { zodToApiError } from './validation';
 const handlers: Handlers = {
   ...appHandlers,
   ...unitsHandlers,
+  ...unitsLocalHandlers,
   ...profileHandlers,
   ...scoringHandlers,
   ...assessmentsHandlers,
@@ -94,7 +95,9 @@ export function toApiError(e: unknown): ApiErrorShape | null {
 
 /** Opens the store and the catalogue, and serves the contract over them. */
 export function createService(opts: ServiceOptions): Service {
-  const units = UnitCatalogue.load(path.join(opts.resourcesDir, 'units', 'vn-admin-units-2025-03.json'));
+  // Only the newest edition is read now; an older one when a unit of it is first looked up.
+  let editions = UnitEditions.open(opts.resourcesDir, opts.dataDir);
+  editions.current();
   let opening: Promise<Store> | null = null;
   // Opened on first use. Uploads staged more than a day ago and never attached or imported are dropped then.
   const store = () =>
@@ -105,7 +108,15 @@ export function createService(opts: ServiceOptions): Service {
   const clock = opts.now ?? (() => new Date());
   const context: ServiceContext = {
     store,
-    units,
+    get units() {
+      return editions.current();
+    },
+    get editions() {
+      return editions;
+    },
+    setEditions(e) {
+      editions = e;
+    },
     dataDir: opts.dataDir,
     resourcesDir: opts.resourcesDir,
     mode: opts.mode,

@@ -14,7 +14,7 @@ let cleanup: () => void;
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir());
   s = testService(dir);
-  await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND Xã Mỹ Cẩm', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+  await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
 });
 afterEach(async () => {
   await s.close();
@@ -27,9 +27,9 @@ async function fillAll(id: string, values = fixture.values) {
 
 describe('assessments', () => {
   it('creates an assessment with the unit class from the catalogue, empty and incomplete', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     expect(a).toMatchObject({ revision: 1, status: 'draft', readOnly: false, year: 2026, unitClass: 'other', unitClassDefault: 'other' });
-    expect(a.unit.name).toBe('Xã Mỹ Cẩm');
+    expect(a.unit.name).toBe('Xã Càng Long');
     expect(a.pack).toMatchObject({ id: 'qd06-2019', status: 'provisional' });
     expect(a.progress).toMatchObject({ filled: 0, total: 25 });
     expect(a.result.verdict).toBe('incomplete');
@@ -37,7 +37,7 @@ describe('assessments', () => {
   });
 
   it('fills every indicator: the live score is the fixture total (875, recognised) and the list shows it', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     await fillAll(a.id);
     const d = await s.call('assessments.get', { id: a.id });
     expect(d.progress).toEqual({ filled: 25, total: 25, empty: [] });
@@ -50,7 +50,7 @@ describe('assessments', () => {
   });
 
   it('returns the new score with each save, and explains the indicator', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     const r = await s.call('assessments.setValue', { id: a.id, indicatorId: '2.1', value: { numerator: 118, denominator: 120 } });
     expect(r.entry.value).toEqual({ numerator: 118, denominator: 120 });
     const ind = r.result.criteria.find((c) => c.id === '2')!.indicators[0]!;
@@ -60,7 +60,7 @@ describe('assessments', () => {
   });
 
   it('refuses bad values naming the field, and keeps the previous value', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '7.1', value: { numerator: 96, denominator: 100 } });
     const bad: [string, unknown, string][] = [
       ['7.1', { numerator: 101, denominator: 100 }, 'values.7.1'],
@@ -88,17 +88,17 @@ describe('assessments', () => {
   });
 
   it('one assessment per commune and year; only communes', async () => {
-    await s.call('assessments.create', { unitCode: '29269', year: 2026 });
-    expect(await s.dispatch('assessments.create', { unitCode: '29269', year: 2026 })).toMatchObject({ ok: false, error: { code: 'already_exists', field: 'year' } });
+    await s.call('assessments.create', { unitCode: '29266', year: 2026 });
+    expect(await s.dispatch('assessments.create', { unitCode: '29266', year: 2026 })).toMatchObject({ ok: false, error: { code: 'already_exists', field: 'year' } });
     expect(await s.dispatch('assessments.create', { unitCode: '99999', year: 2026 })).toMatchObject({ ok: false, error: { code: 'unit_not_found', field: 'unitCode' } });
-    expect(await s.dispatch('assessments.create', { unitCode: '29269', year: 1990 })).toMatchObject({ ok: false, error: { field: 'year' } });
+    expect(await s.dispatch('assessments.create', { unitCode: '29266', year: 1990 })).toMatchObject({ ok: false, error: { field: 'year' } });
   });
 
   it('a unit class other than the default needs its legal basis, and is recorded', async () => {
-    const no = await s.dispatch('assessments.create', { unitCode: '29269', year: 2026, unitClass: 'mountain_island_disadvantaged' });
+    const no = await s.dispatch('assessments.create', { unitCode: '29266', year: 2026, unitClass: 'mountain_island_disadvantaged' });
     expect(no).toMatchObject({ ok: false, error: { field: 'unitClassReason' } });
     const a = await s.call('assessments.create', {
-      unitCode: '29269',
+      unitCode: '29266',
       year: 2026,
       unitClass: 'mountain_island_disadvantaged',
       unitClassReason: 'QĐ 861/QĐ-TTg: xã khu vực III',
@@ -113,7 +113,7 @@ describe('assessments', () => {
   });
 
   it('overrides need a reason and stay within the maximum; shown beside the computed points', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '9.1', value: { numerator: 150, denominator: 200 } });
     expect(await s.dispatch('assessments.setOverride', { id: a.id, indicatorId: '9.1', override: { points: 30, reason: '' } })).toMatchObject({
       ok: false,
@@ -131,7 +131,7 @@ describe('assessments', () => {
   });
 
   it('records every change in the append-only audit trail: who, when, old → new', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '1.1', value: true });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '1.1', value: false });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '1.1', value: false }); // unchanged: not recorded
@@ -153,7 +153,7 @@ describe('assessments', () => {
   });
 
   it('a save is one transaction: when its audit entry cannot be written, the value is not saved either', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     const { sqlite } = await s.context.store();
     sqlite.exec("create trigger fail_audit before insert on audit when new.action = 'value' begin select raise(abort, 'disk full'); end");
     const r = await s.dispatch('assessments.setValue', { id: a.id, indicatorId: '1.1', value: true });
@@ -165,7 +165,7 @@ describe('assessments', () => {
   });
 
   it('submit needs every value, then makes the revision read-only; a new revision copies everything', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     await fillAll(a.id, { ...fixture.values, '12.3': undefined } as Record<string, unknown>);
     const early = await s.dispatch('assessments.submit', { id: a.id });
     expect(early).toMatchObject({ ok: false, error: { code: 'incomplete' } });
@@ -190,7 +190,7 @@ describe('assessments', () => {
   });
 
   it("duplicates last year's: values and notes copied and marked, overrides not; editing or confirming clears the mark", async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2025 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2025 });
     await fillAll(a.id);
     await s.call('assessments.setNote', { id: a.id, indicatorId: '1.1', note: 'QĐ 5/2025' });
     await s.call('assessments.setOverride', { id: a.id, indicatorId: '9.1', override: { points: 10, reason: 'thử' } });
@@ -213,7 +213,7 @@ describe('assessments', () => {
     const t = tempDir();
     const bare = testService(t.dir);
     try {
-      const r = await bare.dispatch('assessments.create', { unitCode: '29269', year: 2026 });
+      const r = await bare.dispatch('assessments.create', { unitCode: '29266', year: 2026 });
       expect(r).toMatchObject({ ok: false, error: { code: 'profile_required' } });
     } finally {
       await bare.close();

@@ -90,10 +90,14 @@ describe('cfc', () => {
     expect(JSON.parse(viaEnv.stdout).dataDir).toBe(env);
   });
 
-  it('searches units from the terminal, diacritics optional', () => {
-    const r = cfc(['--data-dir', dataDir(), 'units', 'search', 'my', 'cam', '--level', 'commune']);
+  it('searches units from the terminal, diacritics optional, in the current edition unless another is named', () => {
+    const r = cfc(['--data-dir', dataDir(), 'units', 'search', 'cang', 'long', '--level', 'commune']);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^29269\s+Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^29266\s+Xã Càng Long, Tỉnh Vĩnh Long$/);
+    expect(r.stdout).toContain('edition 2025-07-01');
+    const old = cfc(['--data-dir', dataDir(), 'units', 'search', 'my', 'cam', '--level', 'commune', '--edition', '2025-03-01']);
+    expect(old.code).toBe(0);
+    expect(old.stdout.split('\n')[0]).toMatch(/^29269\s+Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh$/);
   });
 
   it('refuses a database from a newer version with exit 1 and a clear message', () => {

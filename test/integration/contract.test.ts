@@ -17,8 +17,8 @@ function service() {
 
 const goodProfile = {
   role: 'commune' as const,
-  unitCode: '29269',
-  organisation: 'Ủy ban nhân dân Xã Mỹ Cẩm',
+  unitCode: '29266',
+  organisation: 'Ủy ban nhân dân Xã Càng Long',
   userName: 'Nguyễn Thị Hồng',
   userTitle: 'Chủ tịch UBND xã',
 };
@@ -39,16 +39,26 @@ describe('the contract', () => {
     const info = await s.call('app.info', {});
     expect(info.dataDir).toBe(dir);
     expect(info.mode).toBe('test');
-    expect(info.units).toMatchObject({ provinces: 63, districts: 696, communes: 10047 });
+    // The edition in use is the newest: 2025-07-01, no district tier; the old one is known too.
+    expect(info.units).toMatchObject({ dataDate: '2025-07-01', provinces: 34, districts: 0, communes: 3321 });
+    expect(info.units.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(info.editions).toEqual(['2025-03-01', '2025-07-01']);
   });
 
   it('searches units through the contract, defaults applied', async () => {
     const { s } = service();
-    const r = await s.call('units.search', { query: 'tra vinh' });
-    expect(r.items[0]?.name).toBe('Tỉnh Trà Vinh');
+    const r = await s.call('units.search', { query: 'vinh long' });
+    expect(r.items[0]).toMatchObject({ name: 'Tỉnh Vĩnh Long', edition: '2025-07-01' });
     expect(r.items.length).toBeLessThanOrEqual(20);
-    const kids = await s.call('units.children', { code: '844' });
-    expect(kids.items.every((u) => u.parentCode === '844')).toBe(true);
+    // Two tiers: the communes are directly under the province.
+    const kids = await s.call('units.children', { code: '86' });
+    expect(kids.items.length).toBeGreaterThan(100);
+    expect(kids.items.every((u) => u.parentCode === '86' && u.level === 'commune')).toBe(true);
+    // The 2025-03-01 edition on request: Tỉnh Trà Vinh and its districts.
+    const old = await s.call('units.search', { query: 'tra vinh', edition: '2025-03-01' });
+    expect(old.items[0]).toMatchObject({ name: 'Tỉnh Trà Vinh', edition: '2025-03-01' });
+    const districts = await s.call('units.children', { code: '844', edition: '2025-03-01' });
+    expect(districts.items.every((u) => u.parentCode === '844')).toBe(true);
   });
 
   it('sets and reads the profile; the clock stamps it', async () => {
@@ -56,7 +66,8 @@ describe('the contract', () => {
     expect(await s.call('profile.get', {})).toBeNull();
     const saved = await s.call('profile.set', goodProfile);
     expect(saved).toMatchObject({ ...goodProfile, updatedAt: '2026-03-15T08:00:00.000Z' });
-    expect(saved.unit.name).toBe('Xã Mỹ Cẩm');
+    expect(saved.unit.name).toBe('Xã Càng Long');
+    expect(saved).toMatchObject({ unitEdition: '2025-07-01', superseded: null });
     expect(await s.call('profile.get', {})).toEqual(saved);
     const changed = await s.call('profile.set', { ...goodProfile, userTitle: 'Phó Chủ tịch UBND xã' });
     expect(changed.userTitle).toBe('Phó Chủ tịch UBND xã');
@@ -77,7 +88,7 @@ describe('the contract', () => {
       { name: 'missing title', call: 'profile.set', input: { ...goodProfile, userTitle: undefined }, field: 'userTitle' },
       { name: 'non-numeric unit code', call: 'profile.set', input: { ...goodProfile, unitCode: 'abc' }, field: 'unitCode' },
       { name: 'unknown unit', call: 'profile.set', input: { ...goodProfile, unitCode: '99999' }, field: 'unitCode', code: 'unit_not_found' },
-      { name: 'a province for a commune role', call: 'profile.set', input: { ...goodProfile, unitCode: '84' }, field: 'unitCode', code: 'unit_level_mismatch' },
+      { name: 'a province for a commune role', call: 'profile.set', input: { ...goodProfile, unitCode: '86' }, field: 'unitCode', code: 'unit_level_mismatch' },
       { name: 'a commune for the province role', call: 'profile.set', input: { ...goodProfile, role: 'province' }, field: 'unitCode', code: 'unit_level_mismatch' },
       { name: 'an extra field', call: 'profile.set', input: { ...goodProfile, admin: true }, field: '(root)' },
       { name: 'a language we do not have', call: 'settings.set', input: { language: 'fr' }, field: 'language' },
@@ -99,7 +110,7 @@ describe('the contract', () => {
         if (c.code) {
           // A domain rejection names the unit at fault in its message, the field in `field`.
           const code = (c.input as { unitCode: string }).unitCode;
-          expect(r.error.message.en).toMatch(new RegExp(`${code}|Mỹ Cẩm|Trà Vinh`));
+          expect(r.error.message.en).toMatch(new RegExp(`${code}|Càng Long|Vĩnh Long`));
         } else if (c.field !== '(root)') {
           expect(r.error.message.en).toContain(c.field);
           expect(r.error.message.vi).toContain(c.field);

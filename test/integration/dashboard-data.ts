@@ -11,7 +11,7 @@ import { createFromInput, type Signing } from '../../src/core/packages/export';
 import { createReview } from '../../src/core/packages/review';
 import { assess } from '../../src/core/scoring/assess';
 import type { Manifest } from '../../src/core/packages/format';
-import { APP, makeKey, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
+import { editions, APP, makeKey, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
 
 export type Status = 'recognised' | 'not_recognised' | 'returned' | 'self_recognised' | 'self_not_recognised' | 'self_incomplete' | 'conflict' | 'not_assessed';
 
@@ -165,7 +165,7 @@ export async function generate(o: GenerateOptions): Promise<Generated> {
     const d = units.ancestors(c.code).find((a) => a.level === 'district');
     return d ? keyFor('assessor', d.code, `Trưởng đoàn ${d.name}`) : keyFor('assessor', c.provinceCode, `Trưởng đoàn tỉnh ${c.provinceCode}`);
   };
-  const deps = { packs, units, app: APP };
+  const deps = { packs, editions, app: APP };
   const expected = new Map<string, Expected>();
   let count = 0;
   const quality = new Map(communes.map((c) => [c.code, r()]));

@@ -9,9 +9,9 @@ import { generatedChunks } from './evidence-data';
 async function main() {
   const [dataDir, mb] = process.argv.slice(2);
   const s = testService(dataDir!);
-  await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND', userName: 'A', userTitle: 'B' });
+  await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND', userName: 'A', userTitle: 'B' });
   await s.call('settings.set', { evidenceMaxMb: 1024 });
-  const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+  const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;

@@ -16,8 +16,8 @@ let id: string;
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir());
   s = testService(dir);
-  await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND Xã Mỹ Cẩm', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
-  id = (await s.call('assessments.create', { unitCode: '29269', year: 2026 })).id;
+  await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
+  id = (await s.call('assessments.create', { unitCode: '29266', year: 2026 })).id;
 });
 afterEach(async () => {
   await s.close();
@@ -145,14 +145,14 @@ describe('evidence', () => {
     const other = tempDir();
     const t = testService(other.dir);
     try {
-      await t.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
-      const a = await t.call('assessments.create', { unitCode: '29269', year: 2025 });
+      await t.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
+      const a = await t.call('assessments.create', { unitCode: '29266', year: 2025 });
       for (const [indicatorId, value] of Object.entries(fixture.values)) await t.call('assessments.setValue', { id: a.id, indicatorId, value });
       const staged = await t.files.stage(Readable.from([photo]), 'a.png', photo.length);
       if (!staged.ok) throw new Error('stage');
       await t.call('evidence.attach', { id: a.id, indicatorId: '12.1', files: [{ stagedId: staged.value.stagedId, name: 'a.png' }] });
       await t.call('assessments.submit', { id: a.id });
-      await t.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29269', passphrase: 'một mật khẩu dài' });
+      await t.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29266', passphrase: 'một mật khẩu dài' });
       const out = await t.call('packages.export', { id: a.id, passphrase: 'một mật khẩu dài' });
       const imp = await s.call('packages.import', { paths: [out.file], acceptUntrusted: true, reason: 'kiểm thử' });
       expect(imp.items[0]).toMatchObject({ result: 'imported' });

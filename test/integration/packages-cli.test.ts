@@ -24,12 +24,12 @@ describe('cfc keys, trust, package', () => {
     const commune = path.join(t.dir, 'commune');
     const province = path.join(t.dir, 'province');
     const input = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/scoring/recognised-other.json'), 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(path.join(t.dir, 'in.json'), JSON.stringify({ ...input, unitCode: '29269', year: 2026, notes: { '1.1': 'Nghị quyết HĐND' } }));
+    fs.writeFileSync(path.join(t.dir, 'in.json'), JSON.stringify({ ...input, unitCode: '29266', year: 2026, notes: { '1.1': 'Nghị quyết HĐND' } }));
     const ev = path.join(t.dir, 'ev');
     fs.mkdirSync(ev);
     fs.writeFileSync(path.join(ev, 'Biên bản.pdf'), '%PDF-1.4 biên bản');
 
-    let r = cfc(['--data-dir', commune, 'keys', 'init', '--name', 'Nguyễn Thị Hồng', '--role', 'commune', '--unit', '29269']);
+    let r = cfc(['--data-dir', commune, 'keys', 'init', '--name', 'Nguyễn Thị Hồng', '--role', 'commune', '--unit', '29266']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/[0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4}/);
     expect(cfc(['--data-dir', commune, 'keys', 'init', '--name', 'X', '--role', 'commune']).code).toBe(2);
@@ -43,7 +43,7 @@ describe('cfc keys, trust, package', () => {
     r = cfc(['--data-dir', commune, '--json', 'package', 'create', '--input', path.join(t.dir, 'in.json'), '--evidence', ev, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const pkg = JSON.parse(r.stdout) as { file: string; fileName: string };
-    expect(pkg.fileName).toBe('TuDanhGia_29269_Xa-My-Cam_2026_lan1.cfcpkg');
+    expect(pkg.fileName).toBe('TuDanhGia_29266_Xa-Cang-Long_2026_lan1.cfcpkg');
 
     r = cfc(['--data-dir', province, 'package', 'verify', pkg.file]);
     expect(r.code).toBe(1);

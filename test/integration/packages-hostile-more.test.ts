@@ -11,7 +11,7 @@ import { createReview } from '../../src/core/packages/review';
 import { verifyPackage, type TrustEntry } from '../../src/core/packages/verify';
 import { jsonBytes } from '../../src/core/packages/writer';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import {
+import { editions,
   APP,
   NOW,
   defaultMethod,
@@ -25,7 +25,6 @@ import {
   resign,
   setEntry,
   trustOf,
-  units,
   verifyDeps,
   type Entries,
   type TestKey,
@@ -57,7 +56,9 @@ beforeAll(async () => {
   work = path.join(dir, 'work');
   fs.mkdirSync(work);
   s = testService(dataDir());
-  await s.call('profile.set', { role: 'assessor', unitCode: '844', organisation: 'UBND huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
+  // The installation's profile is on a unit as it is now (Tỉnh Vĩnh Long, 2025-07-01); the keys under test sign
+  // pre-reform (2024) packages of the 2025-03-01 catalogue: Xã Mỹ Cẩm, Huyện Càng Long.
+  await s.call('profile.set', { role: 'assessor', unitCode: '86', organisation: 'Đoàn thẩm định tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
   commune = makeKey('commune', '29269', 'Nguyễn Thị Hồng');
   assessor = makeKey('assessor', '844', 'Trần Văn Bình');
   for (const k of [commune, assessor]) await s.call('trust.add', { publicKey: publicKeyText(k) });
@@ -65,13 +66,13 @@ beforeAll(async () => {
   const p = await makePackage(work, commune, { evidence: { 'bienban.pdf': PDF, 'anh.jpg': Buffer.from('jpeg-bytes') } });
   base = await readEntries(p.file);
   // Something already in the store, so "nothing written" is checked against a store with content.
-  const seed = await makePackage(work, commune, { year: 2025, evidence: { 'cu.pdf': Buffer.from('%PDF old') } });
+  const seed = await makePackage(work, commune, { year: 2023, evidence: { 'cu.pdf': Buffer.from('%PDF old') } });
   const r = await s.call('packages.import', { paths: [seed.file] });
   expect(r.summary.imported).toBe(1);
   secondPackage = fs.readFileSync(seed.file);
 
   const review = await createReview(
-    { packs, units, app: APP, trust: trustOf([commune, assessor]) },
+    { packs, editions, app: APP, trust: trustOf([commune, assessor]) },
     p.file,
     { values: fixture.values, decision: 'recognised', reasons: [], findings: 'Đạt', team: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] },
     assessor,
@@ -248,7 +249,7 @@ async function expectImportRejectedWithLimits(file: string, limits: Parameters<t
   const before = snapshotDir(dataDir());
   const { db } = await s.context.store();
   const r = await importPackages(
-    { db, packs, units, dataDir: dataDir(), evidence: evidenceStore(s.context), ...(limits ? { limits } : {}) },
+    { db, packs, editions, dataDir: dataDir(), evidence: evidenceStore(s.context), ...(limits ? { limits } : {}) },
     [file],
     { who: { name: 'Trần Văn Bình', now: NOW } },
   );
@@ -422,8 +423,8 @@ describe('hostile packages, more', () => {
     // can only hold such an entry if it was altered or a key id was forged by brute force: simulated here.
     const forger = makeKey('commune', '29269', 'Kẻ mạo danh');
     const file = (await makePackage(work, forger, {})).file;
-    const clash: TrustEntry = { keyId: forger.pair.keyId, publicKey: commune.pair.publicKey, holder: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', status: 'trusted' };
-    const v = await verifyPackage(file, { packs, units, trust: (id) => (id === clash.keyId ? clash : null) });
+    const clash: TrustEntry = { keyId: forger.pair.keyId, publicKey: commune.pair.publicKey, holder: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', unitEdition: '2025-03-01', status: 'trusted' };
+    const v = await verifyPackage(file, { packs, editions, trust: (id) => (id === clash.keyId ? clash : null) });
     expect(v.reasons.map((r) => r.code)).toEqual(['key_conflict']);
     // Through the contract: the row written straight into the trust store, under the forger's key id.
     const { db } = await s.context.store();
@@ -437,6 +438,7 @@ describe('hostile packages, more', () => {
         organisation: 'UBND xã Mỹ Cẩm',
         role: 'commune',
         unit_code: '29269',
+        unit_edition: '2025-03-01',
         source: 'file',
         status: 'trusted',
         added_at: NOW,
@@ -468,21 +470,43 @@ describe('hostile packages, more', () => {
     await expectUntrusted(save(zipOf(specsOf(forged))), ['role_not_allowed']);
   });
 
-  it('a unit that is not a commune of the catalogue → untrusted, unit_unknown (whether the key is known or not)', async () => {
-    const withUnit = (code: string, key: TestKey) => {
-      const doc = getJson<{ unit: { code: string } }>(base, 'assessment.json');
-      doc.unit.code = code;
-      return resign(setEntry(base, 'assessment.json', jsonBytes(doc)), key.pair, (m) => {
-        (m['unit'] as { code: string }).code = code;
-        (m['signer'] as { keyId: string }).keyId = key.pair.keyId;
-      });
-    };
+  // A unit and the edition it is named in, written as format version 1 (no edition: 2025-03-01) or 2.
+  const withUnit = (code: string, key: TestKey, version: 1 | 2 = 1, catalogue = '2025-03-01') => {
+    const doc = getJson<{ formatVersion: number; unit: { code: string; catalogue?: string } }>(base, 'assessment.json');
+    doc.unit.code = code;
+    doc.formatVersion = version;
+    if (version === 1) delete doc.unit.catalogue;
+    else doc.unit.catalogue = catalogue;
+    return resign(setEntry(base, 'assessment.json', jsonBytes(doc)), key.pair, (m) => {
+      const unit = m['unit'] as { code: string; catalogue?: string };
+      unit.code = code;
+      m['formatVersion'] = version;
+      if (version === 1) delete unit.catalogue;
+      else unit.catalogue = catalogue;
+      (m['signer'] as { keyId: string }).keyId = key.pair.keyId;
+    });
+  };
+
+  it('version 1: a unit that is not a commune of the 2025-03-01 catalogue → untrusted, unit_unknown (whether the key is known or not)', async () => {
     // Not in the catalogue at all; a district, not a commune.
     await expectUntrusted(save(zipOf(specsOf(withUnit('99999', commune)))), ['unit_unknown']);
     await expectUntrusted(save(zipOf(specsOf(withUnit('844', commune)))), ['unit_unknown']);
-    // An unknown key: both reasons apply (FORMAT.md §6.12, "every reason that applies"); the person deciding whether
+    // An unknown key: both reasons apply (FORMAT.md §6.13, "every reason that applies"); the person deciding whether
     // to accept an untrusted package must see that its unit is not one of the catalogue's communes.
     const stranger = makeKey('commune', '29269', 'Người lạ');
     await expectUntrusted(save(zipOf(specsOf(withUnit('99999', stranger)))), ['key_unknown', 'unit_unknown']);
+  });
+
+  it('version 1 of a Mỹ Cẩm package verifies as edition 2025-03-01; version 2 of a unit not in its edition → unit_not_in_edition', async () => {
+    const v1 = save(zipOf(specsOf(withUnit('29269', commune, 1))));
+    const r1 = await s.call('packages.verify', { paths: [v1] });
+    expect(r1.items[0]).toMatchObject({ outcome: 'valid', unit: { code: '29269', name: 'Xã Mỹ Cẩm', edition: '2025-03-01' } });
+    // Xã Mỹ Cẩm is not in the 2025-07-01 edition: a v2 package claiming so is a false statement, invalid.
+    await expectInvalid(save(zipOf(specsOf(withUnit('29269', commune, 2, '2025-07-01')))), 'unit_not_in_edition');
+    await expectInvalid(save(zipOf(specsOf(withUnit('99999', commune, 2, '2025-03-01')))), 'unit_not_in_edition');
+    // A district is not a commune either.
+    await expectInvalid(save(zipOf(specsOf(withUnit('844', commune, 2, '2025-03-01')))), 'unit_not_in_edition');
+    // An edition this verifier does not have cannot be judged: untrusted, with the edition named.
+    await expectUntrusted(save(zipOf(specsOf(withUnit('29269', commune, 2, '2030-01-01')))), ['edition_unknown']);
   });
 });

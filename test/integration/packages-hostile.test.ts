@@ -7,7 +7,7 @@ import { verifyPackage } from '../../src/core/packages/verify';
 import { jsonBytes, signatureFile } from '../../src/core/packages/writer';
 import { sha256Hex } from '../../src/core/packages/keys';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import {
+import { editions,
   APP,
   NOW,
   fixture,
@@ -21,7 +21,6 @@ import {
   resign,
   setEntry,
   trustOf,
-  units,
   verifyDeps,
   writeRaw,
   type Entries,
@@ -56,7 +55,9 @@ beforeAll(async () => {
   fs.mkdirSync(work);
   const data = path.join(dir, 'data');
   s = testService(data);
-  await s.call('profile.set', { role: 'assessor', unitCode: '844', organisation: 'UBND huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
+  // The installation's profile is on a unit as it is now (Tỉnh Vĩnh Long, 2025-07-01); the keys under test sign
+  // pre-reform (2024) packages of the 2025-03-01 catalogue: Xã Mỹ Cẩm, Huyện Càng Long.
+  await s.call('profile.set', { role: 'assessor', unitCode: '86', organisation: 'Đoàn thẩm định tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
   commune = makeKey('commune', '29269', 'Nguyễn Thị Hồng');
   other = makeKey('commune', '29269', 'Kẻ mạo danh');
   assessor = makeKey('assessor', '844', 'Trần Văn Bình');
@@ -68,13 +69,13 @@ beforeAll(async () => {
   baseFile = p.file;
   base = await readEntries(p.file);
   // Something already in the store, so "nothing written" is checked against a store with content.
-  const seed = await makePackage(work, commune, { year: 2025, evidence: { 'cu.pdf': Buffer.from('%PDF old') } });
+  const seed = await makePackage(work, commune, { year: 2023, evidence: { 'cu.pdf': Buffer.from('%PDF old') } });
   const r = await s.call('packages.import', { paths: [seed.file] });
   expect(r.summary.imported).toBe(1);
 
   otherCommuneFile = (await makePackage(work, commune, { values: { ...fixture.values, '1.4': true }, assessmentId: '7d3b1f0e-1c2a-4b5d-8e9f-0a1b2c3d4e5f' })).file;
   const review = await createReview(
-    { packs, units, app: APP, trust: trustOf([commune, assessor]) },
+    { packs, editions, app: APP, trust: trustOf([commune, assessor]) },
     baseFile,
     { values: fixture.values, decision: 'recognised', reasons: [], findings: 'Đạt', team: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] },
     assessor,
@@ -304,7 +305,10 @@ describe('hostile packages', () => {
   });
 
   it('a manifest of another format version → unsupported_format; a malformed one → manifest_malformed', async () => {
-    await expectInvalid(write(resign(base, commune.pair, (m) => (m['formatVersion'] = 2))), 'unsupported_format');
+    await expectInvalid(write(resign(base, commune.pair, (m) => (m['formatVersion'] = 3))), 'unsupported_format');
+    // Version 2 names the unit's catalogue edition; version 1 does not.
+    await expectInvalid(write(resign(base, commune.pair, (m) => delete (m['unit'] as Record<string, unknown>)['catalogue'])), 'manifest_malformed');
+    await expectInvalid(write(resign(base, commune.pair, (m) => (m['formatVersion'] = 1))), 'manifest_malformed');
     await expectInvalid(write(resign(base, commune.pair, (m) => (m['files'] = [{ path: '../x', sha256: 'a'.repeat(64), size: 1 }]))), 'manifest_malformed');
     const sig = getJson<Record<string, string>>(base, 'manifest.sig');
     sig['alg'] = 'RSA';

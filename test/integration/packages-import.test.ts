@@ -8,7 +8,7 @@ import type { Service } from '../../src/api/service';
 import { createReview } from '../../src/core/packages/review';
 import { sha256Hex } from '../../src/core/packages/keys';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import { APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
+import { editions, APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
 
 let dir: string;
 let cleanup: () => void;
@@ -24,7 +24,7 @@ afterEach(async () => {
 async function assessorService(name: string, trusted: TestKey[]): Promise<Service> {
   const s = testService(path.join(dir, name));
   services.push(s);
-  await s.call('profile.set', { role: 'province', unitCode: '84', organisation: 'Sở Y tế Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+  await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
   for (const k of trusted) await s.call('trust.add', { publicKey: publicKeyText(k) });
   return s;
 }
@@ -181,9 +181,10 @@ describe('round trip through a second data folder', () => {
   it('export from a submitted assessment, import elsewhere: same values, scores, notes, evidence and audit trail', async () => {
     const commune = testService(path.join(dir, 'commune'));
     services.push(commune);
-    await commune.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND Xã Mỹ Cẩm', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
-    const key = await commune.call('keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch UBND xã', role: 'commune', unitCode: '29269', passphrase: 'mật khẩu dài đủ' });
-    const a = await commune.call('assessments.create', { unitCode: '29269', year: 2026 });
+    // A 2026 assessment is of a unit as it is since 01/07/2025: Xã Càng Long (29266), Tỉnh Vĩnh Long.
+    await commune.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+    const key = await commune.call('keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch UBND xã', role: 'commune', unitCode: '29266', passphrase: 'mật khẩu dài đủ' });
+    const a = await commune.call('assessments.create', { unitCode: '29266', year: 2026 });
     for (const [indicatorId, value] of Object.entries(fixture.values)) await commune.call('assessments.setValue', { id: a.id, indicatorId, value });
     await commune.call('assessments.setNote', { id: a.id, indicatorId: '2.1', note: 'Số liệu của trạm y tế xã, tháng 12/2025' });
     await commune.call('assessments.setOverride', { id: a.id, indicatorId: '9.1', override: { points: 30, reason: 'Theo biên bản kiểm tra của huyện' } });
@@ -199,7 +200,7 @@ describe('round trip through a second data folder', () => {
     expect(await commune.dispatch('packages.export', { id: a.id })).toMatchObject({ ok: false, error: { code: 'passphrase_required' } });
     expect(await commune.dispatch('packages.export', { id: a.id, passphrase: 'sai mật khẩu' })).toMatchObject({ ok: false, error: { code: 'wrong_passphrase' } });
     const out = await commune.call('packages.export', { id: a.id, passphrase: 'mật khẩu dài đủ' });
-    expect(out.fileName).toBe('TuDanhGia_29269_Xa-My-Cam_2026_lan1.cfcpkg');
+    expect(out.fileName).toBe('TuDanhGia_29266_Xa-Cang-Long_2026_lan1.cfcpkg');
     // Exporting again is the same package, byte for byte.
     const bytes = fs.readFileSync(out.file);
     const again = await commune.call('packages.export', { id: a.id, passphrase: 'mật khẩu dài đủ', outPath: path.join(dir, 'again.cfcpkg') });
@@ -209,7 +210,7 @@ describe('round trip through a second data folder', () => {
     const pub = await commune.call('keys.exportPublic', {});
     const assessor = testService(path.join(dir, 'assessor'));
     services.push(assessor);
-    await assessor.call('profile.set', { role: 'assessor', unitCode: '844', organisation: 'UBND huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
+    await assessor.call('profile.set', { role: 'assessor', unitCode: '86', organisation: 'Đoàn thẩm định tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
     const added = await assessor.call('trust.add', { publicKey: pub.content });
     expect(added.key.fingerprint).toBe(key.fingerprint);
     const imp = await assessor.call('packages.import', { paths: [out.file] });
@@ -244,7 +245,7 @@ describe('round trip through a second data folder', () => {
     await commune.call('assessments.setValue', { id: r2.id, indicatorId: '1.4', value: true });
     await commune.call('assessments.submit', { id: r2.id });
     const out2 = await commune.call('packages.export', { id: r2.id, passphrase: 'mật khẩu dài đủ' });
-    expect(out2.fileName).toBe('TuDanhGia_29269_Xa-My-Cam_2026_lan2.cfcpkg');
+    expect(out2.fileName).toBe('TuDanhGia_29266_Xa-Cang-Long_2026_lan2.cfcpkg');
     const imp2 = await assessor.call('packages.import', { paths: [out2.file] });
     expect(imp2.items[0]!.result).toBe('superseded');
     const d2 = await assessor.call('packages.get', { manifestSha256: out2.manifestSha256 });
@@ -259,7 +260,7 @@ describe('review packages', () => {
     const assessor = makeKey('assessor', '844', 'Trần Văn Bình');
     const p = await makePackage(path.join(dir, 'in'), commune, { evidence: { 'bb.pdf': Buffer.from('%PDF bb') } });
     const review = await createReview(
-      { packs, units, app: APP, trust: trustOf([commune]) },
+      { packs, editions, app: APP, trust: trustOf([commune]) },
       p.file,
       {
         values: { ...fixture.values, '2.1': { numerator: 110, denominator: 120 } },
@@ -272,7 +273,7 @@ describe('review packages', () => {
       path.join(dir, 'in'),
       { name: 'Trần Văn Bình', now: NOW },
     );
-    expect(review.fileName).toBe('ThamDinh_29269_Xa-My-Cam_2026_lan1.cfcpkg');
+    expect(review.fileName).toBe('ThamDinh_29269_Xa-My-Cam_2024_lan1.cfcpkg');
 
     const province = await assessorService('province', [commune, assessor]);
     const v = await province.call('packages.verify', { paths: [review.file] });
@@ -296,7 +297,7 @@ describe('review packages', () => {
     expect(u.items[0]!.reasons.map((r) => r.code)).toEqual(['inner_untrusted']);
     // A commune key cannot sign a review.
     await expect(
-      createReview({ packs, units, app: APP, trust: trustOf([commune]) }, p.file, { values: fixture.values, decision: 'returned', reasons: ['thiếu'], findings: '', team: [] }, commune, path.join(dir, 'x.cfcpkg'), { name: 'x', now: NOW }),
+      createReview({ packs, editions, app: APP, trust: trustOf([commune]) }, p.file, { values: fixture.values, decision: 'returned', reasons: ['thiếu'], findings: '', team: [] }, commune, path.join(dir, 'x.cfcpkg'), { name: 'x', now: NOW }),
     ).rejects.toMatchObject({ code: 'key_outside_jurisdiction' });
   });
 });

@@ -81,11 +81,11 @@ describe('reviews', () => {
   let p1: { file: string; manifestSha256: string };
 
   beforeEach(async () => {
-    commune = makeKey('commune', '29269', 'Nguyễn Thị Hồng');
+    commune = makeKey('commune', '29266', 'Nguyễn Thị Hồng');
     p1 = await makePackage(path.join(dir, 'in'), commune, { evidence: { 'so-khai-sinh.pdf': Buffer.from('%PDF-1.4 sổ hộ tịch') }, notes: { '2.1': 'Theo sổ hộ tịch' } });
     assessor = await service(
       'assessor',
-      { role: 'assessor', unitCode: '844', organisation: 'Ủy ban nhân dân Huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' },
+      { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' },
       [publicKeyText(commune)],
     );
     expect((await assessor.call('packages.import', { paths: [p1.file] })).items[0]!.result).toBe('imported');
@@ -94,7 +94,7 @@ describe('reviews', () => {
   it('inbox → open → two changes with reasons → findings → decide (rules) → minutes → export → returned → revision 2 continues → recognised → province', async () => {
     const inbox0 = await assessor.call('reviews.inbox', {});
     expect(inbox0.items).toHaveLength(1);
-    expect(inbox0.items[0]).toMatchObject({ state: 'received', reviewId: null, year: 2026, unit: { code: '29269', path: 'Huyện Càng Long, Tỉnh Trà Vinh' }, self: { total: 875 } });
+    expect(inbox0.items[0]).toMatchObject({ state: 'received', reviewId: null, year: 2026, unit: { code: '29266', path: 'Tỉnh Vĩnh Long' }, self: { total: 875 } });
     expect(inbox0.items[0]!.latest).toMatchObject({ revision: 1, outcome: 'valid', trustDecision: 'verified' });
 
     const opened = await assessor.call('reviews.open', { manifestSha256: p1.manifestSha256 });
@@ -145,7 +145,7 @@ describe('reviews', () => {
 
     // Minutes, both formats, read back.
     const pdf = await assessor.call('reviews.minutes', { id, format: 'pdf' });
-    expect(pdf.fileName).toBe('BienBan-ThamDinh_29269_Xa-My-Cam_2026_lan1.pdf');
+    expect(pdf.fileName).toBe('BienBan-ThamDinh_29269_Xa-Cang-Long_2026_lan1.pdf');
     expect(assessor.files.report(pdf.fileName)).resolves.toMatchObject({ ok: true });
     const text = flat(spawnSync('pdftotext', ['-enc', 'UTF-8', pdf.path, '-'], { encoding: 'utf8' }).stdout);
     for (const s of ['BIÊN BẢN THẨM ĐỊNH', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Trần Văn Bình', 'Lê Thị Mai', 'TRƯỞNG ĐOÀN', 'THƯ KÝ', 'Sổ hộ tịch: 6 trẻ đăng ký quá hạn', '3 vụ bạo lực', 'trả lại hồ sơ', 'rà soát lại số liệu', '875', '835']) {
@@ -156,9 +156,9 @@ describe('reviews', () => {
     for (const s of ['BIÊN BẢN THẨM ĐỊNH', 'Xã tự chấm', 'Đoàn thẩm định', '40 → 25', 'Lê Thị Mai']) expect(xml, s).toContain(s);
 
     // The returned review's package: signed by the team's key, the commune's package inside; exporting again: same file.
-    await assessor.call('keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng', organisation: 'UBND Huyện Càng Long', role: 'assessor', unitCode: '844', passphrase: PASS });
+    await assessor.call('keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: PASS });
     const x1 = await assessor.call('reviews.export', { id, passphrase: PASS });
-    expect(x1).toMatchObject({ revision: 1, reused: false, fileName: 'ThamDinh_29269_Xa-My-Cam_2026_lan1.cfcpkg' });
+    expect(x1).toMatchObject({ revision: 1, reused: false, fileName: 'ThamDinh_29269_Xa-Cang-Long_2026_lan1.cfcpkg' });
     expect(await assessor.call('reviews.export', { id, passphrase: PASS })).toMatchObject({ revision: 1, reused: true, manifestSha256: x1.manifestSha256 });
     expect(assessor.files.exported(x1.fileName)).resolves.toMatchObject({ ok: true });
     // (verify skips files inside the data folder: check a copy, as if on a USB stick)
@@ -189,7 +189,7 @@ describe('reviews', () => {
     expect(r.state).toBe('recognised');
     // A decided review does not follow a newer revision until reopened.
     const x2 = await assessor.call('reviews.export', { id, passphrase: PASS });
-    expect(x2).toMatchObject({ revision: 2, reused: false, fileName: 'ThamDinh_29269_Xa-My-Cam_2026_lan2.cfcpkg' });
+    expect(x2).toMatchObject({ revision: 2, reused: false, fileName: 'ThamDinh_29269_Xa-Cang-Long_2026_lan2.cfcpkg' });
 
     const trail = (await assessor.call('reviews.audit', { id })).items;
     expect(trail.map((a) => a.action)).toEqual(['open', 'value', 'value', 'value', 'value', 'finding', 'note', 'team', 'decide', 'export', 'continue', 'decide', 'export']);
@@ -199,7 +199,7 @@ describe('reviews', () => {
     const keyText = (await assessor.call('keys.exportPublic', {})).content;
     const province = await service(
       'province',
-      { role: 'province', unitCode: '84', organisation: 'Sở Y tế Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' },
+      { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' },
       [publicKeyText(commune), keyText],
     );
     const v2 = await province.call('packages.verify', { paths: [x2.file] });
@@ -295,7 +295,7 @@ describe('reviews', () => {
     expect(await rejection(assessor.call('reviews.removeEvidence', { id, evidenceId: a.items[1]!.id }))).toMatchObject({ code: 'not_found', field: 'evidenceId' });
     expect((await assessor.files.evidence(a.items[1]!.id)).ok).toBe(false);
     // A workspace on this machine holding the same file as the team: removing the workspace's link keeps it.
-    const ws = await assessor.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const ws = await assessor.call('assessments.create', { unitCode: '29266', year: 2026 });
     const wsStaged = await stage(assessor, register, 'so-dang-ky.pdf');
     const wsEv = await assessor.call('evidence.attach', { id: ws.id, indicatorId: '2.1', files: [{ stagedId: wsStaged, name: 'so-dang-ky.pdf' }] });
     expect((await assessor.call('evidence.remove', { evidenceId: wsEv.items[0]!.id })).fileDeleted).toBe(false);
@@ -324,7 +324,7 @@ describe('reviews', () => {
     expect(snapshotDir(path.join(dir, 'assessor'))).toEqual(decided);
 
     // The signed review package carries the team's file and verifies valid.
-    await assessor.call('keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng', organisation: 'UBND Huyện Càng Long', role: 'assessor', unitCode: '844', passphrase: PASS });
+    await assessor.call('keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: PASS });
     const x = await assessor.call('reviews.export', { id, passphrase: PASS });
     const buf = fs.readFileSync(x.file);
     expect(await zipEntry(buf, `evidence/${sha(register)}`)).toBe(register.toString('utf8'));
@@ -340,7 +340,7 @@ describe('reviews', () => {
     const keyText = (await assessor.call('keys.exportPublic', {})).content;
     const province = await service(
       'province',
-      { role: 'province', unitCode: '84', organisation: 'Sở Y tế Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' },
+      { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' },
       [publicKeyText(commune), keyText],
     );
     expect((await province.call('packages.import', { paths: [path.join(usb, x.fileName)] })).items[0]).toMatchObject({ result: 'imported', outcome: 'valid' });

@@ -82,7 +82,7 @@ describe('store', () => {
   it('enforces the single-row profile and the role values in SQL too', async () => {
     const store = await openStore(dir());
     const now = new Date().toISOString();
-    const row = { role: 'commune', unit_code: '29269', organisation: 'o', user_name: 'u', user_title: 't', created_at: now, updated_at: now };
+    const row = { role: 'commune', unit_code: '29269', unit_edition: '2025-03-01', organisation: 'o', user_name: 'u', user_title: 't', created_at: now, updated_at: now };
     await store.db.insertInto('profile').values({ id: 1, ...row }).execute();
     await expect(store.db.insertInto('profile').values({ id: 2, ...row }).execute()).rejects.toThrow(/CHECK/);
     await expect(store.db.insertInto('profile').values({ id: 1, ...row, role: 'mayor' }).onConflict((oc) => oc.column('id').doUpdateSet({ role: 'mayor' })).execute()).rejects.toThrow(/CHECK/);

@@ -9,7 +9,10 @@ export const appInfo = z.object({
   dataDir: z.string(),
   databasePath: z.string(),
   schemaVersion: z.string(),
-  units: z.object({ source: z.string(), dataDate: z.string(), provinces: z.number(), districts: z.number(), communes: z.number() }),
+  /** The catalogue edition in use (the newest: the default for everything new), with its counts. */
+  units: z.object({ source: z.string(), dataDate: z.string(), sha256: z.string(), provinces: z.number(), districts: z.number(), communes: z.number() }),
+  /** Every edition known here, oldest first. */
+  editions: z.array(z.string()),
 });
 export type AppInfo = z.infer<typeof appInfo>;
 

@@ -126,6 +126,8 @@ export const assessmentsCalls = {
     input: z
       .object({
         unitCode: z.string().regex(/^\d{5}$/, 'A commune-level GSO code has 5 digits'),
+        /** The catalogue edition of unitCode (the current one when absent); an older edition only for a year before 2025. */
+        unitEdition: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
         year,
         unitClass: unitClass.optional(),
         unitClassReason: reason.optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditLineSchema, evidenceMetaSchema, reviewSchema } from '../../core/packages/format';
 import { bilingual } from '../errors';
 import { defineCall } from './define';
-import { unitCode } from './units';
+import { linkedUnit, unitCode, unitEdition } from './units';
 
 /** Signed packages (issue 5): signing keys, the trust store, export, verify, import, and the imported packages. */
 
@@ -27,6 +27,11 @@ export const signingKey = z.object({
   holder,
   role,
   unitCode: z.string(),
+  /** The catalogue edition of unitCode. */
+  unitEdition,
+  unitName: z.string().nullable(),
+  /** A key on a unit of an older edition: the current units that took it over (a new key is made for one of them). */
+  superseded: z.object({ currentEdition: unitEdition, successors: z.array(linkedUnit) }).nullable(),
   status: z.enum(['active', 'retired']),
   sealedBy: z.enum(['passphrase', 'safeStorage']),
   createdAt: z.string(),
@@ -41,7 +46,9 @@ export const trustedKey = z.object({
   holder,
   role,
   unitCode: z.string(),
+  unitEdition,
   unitName: z.string().nullable(),
+  superseded: z.object({ currentEdition: unitEdition, successors: z.array(linkedUnit) }).nullable(),
   source: z.enum(['file', 'own']),
   status: z.enum(['trusted', 'revoked']),
   addedAt: z.string(),
@@ -65,7 +72,7 @@ const verifiedCore = z.object({
   kind: z.enum(['self-assessment', 'review']).nullable(),
   assessmentId: z.string().nullable(),
   revision: z.number().int().nullable(),
-  unit: z.object({ code: z.string(), name: z.string() }).nullable(),
+  unit: z.object({ code: z.string(), name: z.string(), edition: unitEdition }).nullable(),
   year: z.number().int().nullable(),
   summary: z.object({ total: z.number().int(), maxTotal: z.number().int(), verdict: z.string(), provisional: z.boolean() }).nullable(),
   signer: z
@@ -112,7 +119,7 @@ export const packageSummary = z.object({
   packageId: z.string(),
   assessmentId: z.string(),
   revision: z.number().int(),
-  unit: z.object({ code: z.string(), name: z.string() }),
+  unit: z.object({ code: z.string(), name: z.string(), edition: unitEdition }),
   year: z.number().int(),
   total: z.number().int(),
   verdict: z.string(),
@@ -181,6 +188,8 @@ export const packagesCalls = {
         organisation: z.string().trim().max(300).default(''),
         role,
         unitCode,
+        /** The current edition when absent (a unit of an older edition is refused, its successors named). */
+        unitEdition: unitEdition.optional(),
         passphrase: passphrase.optional(),
       })
       .strict(),

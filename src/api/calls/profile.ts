@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCall } from './define';
-import { unit, unitCode } from './units';
+import { linkedUnit, unit, unitCode, unitEdition } from './units';
 
 export const role = z.enum(['commune', 'assessor', 'province']);
 export type Role = z.infer<typeof role>;
@@ -13,6 +13,8 @@ export const profileInput = z
   .object({
     role,
     unitCode,
+    /** The catalogue edition of unitCode; the current edition when absent (a profile is on a unit as it is now). */
+    unitEdition: unitEdition.optional(),
     organisation: name(200),
     userName: name(100),
     userTitle: name(100),
@@ -20,7 +22,16 @@ export const profileInput = z
   .strict();
 export type ProfileInput = z.infer<typeof profileInput>;
 
-export const profile = profileInput.extend({ unit, updatedAt: z.string() });
+export const profile = profileInput.extend({
+  unitEdition,
+  unit,
+  /**
+   * A profile on a unit of an older catalogue edition (it no longer exists): the units of the current edition that
+   * took it over, to propose in one step; null when the unit is current.
+   */
+  superseded: z.object({ currentEdition: unitEdition, successors: z.array(linkedUnit) }).nullable(),
+  updatedAt: z.string(),
+});
 export type Profile = z.infer<typeof profile>;
 
 export const settings = z.object({

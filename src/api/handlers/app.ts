@@ -11,13 +11,11 @@ export const appHandlers: Handlers<'app.info'> = {
     dataDir: ctx.dataDir,
     databasePath: store.path,
     schemaVersion: store.schemaVersion,
-    units: {
-      source: ctx.units.source,
-      dataDate: ctx.units.dataDate,
-      provinces: ctx.units.counts.province,
-      districts: ctx.units.counts.district,
-      communes: ctx.units.counts.commune,
-    },
+    units: (() => {
+      const e = ctx.editions.summary(ctx.editions.currentEdition);
+      return { source: e.source, dataDate: e.dataDate, sha256: e.sha256, provinces: e.counts.provinces, districts: e.counts.districts, communes: e.counts.communes };
+    })(),
+    editions: ctx.editions.dates(),
   };
   },
 };

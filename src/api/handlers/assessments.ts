@@ -26,7 +26,7 @@ import type { ServiceContext } from '../context';
 import type { Handlers } from './types';
 
 export async function deps(ctx: ServiceContext): Promise<Deps> {
-  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir), units: ctx.units };
+  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, editions: ctx.editions };
 }
 
 /** The person changing things: the profile's user. Without a profile nobody may write. */
@@ -69,9 +69,9 @@ export async function detail(ctx: ServiceContext, id: string): Promise<Assessmen
     status: row.status,
     readOnly: row.status !== 'draft',
     year: row.year,
-    unit: ctx.units.get(row.unit_code),
+    unit: ctx.editions.get(row.unit_edition).get(row.unit_code),
     unitClass: row.unit_class as UnitClass,
-    unitClassDefault: ctx.units.defaultUnitClass(row.unit_code),
+    unitClassDefault: ctx.editions.get(row.unit_edition).defaultUnitClass(row.unit_code),
     unitClassReason: row.unit_class_reason,
     pack: { id: pack.pack.id, version: pack.pack.version, sha256: pack.sha256, status: pack.pack.status, title: pack.pack.title },
     copiedFrom: copiedFrom ?? null,
@@ -113,7 +113,7 @@ export const assessmentsHandlers: Handlers<
       const rev = await loadRevision(d.db, d.packs, id);
       const result = scoreRevision(rev);
       const progress = progressOf(rev);
-      const unit = ctx.units.get(rev.row.unit_code);
+      const unit = ctx.editions.get(rev.row.unit_edition).get(rev.row.unit_code);
       items.push({
         id,
         assessmentId: rev.row.assessment_id,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
 import { exportRevision } from '../../core/packages/export';
-import { assessmentDocSchema, auditLineSchema, evidenceMetaOf, reviewSchema, type AssessmentDoc } from '../../core/packages/format';
+import { assessmentDocSchema, auditLineSchema, evidenceMetaOf, reviewSchema, unitEditionOf, type AssessmentDoc } from '../../core/packages/format';
 import { importPackages, expandInputs, type ImportProgress } from '../../core/packages/importer';
 import { fingerprintOf } from '../../core/packages/keys';
 import {
@@ -55,7 +55,7 @@ function verifiedView(file: string, v: Verification): VerifiedPackage {
     kind: x.manifest?.kind ?? null,
     assessmentId: x.manifest?.assessmentId ?? null,
     revision: x.manifest?.revision ?? null,
-    unit: x.manifest ? { code: x.manifest.unit.code, name: x.manifest.unit.name } : null,
+    unit: x.manifest ? { code: x.manifest.unit.code, name: x.manifest.unit.name, edition: unitEditionOf(x.manifest) } : null,
     year: x.manifest?.period.year ?? null,
     summary: x.manifest
       ? { total: x.manifest.summary.total, maxTotal: x.manifest.summary.maxTotal, verdict: x.manifest.summary.verdict, provisional: x.manifest.summary.provisional }
@@ -73,7 +73,7 @@ function summaryView(r: PackageTable): PackageSummaryView {
     packageId: r.package_id,
     assessmentId: r.assessment_id,
     revision: r.revision,
-    unit: { code: r.unit_code, name: r.unit_name },
+    unit: { code: r.unit_code, name: r.unit_name, edition: r.unit_edition },
     year: r.year,
     total: r.total,
     verdict: r.verdict,
@@ -108,14 +108,14 @@ type Names =
 export const packagesHandlers: Handlers<Names> = {
   'keys.list': async (_input, ctx) => {
     const { db } = await ctx.store();
-    return { items: await listSigningKeys(db), sealing: ctx.secrets ? 'safeStorage' : 'passphrase' };
+    return { items: await listSigningKeys(db, ctx.editions), sealing: ctx.secrets ? 'safeStorage' : 'passphrase' };
   },
   'keys.create': async (input, ctx) => {
     const { db } = await ctx.store();
     return createSigningKey(
       db,
-      ctx.units,
-      { name: input.name, title: input.title, organisation: input.organisation, role: input.role, unitCode: input.unitCode },
+      ctx.editions,
+      { name: input.name, title: input.title, organisation: input.organisation, role: input.role, unitCode: input.unitCode, unitEdition: input.unitEdition },
       { secrets: ctx.secrets, passphrase: input.passphrase },
       await packagesActor(ctx),
     );
@@ -123,21 +123,21 @@ export const packagesHandlers: Handlers<Names> = {
   'keys.exportPublic': async (input, ctx) => {
     const { db } = await ctx.store();
     const row = await chooseSigningKey(db, input.keyId);
-    const file = publicKeyFile(row, ctx.units);
+    const file = publicKeyFile(row, ctx.editions);
     const content = JSON.stringify(file, null, 2) + '\n';
     return { fileName: `KhoaCongKhai_${row.unit_code}_${row.key_id}.json`, content, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
   },
   'trust.list': async (_input, ctx) => {
     const { db } = await ctx.store();
-    return { items: await trustList(db, ctx.units) };
+    return { items: await trustList(db, ctx.editions) };
   },
   'trust.add': async (input, ctx) => {
     const { db } = await ctx.store();
-    return trustAdd(db, ctx.units, input.publicKey, await packagesActor(ctx));
+    return trustAdd(db, ctx.editions, input.publicKey, await packagesActor(ctx));
   },
   'trust.revoke': async (input, ctx) => {
     const { db } = await ctx.store();
-    return trustRevoke(db, ctx.units, input.keyId, input.reason, await packagesActor(ctx));
+    return trustRevoke(db, ctx.editions, input.keyId, input.reason, await packagesActor(ctx));
   },
   'packages.export': async (input, ctx) => {
     const { db } = await ctx.store();
@@ -147,7 +147,7 @@ export const packagesHandlers: Handlers<Names> = {
     if (!input.outPath) fs.mkdirSync(out, { recursive: true });
     out = path.resolve(out);
     const written = await exportRevision(
-      { db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },
+      { db, packs: packRegistry(ctx.resourcesDir), editions: ctx.editions, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },
       input.id,
       { row, pair },
       out,
@@ -163,7 +163,7 @@ export const packagesHandlers: Handlers<Names> = {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
-      const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir), units: ctx.units, trust });
+      const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir), editions: ctx.editions, trust });
       items.push(verifiedView(file, v));
     }
     return { items };
@@ -174,7 +174,7 @@ export const packagesHandlers: Handlers<Names> = {
     const report = ctx.onProgress;
     const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
     const r = await importPackages(
-      { db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
+      { db, packs: packRegistry(ctx.resourcesDir), editions: ctx.editions, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
       files,
       { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), ...(progress ? { onProgress: progress } : {}) },
     );

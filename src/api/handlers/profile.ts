@@ -1,5 +1,6 @@
 import { CfcError } from '../../core/errors';
-import { readProfile, readSettings, writeProfile, writeSettings } from '../../core/store/profile';
+import { readProfile, readSettings, writeProfile, writeSettings, type ProfileRow } from '../../core/store/profile';
+import { assertUnitCurrent } from '../../core/units/current';
 import type { Profile, Role, Settings } from '../calls/profile';
 import type { ServiceContext } from '../context';
 import type { Handlers } from './types';
@@ -23,10 +24,19 @@ const LEVEL_NAMES: Record<string, { vi: string; en: string }> = {
   province: { vi: 'tỉnh/thành phố', en: 'province' },
 };
 
+/** A profile with its unit in its edition, and, for a unit that no longer exists, the units that took it over. */
+function profileOf(ctx: ServiceContext, row: ProfileRow): Profile {
+  const current = ctx.editions.currentEdition;
+  return {
+    ...row,
+    unit: ctx.editions.get(row.unitEdition).get(row.unitCode),
+    superseded: row.unitEdition === current ? null : { currentEdition: current, successors: ctx.editions.currentSuccessors(row.unitEdition, row.unitCode) },
+  };
+}
+
 async function profileView(ctx: ServiceContext): Promise<Profile | null> {
   const row = await readProfile((await ctx.store()).db);
-  if (!row) return null;
-  return { ...row, unit: ctx.units.get(row.unitCode) };
+  return row ? profileOf(ctx, row) : null;
 }
 
 /** The default size limit of one evidence file (issue: 50 MB, changeable in the settings). */
@@ -41,7 +51,10 @@ export async function settingsView(ctx: ServiceContext): Promise<Settings> {
 export const profileHandlers: Handlers<'profile.get' | 'profile.set' | 'settings.get' | 'settings.set'> = {
   'profile.get': async (_input, ctx) => profileView(ctx),
   'profile.set': async (input, ctx) => {
-    const unit = ctx.units.require(input.unitCode, 'unitCode');
+    const unitEdition = input.unitEdition ?? ctx.editions.currentEdition;
+    const unit = ctx.editions.get(unitEdition, 'unitEdition').require(input.unitCode, 'unitCode');
+    // A profile is on a unit as it is now: a unit of an older edition is refused with its successors named.
+    assertUnitCurrent(ctx.editions, unitEdition, unit.code, Number(ctx.now().slice(0, 4)));
     const allowed = ROLE_LEVELS[input.role];
     if (!allowed.includes(unit.level)) {
       const lv = allowed.map((l) => LEVEL_NAMES[l]!);
@@ -54,8 +67,8 @@ export const profileHandlers: Handlers<'profile.get' | 'profile.set' | 'settings
         { field: 'unitCode' },
       );
     }
-    const row = await writeProfile((await ctx.store()).db, input, ctx.now());
-    return { ...row, unit: ctx.units.get(row.unitCode) };
+    const row = await writeProfile((await ctx.store()).db, { ...input, unitEdition }, ctx.now());
+    return profileOf(ctx, row);
   },
   'settings.get': async (_input, ctx) => settingsView(ctx),
   'settings.set': async (input, ctx) => {

@@ -44,7 +44,8 @@ export async function selfAssessmentReport(ctx: ServiceContext, id: string): Pro
   const d = await deps(ctx);
   const rev = await loadRevision(d.db, d.packs, id);
   const profile = await readProfile(d.db);
-  const unit = ctx.units.get(rev.row.unit_code);
+  const units = ctx.editions.get(rev.row.unit_edition);
+  const unit = units.get(rev.row.unit_code);
   const parent = unit.ancestors.at(-1);
   const values: SelfAssessmentReport['values'] = {};
   const notes: Record<string, string> = {};

@@ -40,14 +40,15 @@ import { reportsDir } from './reports';
 import type { Handlers } from './types';
 
 async function reviewDeps(ctx: ServiceContext): Promise<ReviewDeps> {
-  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, dataDir: ctx.dataDir };
+  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, editions: ctx.editions, dataDir: ctx.dataDir };
 }
 
 /** "Huyện Càng Long, Tỉnh Trà Vinh": where a commune is, without its own name (the catalogue may not know it). */
-function unitPath(ctx: ServiceContext, code: string): string {
-  const r = ctx.units.record(code);
+function unitPath(ctx: ServiceContext, code: string, edition?: string): string {
+  const units = (edition ? ctx.editions.find(edition) : null) ?? ctx.units;
+  const r = units.record(code);
   if (!r) return '';
-  return ctx.units
+  return units
     .ancestors(code)
     .map((a) => a.name)
     .reverse()
@@ -137,7 +138,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
     assessmentId: r.row.assessment_id,
     state: r.row.state,
     readOnly: r.row.state !== 'in_review',
-    unit: { code: s.unit_code, name: s.unit_name, path: unitPath(ctx, s.unit_code) },
+    unit: { code: s.unit_code, name: s.unit_name, path: unitPath(ctx, s.unit_code, s.unit_edition) },
     year: s.year,
     unitClass: s.unit_class,
     pack: { id: s.pack_id, version: s.pack_version, sha256: s.pack_sha256 },
@@ -178,9 +179,10 @@ export async function minutesReport(ctx: ServiceContext, id: string): Promise<Mi
   const d = await reviewDeps(ctx);
   const r = await loadReview(d.db, d.packs, id);
   const profile = await readProfile(d.db);
-  const rec = ctx.units.record(r.subject.unit_code);
-  const ancestors = rec ? ctx.units.ancestors(r.subject.unit_code).map((a) => ({ code: a.code, name: a.name, level: a.level })) : [];
-  const own = profile ? ctx.units.record(profile.unitCode) : null;
+  const units = ctx.editions.find(r.subject.unit_edition) ?? ctx.units;
+  const rec = units.record(r.subject.unit_code);
+  const ancestors = rec ? units.ancestors(r.subject.unit_code).map((a) => ({ code: a.code, name: a.name, level: a.level })) : [];
+  const own = profile ? ctx.editions.find(profile.unitEdition)?.record(profile.unitCode) ?? null : null;
   const bare = (name: string, type: string) => name.replace(new RegExp(`^${type}\\s+`), '');
   const values = (m: Map<string, { indicator_id: string; value_json: string | null }>) =>
     Object.fromEntries([...m.values()].filter((v) => v.value_json !== null).map((v) => [v.indicator_id, JSON.parse(v.value_json!) as unknown]));
@@ -235,7 +237,7 @@ export const reviewsHandlers: Handlers<Names> = {
       years,
       items: items.map((i) => ({
         assessmentId: i.assessmentId,
-        unit: { ...i.unit, path: unitPath(ctx, i.unit.code) },
+        unit: { ...i.unit, path: unitPath(ctx, i.unit.code, i.unit.edition) },
         year: i.year,
         state: i.state,
         reviewId: i.reviewId,

@@ -12,7 +12,10 @@ export const registerInfo: Register = (program, ctx) => {
           `${info.productName} ${info.version}`,
           `Thư mục dữ liệu / data directory: ${info.dataDir}`,
           `Cơ sở dữ liệu / database: ${info.databasePath} (${info.schemaVersion})`,
-          `Danh mục đơn vị / units: ${info.units.provinces} tỉnh, ${info.units.districts} huyện, ${info.units.communes} xã (${info.units.dataDate})`,
+          `Danh mục đơn vị đang dùng / units catalogue in use: ấn bản / edition ${info.units.dataDate} — ${info.units.provinces} tỉnh / provinces, ${info.units.districts} huyện / districts, ${info.units.communes} xã / communes`,
+          `  SHA-256 ${info.units.sha256}`,
+          `  ${info.units.source}`,
+          `Các ấn bản / editions: ${info.editions.join(', ')}`,
         ].join('\n'),
       );
     });

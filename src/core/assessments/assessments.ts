@@ -8,6 +8,8 @@ import { parseScoreInput } from '../scoring/input';
 import type { AssessmentTable, AssessmentValueTable, Database, EvidenceTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
 import { writeTransaction } from '../store/write';
+import { resolveUnitForYear } from '../units/current';
+import type { UnitEditions } from '../units/editions';
 
 /** Who does what, when: every write takes it, so the audit trail can say it. */
 export interface Actor {
@@ -19,6 +21,8 @@ export interface Deps {
   db: Kysely<Database>;
   packs: PackRegistry;
   units: UnitCatalogue;
+  /** Catalogue editions: an assessment's unit is `(unit_edition, unit_code)` (issue 10). */
+  editions: UnitEditions;
 }
 
 export type AuditAction =
@@ -209,6 +213,8 @@ async function touch(db: Db, id: string, now: string) {
 
 export interface CreateInput {
   unitCode: string;
+  /** The catalogue edition of unitCode; the current edition when absent (see resolveUnitForYear). */
+  unitEdition?: string | undefined;
   year: number;
   unitClass?: UnitClass | undefined;
   unitClassReason?: string | undefined;
@@ -222,20 +228,11 @@ export async function createAssessment(deps: Deps, input: CreateInput, actor: Ac
 
 /** Creates revision 1 and, in the same transaction, copies an earlier revision's content into it (or nothing). */
 async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, from: Revision | null): Promise<string> {
-  const unit = deps.units.require(input.unitCode, 'unitCode');
-  if (unit.level !== 'commune') {
-    throw new CfcError(
-      'invalid_input',
-      {
-        vi: `Trường unitCode: ${unit.name} không phải đơn vị cấp xã.`,
-        en: `Field unitCode: ${unit.name} is not a commune-level unit.`,
-      },
-      { field: 'unitCode' },
-    );
-  }
+  // The unit in its edition; from 2025 on a unit that no longer exists is refused, its successors named.
+  const { catalogue: units, unit } = resolveUnitForYear(deps.editions, input);
   const pack = deps.packs.require(input.packId ?? 'qd06-2019', undefined, 'packId');
-  const unitClass = input.unitClass ?? deps.units.defaultUnitClass(unit.code) ?? 'other';
-  const reason = checkUnitClass(deps.units, unit.code, unitClass, input.unitClassReason);
+  const unitClass = input.unitClass ?? units.defaultUnitClass(unit.code) ?? 'other';
+  const reason = checkUnitClass(units, unit.code, unitClass, input.unitClassReason);
   const alreadyExists = () =>
     new CfcError(
       'already_exists',
@@ -251,6 +248,7 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
       .selectFrom('assessment')
       .select(['id', 'revision'])
       .where('unit_code', '=', unit.code)
+      .where('unit_edition', '=', units.dataDate)
       .where('year', '=', input.year)
       .executeTakeFirst();
     if (existing) throw alreadyExists();
@@ -259,6 +257,7 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
       assessment_id: crypto.randomUUID(),
       revision: 1,
       unit_code: unit.code,
+      unit_edition: units.dataDate,
       year: input.year,
       unit_class: unitClass,
       unit_class_reason: reason,
@@ -278,7 +277,7 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
       await trx.insertInto('assessment').values(row).execute();
     } catch (e) {
       // The unique index (migration 0007) behind the check above, e.g. against another process.
-      if (e instanceof Error && /UNIQUE constraint failed: assessment\.unit_code, assessment\.year/.test(e.message)) throw alreadyExists();
+      if (e instanceof Error && /UNIQUE constraint failed: assessment\.unit_edition, assessment\.unit_code, assessment\.year/.test(e.message)) throw alreadyExists();
       throw e;
     }
     await appendAudit(trx, row, actor, 'create', {
@@ -331,7 +330,7 @@ export async function duplicateAssessment(deps: Deps, fromId: string, year: numb
   }
   return insertAssessment(
     deps,
-    { unitCode: from.row.unit_code, year, unitClass: from.row.unit_class as UnitClass, unitClassReason: from.row.unit_class_reason ?? undefined, packId: from.row.pack_id },
+    { unitCode: from.row.unit_code, unitEdition: from.row.unit_edition, year, unitClass: from.row.unit_class as UnitClass, unitClassReason: from.row.unit_class_reason ?? undefined, packId: from.row.pack_id },
     actor,
     from,
   );
@@ -451,7 +450,7 @@ export async function setUnitClass(deps: Deps, id: string, unitClass: UnitClass,
   await writeTransaction(deps.db, async (trx) => {
     const rev = await loadRevision(trx, deps.packs, id);
     requireDraft(rev.row);
-    const clean = checkUnitClass(deps.units, rev.row.unit_code, unitClass, reason);
+    const clean = checkUnitClass(deps.editions.get(rev.row.unit_edition), rev.row.unit_code, unitClass, reason);
     if (rev.row.unit_class === unitClass && rev.row.unit_class_reason === clean) return;
     await trx.updateTable('assessment').set({ unit_class: unitClass, unit_class_reason: clean, updated_at: actor.now }).where('id', '=', id).execute();
     await appendAudit(trx, rev.row, actor, 'unit_class', { old: rev.row.unit_class, new: unitClass, reason: clean });

@@ -11,7 +11,8 @@ import type { EvidenceStore } from '../evidence/store';
 import { evidenceMediaType } from '../evidence/store';
 import { assess, type Assessment } from '../scoring/assess';
 import type { Database, SigningKeyTable } from '../store/schema';
-import type { UnitCatalogue } from '../units/catalogue';
+import { resolveUnitForYear } from '../units/current';
+import { BASE_EDITION, type UnitEditions } from '../units/editions';
 import { ASSESSMENT_FORMAT, evidenceMetaOf, FORMAT_VERSION, packageFileName, type AssessmentDoc, type AuditLine, type EvidenceMeta, type Summary } from './format';
 import type { KeyPair } from './keys';
 import { requireCovers } from './trust';
@@ -21,7 +22,8 @@ import { writePackage, type FileSource, type ManifestBody, type Written } from '
 export interface ExportDeps {
   db: Kysely<Database>;
   packs: PackRegistry;
-  units: UnitCatalogue;
+  /** The catalogue editions: a unit is named in its own edition. */
+  editions: UnitEditions;
   evidence: EvidenceStore;
   app: { name: string; version: string };
 }
@@ -46,8 +48,9 @@ export function summaryOf(score: Assessment): Summary {
   };
 }
 
-/** The unit as the manifest names it, from the catalogue (parents from the province down). */
-export function unitRef(units: UnitCatalogue, code: string, unitClass: string) {
+/** The unit as the manifest names it, from its catalogue edition (parents from the province down; format version 2). */
+export function unitRef(editions: UnitEditions, edition: string, code: string, unitClass: string) {
+  const units = editions.get(edition, 'unitEdition');
   const u = units.require(code, 'unitCode');
   return {
     code: u.code,
@@ -55,6 +58,7 @@ export function unitRef(units: UnitCatalogue, code: string, unitClass: string) {
     type: u.type,
     unitClass: unitClass as 'urban_ward' | 'mountain_island_disadvantaged' | 'other',
     parentCodes: units.ancestors(code).map((a) => a.code),
+    catalogue: edition,
   };
 }
 
@@ -105,7 +109,7 @@ export async function exportRevision(
       { field: 'id' },
     );
   }
-  requireCovers(deps.units, signing.row, row.unit_code);
+  requireCovers(deps.editions, signing.row, { edition: row.unit_edition, code: row.unit_code });
   const score = scoreRevision(rev);
   const before = await deps.db
     .selectFrom('package_export')
@@ -145,7 +149,7 @@ export async function exportRevision(
   const submit = audit.filter((a) => a.action === 'submit' && a.revision === row.revision).pop();
   const evidence: EvidenceMeta[] = rev.evidence.map(evidenceMetaOf);
   const sources: FileSource[] = evidence.map((e) => ({ sha256: e.sha256, size: e.size, file: deps.evidence.pathOf(e.sha256) }));
-  const unit = unitRef(deps.units, row.unit_code, row.unit_class);
+  const unit = unitRef(deps.editions, row.unit_edition, row.unit_code, row.unit_class);
   const signer = { name: signing.row.holder_name, title: signing.row.holder_title, organisation: signing.row.organisation, role: signing.row.role as Role };
   const packRef = { id: rev.pack.pack.id, version: rev.pack.pack.version, sha256: rev.pack.sha256 };
   const doc: AssessmentDoc = {
@@ -223,6 +227,8 @@ export const packageInputSchema = z
     unitClass: z.enum(['urban_ward', 'mountain_island_disadvantaged', 'other']),
     unitClassReason: z.string().max(2000).optional(),
     unitCode: z.string().regex(/^\d{5}$/, 'a commune GSO code (5 digits)'),
+    /** The catalogue edition of unitCode (YYYY-MM-DD); the current edition when absent. */
+    unitEdition: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a catalogue edition date YYYY-MM-DD').optional(),
     year: z.number().int().min(2019).max(2100),
     values: z.record(z.string(), z.unknown()),
     overrides: z.record(z.string(), z.object({ points: z.number().int().min(0), reason: z.string().trim().min(1) })).optional(),
@@ -250,9 +256,13 @@ async function hashFile(file: string): Promise<{ sha256: string; size: number }>
   return { sha256: hash.digest('hex'), size };
 }
 
-/** A stable assessment id for a commune and year when the input names none (so revisions of one file line up). */
-export function derivedAssessmentId(unitCode: string, year: number): string {
-  const h = crypto.createHash('sha256').update(`cfc-assessment:${unitCode}:${year}`).digest('hex');
+/**
+ * A stable assessment id for a commune and year when the input names none (so revisions of one file line up). The
+ * edition is part of it (a reused code is another commune); for 2025-03-01 the id is the one made before editions.
+ */
+export function derivedAssessmentId(unitCode: string, year: number, edition: string = BASE_EDITION): string {
+  const seed = edition === BASE_EDITION ? `cfc-assessment:${unitCode}:${year}` : `cfc-assessment:${edition}:${unitCode}:${year}`;
+  const h = crypto.createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -274,9 +284,9 @@ export async function createFromInput(
   }
   const input = parsed.data;
   const pack = deps.packs.require(input.pack, input.packVersion, input.packVersion ? 'packVersion' : 'pack');
-  const unit = deps.units.require(input.unitCode, 'unitCode');
-  if (unit.level !== 'commune') throw inputError('unitCode', `${unit.name} is not a commune-level unit`, `${unit.name} không phải đơn vị cấp xã`);
-  requireCovers(deps.units, signing.row, unit.code);
+  // The same rule as creating an assessment: from 2025 on, only a unit of the current edition (successors named).
+  const { catalogue, unit } = resolveUnitForYear(deps.editions, input);
+  requireCovers(deps.editions, signing.row, { edition: catalogue.dataDate, code: unit.code });
   const score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: input.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
   const indicatorIds = new Set(pack.pack.criteria.flatMap((c) => c.indicators.map((i) => i.id)));
   for (const id of Object.keys(input.notes ?? {})) if (!indicatorIds.has(id)) throw inputError(`notes.${id}`, `no indicator "${id}"`, `không có chỉ tiêu "${id}"`);
@@ -313,9 +323,9 @@ export async function createFromInput(
     sources.push({ sha256, size, file: abs });
   }
 
-  const assessmentId = input.assessmentId ?? derivedAssessmentId(unit.code, input.year);
+  const assessmentId = input.assessmentId ?? derivedAssessmentId(unit.code, input.year, catalogue.dataDate);
   const revision = input.revision ?? 1;
-  const ref = unitRef(deps.units, unit.code, input.unitClass);
+  const ref = unitRef(deps.editions, catalogue.dataDate, unit.code, input.unitClass);
   const signer = { name: signing.row.holder_name, title: signing.row.holder_title, organisation: signing.row.organisation, role: signing.row.role as Role };
   const packRef = { id: pack.pack.id, version: pack.pack.version, sha256: pack.sha256 };
   const doc: AssessmentDoc = {

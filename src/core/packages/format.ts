@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { asciiSlug } from '../units/fold';
 
-/** Signed package format, version 1 (product.md, "Signed package format"; FORMAT.md in this folder). */
+/**
+ * Signed package format (product.md, "Signed package format"; FORMAT.md in this folder). Version 2 names the unit's
+ * catalogue edition (`unit.catalogue`); version 1 packages, written before editions, are read as edition 2025-03-01.
+ */
 export const FORMAT = 'cfc-package';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Every version this verifier reads. */
+export const FORMAT_VERSIONS = [1, 2] as const;
+/** The catalogue edition of a version-1 package's unit. */
+export const V1_UNIT_EDITION = '2025-03-01';
 export const ASSESSMENT_FORMAT = 'cfc-assessment';
 export const PUBLIC_KEY_FORMAT = 'cfc-public-key';
 export const EXTENSION = '.cfcpkg';
@@ -74,8 +81,22 @@ export const unitRefSchema = z
     type: text(100),
     unitClass: unitClassSchema,
     parentCodes: z.array(z.string().regex(/^\d{2,5}$/)).max(5),
+    /** Version 2: the catalogue edition (its dataDate) the code belongs to. Absent in version 1. */
+    catalogue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a catalogue edition date YYYY-MM-DD').optional(),
   })
   .strict();
+const formatVersionSchema = z.union([z.literal(1), z.literal(2)]);
+
+/** Version 2 names the catalogue edition; version 1 must not (it predates editions). */
+function editionByVersion(d: { formatVersion: 1 | 2; unit: { catalogue?: string | undefined } }, ctx: z.RefinementCtx): void {
+  if (d.formatVersion === 2 && d.unit.catalogue === undefined) ctx.addIssue({ code: 'custom', message: 'formatVersion 2 needs unit.catalogue', path: ['unit', 'catalogue'] });
+  if (d.formatVersion === 1 && d.unit.catalogue !== undefined) ctx.addIssue({ code: 'custom', message: 'formatVersion 1 has no unit.catalogue', path: ['unit', 'catalogue'] });
+}
+
+/** The catalogue edition a package's unit belongs to. */
+export function unitEditionOf(m: { unit: { catalogue?: string | undefined } }): string {
+  return m.unit.catalogue ?? V1_UNIT_EDITION;
+}
 
 export const summarySchema = z
   .object({
@@ -97,7 +118,7 @@ export type Signer = z.infer<typeof signerSchema>;
 export const manifestSchema = z
   .object({
     format: z.literal(FORMAT),
-    formatVersion: z.literal(FORMAT_VERSION),
+    formatVersion: formatVersionSchema,
     kind: kindSchema,
     packageId: z.string().uuid(),
     assessmentId: z.string().min(1).max(100),
@@ -114,6 +135,7 @@ export const manifestSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    editionByVersion(m, ctx);
     const seen = new Set<string>();
     for (const f of m.files) {
       if (seen.has(f.path)) ctx.addIssue({ code: 'custom', message: `path "${f.path}" is listed twice`, path: ['files'] });
@@ -199,7 +221,7 @@ export type ReviewPart = z.infer<typeof reviewSchema>;
 export const assessmentDocSchema = z
   .object({
     format: z.literal(ASSESSMENT_FORMAT),
-    formatVersion: z.literal(FORMAT_VERSION),
+    formatVersion: formatVersionSchema,
     kind: kindSchema,
     assessmentId: z.string().min(1).max(100),
     revision: z.number().int().min(1).max(1000),
@@ -219,7 +241,8 @@ export const assessmentDocSchema = z
       .strict(),
     review: reviewSchema.nullable(),
   })
-  .strict();
+  .strict()
+  .superRefine(editionByVersion);
 export type AssessmentDoc = z.infer<typeof assessmentDocSchema>;
 
 /** One line of `audit.jsonl`. */
@@ -250,6 +273,8 @@ export const publicKeyFileSchema = z
     holder: z.object({ name: text(200).min(1), title: text(200), organisation: text(300) }).strict(),
     role: roleSchema,
     unitCode: z.string().regex(/^\d{2,5}$/),
+    /** The catalogue edition of unitCode; absent in files written before editions (read as 2025-03-01). */
+    unitEdition: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     unitName: text(200),
     createdAt: text(40),
   })

@@ -7,8 +7,8 @@ import { isCfcError, type Bilingual } from '../errors';
 import { refreshCounted } from '../dashboard/counted';
 import type { EvidenceStore } from '../evidence/store';
 import type { Database, PackageTable } from '../store/schema';
-import type { UnitCatalogue } from '../units/catalogue';
-import { DEFAULT_LIMITS, EXTENSION, type Limits, type PackageKind } from './format';
+import type { UnitEditions } from '../units/editions';
+import { DEFAULT_LIMITS, EXTENSION, unitEditionOf, type Limits, type PackageKind } from './format';
 import type { Reason } from './reasons';
 import { trustLookup } from './trust';
 import { verifyPackage, type Outcome, type Verification } from './verify';
@@ -16,7 +16,7 @@ import { verifyPackage, type Outcome, type Verification } from './verify';
 export interface ImportDeps {
   db: Kysely<Database>;
   packs: PackRegistry;
-  units: UnitCatalogue;
+  editions: UnitEditions;
   dataDir: string;
   evidence: EvidenceStore;
   limits?: Partial<Limits>;
@@ -175,6 +175,7 @@ async function insertPackage(
       revision: m.revision,
       supersedes: m.supersedes,
       unit_code: m.unit.code,
+      unit_edition: unitEditionOf(m),
       unit_name: m.unit.name,
       year: m.period.year,
       unit_class: m.unit.unitClass,
@@ -283,7 +284,7 @@ export async function importPackages(deps: ImportDeps, inputs: string[], opts: I
       }
       opts.onProgress?.({ index, total: files.length, file, bytes: 0, size });
       const trust = await trustLookup(deps.db);
-      const verifyDeps = { packs: deps.packs, units: deps.units, trust, ...(deps.limits ? { limits: deps.limits } : {}) };
+      const verifyDeps = { packs: deps.packs, editions: deps.editions, trust, ...(deps.limits ? { limits: deps.limits } : {}) };
       if (size > { ...DEFAULT_LIMITS, ...deps.limits }.maxPackageBytes) {
         // Refused on its size before anything is copied (the verifier says so without reading the file).
         describe(item, await verifyPackage(file, verifyDeps));

@@ -59,6 +59,11 @@ export const INVALID_REASONS = {
   unknown_pack: { vi: 'Gói tiêu chí được dùng không có trong ứng dụng này.', en: 'The criteria pack used is not known to this app.' },
   pack_mismatch: { vi: 'Gói tiêu chí cùng mã và phiên bản nhưng nội dung khác (SHA-256 khác).', en: 'The criteria pack has the same id and version but different content (SHA-256).' },
   summary_mismatch: { vi: 'Điểm trong manifest/assessment.json khác với điểm tính lại từ số liệu.', en: 'The points in the manifest/assessment.json differ from those recomputed from the values.' },
+  // The unit in its catalogue edition (format version 2)
+  unit_not_in_edition: {
+    vi: 'Đơn vị của gói không phải đơn vị cấp xã trong ấn bản danh mục mà gói ghi (unit.catalogue).',
+    en: "The package's unit is not a commune of the catalogue edition the package names (unit.catalogue).",
+  },
   // Review packages
   inner_missing: { vi: 'Gói thẩm định không chứa gói gốc của xã (hoặc chứa nhiều hơn một).', en: "The review package does not carry exactly one commune package." },
   inner_unexpected: { vi: 'Gói tự đánh giá không được chứa gói bên trong.', en: 'A self-assessment package must not carry an inner package.' },
@@ -71,6 +76,10 @@ export const UNTRUSTED_REASONS = {
   outside_jurisdiction: { vi: 'Khóa ký không có thẩm quyền với đơn vị này.', en: "The signing key's jurisdiction does not cover this unit." },
   role_not_allowed: { vi: 'Vai trò của người ký không được ký loại gói này.', en: "The signer's role may not sign this kind of package." },
   unit_unknown: { vi: 'Đơn vị của gói không có trong danh mục đơn vị hành chính.', en: "The package's unit is not in the administrative units catalogue." },
+  edition_unknown: {
+    vi: 'Ứng dụng này chưa có ấn bản danh mục đơn vị hành chính mà gói ghi; hãy nạp ấn bản đó (Cài đặt hoặc cfc units load).',
+    en: 'This app does not have the administrative units catalogue edition the package names; load it (Settings or cfc units load).',
+  },
   inner_untrusted: { vi: 'Gói gốc của xã bên trong chưa được tin cậy.', en: 'The commune package inside is not trusted.' },
 } as const satisfies Record<string, Bilingual>;
 

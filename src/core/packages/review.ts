@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { CfcError } from '../errors';
 import { assess } from '../scoring/assess';
-import { ASSESSMENT_FORMAT, FORMAT_VERSION, packageFileName, type AssessmentDoc, type AuditLine, type EvidenceMeta, type ReviewPart } from './format';
+import { ASSESSMENT_FORMAT, FORMAT_VERSION, packageFileName, unitEditionOf, type AssessmentDoc, type AuditLine, type EvidenceMeta, type ReviewPart } from './format';
 import { entriesOf, summaryOf, type ExportDeps, type Exported, type Signing } from './export';
 import { requireCovers } from './trust';
 import { verifyPackage, type Role, type VerifyDeps } from './verify';
@@ -48,7 +48,7 @@ export async function createReview(
   out: string,
   who: { name: string; now: string },
 ): Promise<Exported> {
-  const inner = await verifyPackage(innerFile, { packs: deps.packs, units: deps.units, trust: deps.trust });
+  const inner = await verifyPackage(innerFile, { packs: deps.packs, editions: deps.editions, trust: deps.trust });
   if (inner.outcome === 'invalid' || !inner.manifest || !inner.assessment || !inner.pack) {
     throw new CfcError('inner_invalid', {
       vi: `Gói của xã không hợp lệ (${inner.reasons.map((r) => r.code).join(', ')}); không lập được gói thẩm định.`,
@@ -62,7 +62,9 @@ export async function createReview(
     throw new CfcError('key_outside_jurisdiction', { vi: 'Khóa của xã không ký được gói thẩm định.', en: 'A commune key cannot sign a review package.' }, { field: 'keyId' });
   }
   const im = inner.manifest;
-  requireCovers(deps.units, signing.row, im.unit.code);
+  // The review names the unit as the commune's package does, in its edition (a version-1 package: 2025-03-01).
+  const unitRef = { ...im.unit, catalogue: unitEditionOf(im) };
+  requireCovers(deps.editions, signing.row, { edition: unitRef.catalogue, code: im.unit.code });
   const pack = inner.pack;
   const score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: im.unit.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
   const { sha256: innerSha, size: innerSize } = await sha256File(innerFile);
@@ -82,7 +84,7 @@ export async function createReview(
     kind: 'review',
     assessmentId: im.assessmentId,
     revision,
-    unit: { ...im.unit, unitClassReason: inner.assessment.unit.unitClassReason },
+    unit: { ...unitRef, unitClassReason: inner.assessment.unit.unitClassReason },
     period: im.period,
     pack: im.pack,
     entries: entriesOf(pack, score, (id) =>
@@ -109,7 +111,7 @@ export async function createReview(
     createdAt: who.now,
     app: deps.app,
     pack: im.pack,
-    unit: im.unit,
+    unit: unitRef,
     period: im.period,
     summary: summaryOf(score),
     signer,

@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CfcError } from '../errors';
 import type { Database, SigningKeyTable, TrustedKeyTable } from '../store/schema';
-import type { UnitCatalogue } from '../units/catalogue';
+import { assertUnitCurrent } from '../units/current';
+import { BASE_EDITION, type LinkedUnit, type UnitEditions } from '../units/editions';
 import { PUBLIC_KEY_FORMAT, firstIssue, publicKeyFileSchema, type PublicKeyFile } from './format';
 import {
   fingerprintOf,
@@ -34,6 +35,11 @@ export interface SigningKeyView {
   holder: { name: string; title: string; organisation: string };
   role: Role;
   unitCode: string;
+  /** The catalogue edition of unitCode. */
+  unitEdition: string;
+  unitName: string | null;
+  /** A key on a unit of an older edition: the current units that took it over (to make a new key for, in one step). */
+  superseded: { currentEdition: string; successors: LinkedUnit[] } | null;
   status: 'active' | 'retired';
   sealedBy: 'passphrase' | 'safeStorage';
   createdAt: string;
@@ -47,7 +53,9 @@ export interface TrustedKeyView {
   holder: { name: string; title: string; organisation: string };
   role: Role;
   unitCode: string;
+  unitEdition: string;
   unitName: string | null;
+  superseded: { currentEdition: string; successors: LinkedUnit[] } | null;
   source: 'file' | 'own';
   status: 'trusted' | 'revoked';
   addedAt: string;
@@ -61,7 +69,17 @@ function fullFingerprint(publicKeyB64: string): string {
   return groupsOfFour(sha256Hex(Buffer.from(publicKeyB64, 'base64')));
 }
 
-export function signingKeyView(r: SigningKeyTable): SigningKeyView {
+/** A key's unit in its edition; for an old edition, the current successors. */
+function unitOf(editions: UnitEditions, edition: string, code: string) {
+  const cat = editions.find(edition);
+  return {
+    unitEdition: edition,
+    unitName: cat?.record(code)?.name ?? null,
+    superseded: edition === editions.currentEdition ? null : { currentEdition: editions.currentEdition, successors: cat?.has(code) ? editions.currentSuccessors(edition, code) : [] },
+  };
+}
+
+export function signingKeyView(r: SigningKeyTable, editions: UnitEditions): SigningKeyView {
   return {
     keyId: r.key_id,
     fingerprint: fingerprintOf(r.key_id),
@@ -70,13 +88,14 @@ export function signingKeyView(r: SigningKeyTable): SigningKeyView {
     holder: { name: r.holder_name, title: r.holder_title, organisation: r.organisation },
     role: r.role as Role,
     unitCode: r.unit_code,
+    ...unitOf(editions, r.unit_edition, r.unit_code),
     status: r.status,
     sealedBy: r.seal_kind,
     createdAt: r.created_at,
   };
 }
 
-export function trustedKeyView(r: TrustedKeyTable, units: UnitCatalogue): TrustedKeyView {
+export function trustedKeyView(r: TrustedKeyTable, editions: UnitEditions): TrustedKeyView {
   return {
     keyId: r.key_id,
     fingerprint: fingerprintOf(r.key_id),
@@ -85,7 +104,7 @@ export function trustedKeyView(r: TrustedKeyTable, units: UnitCatalogue): Truste
     holder: { name: r.holder_name, title: r.holder_title, organisation: r.organisation },
     role: r.role as Role,
     unitCode: r.unit_code,
-    unitName: units.record(r.unit_code)?.name ?? null,
+    ...unitOf(editions, r.unit_edition, r.unit_code),
     source: r.source,
     status: r.status,
     addedAt: r.added_at,
@@ -97,8 +116,8 @@ export function trustedKeyView(r: TrustedKeyTable, units: UnitCatalogue): Truste
 }
 
 /** The unit a key may be made for: a commune key for a commune; an assessor key for a district or province; a province key for a province. */
-function checkKeyUnit(units: UnitCatalogue, role: Role, unitCode: string, field: string): void {
-  const unit = units.require(unitCode, field);
+function checkKeyUnit(editions: UnitEditions, role: Role, unitCode: string, edition: string, field: string): void {
+  const unit = editions.get(edition, 'unitEdition').require(unitCode, field);
   const ok = role === 'commune' ? unit.level === 'commune' : role === 'province' ? unit.level === 'province' : unit.level !== 'commune';
   if (!ok) {
     throw new CfcError(
@@ -118,14 +137,19 @@ export interface NewKeyInput {
   organisation: string;
   role: Role;
   unitCode: string;
+  /** The current edition when absent: a new key is for a unit as it is now. */
+  unitEdition?: string | undefined;
 }
 
 /**
  * Makes a key pair for one signing person, seals the private key, and trusts the public key in this profile's own
  * trust store (so this installation verifies its own packages). One active key per person (by name).
  */
-export async function createSigningKey(db: Kysely<Database>, units: UnitCatalogue, input: NewKeyInput, via: Unsealing, who: { name: string; now: string }): Promise<SigningKeyView> {
-  checkKeyUnit(units, input.role, input.unitCode, 'unitCode');
+export async function createSigningKey(db: Kysely<Database>, editions: UnitEditions, input: NewKeyInput, via: Unsealing, who: { name: string; now: string }): Promise<SigningKeyView> {
+  const unitEdition = input.unitEdition ?? editions.currentEdition;
+  checkKeyUnit(editions, input.role, input.unitCode, unitEdition, 'unitCode');
+  // A new key signs from now on: a unit that no longer exists is refused with its successors named.
+  assertUnitCurrent(editions, unitEdition, input.unitCode, Number(who.now.slice(0, 4)));
   const name = input.name.normalize('NFC').trim();
   const clash = await db.selectFrom('signing_key').select('key_id').where('holder_name', '=', name).where('status', '=', 'active').executeTakeFirst();
   if (clash) {
@@ -150,6 +174,7 @@ export async function createSigningKey(db: Kysely<Database>, units: UnitCatalogu
     organisation: input.organisation.normalize('NFC').trim(),
     role: input.role,
     unit_code: input.unitCode,
+    unit_edition: unitEdition,
     status: 'active',
     created_at: who.now,
   };
@@ -165,6 +190,7 @@ export async function createSigningKey(db: Kysely<Database>, units: UnitCatalogu
         organisation: row.organisation,
         role: row.role,
         unit_code: row.unit_code,
+        unit_edition: row.unit_edition,
         source: 'own',
         status: 'trusted',
         added_at: who.now,
@@ -176,12 +202,12 @@ export async function createSigningKey(db: Kysely<Database>, units: UnitCatalogu
       .onConflict((oc) => oc.column('key_id').doNothing())
       .execute();
   });
-  return signingKeyView(row);
+  return signingKeyView(row, editions);
 }
 
-export async function listSigningKeys(db: Db): Promise<SigningKeyView[]> {
+export async function listSigningKeys(db: Db, editions: UnitEditions): Promise<SigningKeyView[]> {
   const rows = await db.selectFrom('signing_key').selectAll().orderBy('created_at').orderBy('key_id').execute();
-  return rows.map(signingKeyView);
+  return rows.map((r) => signingKeyView(r, editions));
 }
 
 function noKey(): CfcError {
@@ -221,8 +247,9 @@ export function unsealKey(row: SigningKeyTable, via: Unsealing): KeyPair {
 }
 
 /** Refuses to sign for a unit outside the key's jurisdiction (the recipient would not trust it). */
-export function requireCovers(units: UnitCatalogue, row: SigningKeyTable, unitCode: string): void {
-  if (!covers(units, { role: row.role as Role, unitCode: row.unit_code }, unitCode)) {
+export function requireCovers(editions: UnitEditions, row: SigningKeyTable, unit: { edition: string; code: string }): void {
+  const unitCode = unit.code;
+  if (!covers(editions, { role: row.role as Role, unitCode: row.unit_code, unitEdition: row.unit_edition }, unit)) {
     throw new CfcError(
       'key_outside_jurisdiction',
       {
@@ -235,7 +262,7 @@ export function requireCovers(units: UnitCatalogue, row: SigningKeyTable, unitCo
 }
 
 /** The public key file of a signing key: small JSON, safe to send by any channel. */
-export function publicKeyFile(row: SigningKeyTable, units: UnitCatalogue): PublicKeyFile {
+export function publicKeyFile(row: SigningKeyTable, editions: UnitEditions): PublicKeyFile {
   return {
     format: PUBLIC_KEY_FORMAT,
     formatVersion: 1,
@@ -246,7 +273,8 @@ export function publicKeyFile(row: SigningKeyTable, units: UnitCatalogue): Publi
     holder: { name: row.holder_name, title: row.holder_title, organisation: row.organisation },
     role: row.role as Role,
     unitCode: row.unit_code,
-    unitName: units.record(row.unit_code)?.name ?? '',
+    unitEdition: row.unit_edition,
+    unitName: editions.find(row.unit_edition)?.record(row.unit_code)?.name ?? '',
     createdAt: row.created_at,
   };
 }
@@ -280,9 +308,12 @@ export function parsePublicKeyFile(text: string): PublicKeyFile {
 }
 
 /** Adds a public key to the trust store. The same key again is a no-op; a revoked key stays revoked. */
-export async function trustAdd(db: Kysely<Database>, units: UnitCatalogue, text: string, who: { name: string; now: string }): Promise<{ key: TrustedKeyView; added: boolean }> {
+export async function trustAdd(db: Kysely<Database>, editions: UnitEditions, text: string, who: { name: string; now: string }): Promise<{ key: TrustedKeyView; added: boolean }> {
   const f = parsePublicKeyFile(text);
-  checkKeyUnit(units, f.role, f.unitCode, 'unitCode');
+  // A key file written before editions names a unit of the 2025-03-01 catalogue. An old key is still trusted: it
+  // verifies the packages it signed.
+  const unitEdition = f.unitEdition ?? BASE_EDITION;
+  checkKeyUnit(editions, f.role, f.unitCode, unitEdition, 'unitCode');
   const existing = await db.selectFrom('trusted_key').selectAll().where('key_id', '=', f.keyId).executeTakeFirst();
   if (existing) {
     if (existing.public_key !== f.publicKey) throw badKeyFile('another key with the same key id is already in the trust store');
@@ -292,7 +323,7 @@ export async function trustAdd(db: Kysely<Database>, units: UnitCatalogue, text:
         en: `The key ${fingerprintOf(f.keyId)} was revoked on ${existing.revoked_at ?? ''} and cannot be trusted again.`,
       });
     }
-    return { key: trustedKeyView(existing, units), added: false };
+    return { key: trustedKeyView(existing, editions), added: false };
   }
   const row: TrustedKeyTable = {
     key_id: f.keyId,
@@ -302,6 +333,7 @@ export async function trustAdd(db: Kysely<Database>, units: UnitCatalogue, text:
     organisation: f.holder.organisation.normalize('NFC'),
     role: f.role,
     unit_code: f.unitCode,
+    unit_edition: unitEdition,
     source: 'file',
     status: 'trusted',
     added_at: who.now,
@@ -311,28 +343,28 @@ export async function trustAdd(db: Kysely<Database>, units: UnitCatalogue, text:
     revoke_reason: null,
   };
   await db.insertInto('trusted_key').values(row).execute();
-  return { key: trustedKeyView(row, units), added: true };
+  return { key: trustedKeyView(row, editions), added: true };
 }
 
-export async function trustList(db: Db, units: UnitCatalogue): Promise<TrustedKeyView[]> {
+export async function trustList(db: Db, editions: UnitEditions): Promise<TrustedKeyView[]> {
   const rows = await db.selectFrom('trusted_key').selectAll().orderBy('added_at').orderBy('key_id').execute();
-  return rows.map((r) => trustedKeyView(r, units));
+  return rows.map((r) => trustedKeyView(r, editions));
 }
 
 /** Revokes a key (by key id, or its fingerprint with spaces): packages it signed no longer verify. Permanent. */
-export async function trustRevoke(db: Kysely<Database>, units: UnitCatalogue, keyIdOrFingerprint: string, reason: string, who: { name: string; now: string }): Promise<TrustedKeyView> {
+export async function trustRevoke(db: Kysely<Database>, editions: UnitEditions, keyIdOrFingerprint: string, reason: string, who: { name: string; now: string }): Promise<TrustedKeyView> {
   const keyId = keyIdOrFingerprint.replace(/\s+/g, '').toLowerCase();
   const row = await db.selectFrom('trusted_key').selectAll().where('key_id', '=', keyId).executeTakeFirst();
   if (!row) {
     throw new CfcError('not_found', { vi: `Kho khóa tin cậy không có khóa ${keyIdOrFingerprint}.`, en: `The trust store has no key ${keyIdOrFingerprint}.` }, { field: 'keyId' });
   }
-  if (row.status === 'revoked') return trustedKeyView(row, units);
+  if (row.status === 'revoked') return trustedKeyView(row, editions);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('trusted_key').set({ status: 'revoked', revoked_at: who.now, revoked_by: who.name, revoke_reason: reason }).where('key_id', '=', keyId).execute();
     // A key of this profile that is revoked is retired too: it must not sign again.
     await trx.updateTable('signing_key').set({ status: 'retired' }).where('key_id', '=', keyId).execute();
   });
-  return trustedKeyView({ ...row, status: 'revoked', revoked_at: who.now, revoked_by: who.name, revoke_reason: reason }, units);
+  return trustedKeyView({ ...row, status: 'revoked', revoked_at: who.now, revoked_by: who.name, revoke_reason: reason }, editions);
 }
 
 /** The trust store as the verifier's lookup (read once per verification batch). */
@@ -341,7 +373,7 @@ export async function trustLookup(db: Db): Promise<(keyId: string) => TrustEntry
   const map = new Map<string, TrustEntry>(
     rows.map((r) => [
       r.key_id,
-      { keyId: r.key_id, publicKey: Buffer.from(r.public_key, 'base64'), holder: r.holder_name, role: r.role as Role, unitCode: r.unit_code, status: r.status },
+      { keyId: r.key_id, publicKey: Buffer.from(r.public_key, 'base64'), holder: r.holder_name, role: r.role as Role, unitCode: r.unit_code, unitEdition: r.unit_edition, status: r.status },
     ]),
   );
   return (keyId) => map.get(keyId) ?? null;

@@ -7,14 +7,15 @@ import type { PackRegistry } from '../criteria/registry';
 import type { LoadedPack } from '../criteria/schema';
 import { isCfcError } from '../errors';
 import { assess, type Assessment } from '../scoring/assess';
-import type { UnitCatalogue } from '../units/catalogue';
+import type { UnitEditions } from '../units/editions';
+import { keyCovers } from '../units/jurisdiction';
 import {
   ASSESSMENT,
   AUDIT,
   DEFAULT_LIMITS,
   EVIDENCE_PATH,
   FORMAT,
-  FORMAT_VERSION,
+  FORMAT_VERSIONS,
   INNER_PATH,
   MANIFEST,
   SIGNATURE,
@@ -23,6 +24,7 @@ import {
   firstIssue,
   manifestSchema,
   signatureSchema,
+  unitEditionOf,
   type AssessmentDoc,
   type AuditLine,
   type Limits,
@@ -42,12 +44,15 @@ export interface TrustEntry {
   holder: string;
   role: Role;
   unitCode: string;
+  /** The catalogue edition of unitCode. */
+  unitEdition: string;
   status: 'trusted' | 'revoked';
 }
 
 export interface VerifyDeps {
   packs: PackRegistry;
-  units: UnitCatalogue;
+  /** The catalogue editions: a package's unit is judged in the edition it names. */
+  editions: UnitEditions;
   /** The trust store: the entry for a key id, or null when the key is unknown. */
   trust(keyId: string): TrustEntry | null;
   limits?: Partial<Limits>;
@@ -94,10 +99,12 @@ export interface Verification {
   innerPackageSha256: string | null;
 }
 
-/** Whether a key's jurisdiction covers a unit: a commune key its own commune; others the communes under their unit. */
-export function covers(units: UnitCatalogue, key: { role: Role; unitCode: string }, unitCode: string): boolean {
-  if (key.role === 'commune') return key.unitCode === unitCode;
-  return units.ancestors(unitCode).some((a) => a.code === key.unitCode);
+/**
+ * Whether a key's jurisdiction covers a unit, each in its catalogue edition: a commune key its own commune; others the
+ * communes under their unit (across the reform, see `keyCovers`).
+ */
+export function covers(editions: UnitEditions, key: { role: Role; unitCode: string; unitEdition: string }, unit: { edition: string; code: string }): boolean {
+  return keyCovers(editions, key, unit);
 }
 
 function isSubset(a: Buffer, b: Buffer) {
@@ -212,7 +219,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
     throw invalid('manifest_malformed', { detail: (e as Error).message });
   }
   const r = raw as { format?: unknown; formatVersion?: unknown } | null;
-  if (r && typeof r === 'object' && r.format === FORMAT && r.formatVersion !== FORMAT_VERSION) {
+  if (r && typeof r === 'object' && r.format === FORMAT && !(FORMAT_VERSIONS as readonly unknown[]).includes(r.formatVersion)) {
     throw invalid('unsupported_format', { detail: `formatVersion ${String(r.formatVersion)}` });
   }
   const parsed = manifestSchema.safeParse(raw);
@@ -455,24 +462,35 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
       subject.assessmentId !== im.assessmentId ||
       subject.revision !== im.revision ||
       im.unit.code !== manifest.unit.code ||
+      unitEditionOf(im) !== unitEditionOf(manifest) ||
       im.period.year !== manifest.period.year
     ) {
       throw invalid('inner_mismatch', { path: f.path });
     }
   }
 
-  // 10. Trust: the key known and not revoked (checked above), the role allowed, the jurisdiction covering the unit.
-  const reasons: Reason[] = [];
-  // The unit is judged whether the key is known or not (FORMAT.md §6.12: every reason that applies): whoever decides
-  // to accept an untrusted package must see that its unit is not a commune of the catalogue, not only "key unknown".
-  const unit = deps.units.record(manifest.unit.code);
+  // 10. The unit in its catalogue edition (FORMAT.md §6.12): version 2 names the edition (`unit.catalogue`), version 1
+  // is edition 2025-03-01. A version-2 unit that is not a commune of the edition it names, in an edition known here,
+  // is a false statement: invalid. An edition this verifier does not know cannot be judged: untrusted below.
+  const edition = unitEditionOf(manifest);
+  const catalogue = deps.editions.find(edition);
+  const unit = catalogue?.record(manifest.unit.code);
   const unitKnown = !!unit && unit.level === 'commune';
+  if (manifest.formatVersion >= 2 && catalogue && !unitKnown) throw invalid('unit_not_in_edition', { detail: `${manifest.unit.code} @ ${edition}` });
+
+  // 11. Trust: the key known and not revoked (checked above), the role allowed, the jurisdiction covering the unit.
+  const reasons: Reason[] = [];
+  // The unit is judged whether the key is known or not (FORMAT.md §6.13: every reason that applies): whoever decides
+  // to accept an untrusted package must see that its unit is not a commune of the catalogue, not only "key unknown".
   if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(sig.data.keyId)));
   else {
     if (kind === 'review' && known.role === 'commune') reasons.push(untrustedReason('role_not_allowed', `${known.role} key, ${kind} package`));
-    if (unitKnown && !covers(deps.units, known, manifest.unit.code)) reasons.push(untrustedReason('outside_jurisdiction', `${known.role} ${known.unitCode} → ${manifest.unit.code}`));
+    if (unitKnown && !covers(deps.editions, known, { edition, code: manifest.unit.code })) {
+      reasons.push(untrustedReason('outside_jurisdiction', `${known.role} ${known.unitCode}@${known.unitEdition} → ${manifest.unit.code}@${edition}`));
+    }
   }
-  if (!unitKnown) reasons.push(untrustedReason('unit_unknown', manifest.unit.code));
+  if (!catalogue) reasons.push(untrustedReason('edition_unknown', edition));
+  else if (!unitKnown) reasons.push(untrustedReason('unit_unknown', `${manifest.unit.code} @ ${edition}`));
   if (v.inner && v.inner.outcome === 'untrusted') reasons.push(untrustedReason('inner_untrusted', v.inner.reasons.map((x) => x.code).join(', ')));
   v.reasons = reasons;
   v.outcome = reasons.length ? 'untrusted' : 'valid';

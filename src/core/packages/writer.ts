@@ -11,7 +11,6 @@ import {
   ASSESSMENT,
   AUDIT,
   FORMAT,
-  FORMAT_VERSION,
   MANIFEST,
   SIGNATURE,
   type AssessmentDoc,
@@ -122,7 +121,9 @@ export async function writePackage(parts: PackageParts, key: KeyPair, outFile: s
   ];
   const manifest: Manifest = {
     format: FORMAT,
-    formatVersion: FORMAT_VERSION,
+    // The version the assessment document is written in: FORMAT_VERSION (2) for everything this app makes; 1 only
+    // when a test or a tool rewrites a package as it was before catalogue editions.
+    formatVersion: parts.assessment.formatVersion,
     ...parts.manifest,
     signer: { ...parts.manifest.signer, keyId: key.keyId },
     files,

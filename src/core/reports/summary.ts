@@ -156,7 +156,7 @@ export function communeColumns(s: ProvinceSummary): { header: string; key: strin
   ];
 }
 
-function atomicWrite(file: string, data: Buffer | string): void {
+export function atomicWrite(file: string, data: Buffer | string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, data);

@@ -17,6 +17,7 @@ import { assess, type Assessment } from '../scoring/assess';
 import { parseScoreInput } from '../scoring/input';
 import type { Database, PackageTable, PackageValueTable, ReviewTable, ReviewValueTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
+import type { UnitEditions } from '../units/editions';
 
 /**
  * The assessor's side (issue 6): a review of a commune's imported self-assessment package. One review per commune
@@ -44,6 +45,8 @@ export interface ReviewDeps {
   db: Kysely<Database>;
   packs: PackRegistry;
   units: UnitCatalogue;
+  /** Catalogue editions: the reviewed unit is `(unit_edition, unit_code)` (issue 10). */
+  editions: UnitEditions;
   dataDir: string;
 }
 
@@ -231,7 +234,7 @@ export async function reviewAudit(db: Db, id: string) {
 
 export interface InboxItem {
   assessmentId: string;
-  unit: { code: string; name: string };
+  unit: { code: string; name: string; edition: string };
   year: number;
   state: InboxState;
   reviewId: string | null;
@@ -270,7 +273,7 @@ export async function inbox(deps: ReviewDeps, filter: { year?: number | undefine
     }
     out.push({
       assessmentId,
-      unit: { code: latest.unit_code, name: latest.unit_name },
+      unit: { code: latest.unit_code, name: latest.unit_name, edition: latest.unit_edition },
       year: latest.year,
       state,
       reviewId: review?.id ?? null,
@@ -345,6 +348,7 @@ export async function openReview(deps: ReviewDeps, manifestSha256: string, actor
         id,
         assessment_id: subject.assessment_id,
         unit_code: subject.unit_code,
+        unit_edition: subject.unit_edition,
         year: subject.year,
         subject_sha256: subject.manifest_sha256,
         subject_revision: subject.revision,
@@ -704,7 +708,7 @@ export async function exportReview(
   }));
   fs.mkdirSync(outDir, { recursive: true });
   const written = await createReview(
-    { packs: deps.packs, units: deps.units, app: deps.app, trust: deps.trust },
+    { packs: deps.packs, editions: deps.editions, app: deps.app, trust: deps.trust },
     innerFile,
     {
       values,

@@ -6,6 +6,8 @@ export type ProfileRole = 'commune' | 'assessor' | 'province';
 export interface ProfileRow {
   role: ProfileRole;
   unitCode: string;
+  /** The catalogue edition of unitCode. */
+  unitEdition: string;
   organisation: string;
   userName: string;
   userTitle: string;
@@ -18,6 +20,7 @@ export async function readProfile(db: Kysely<Database>): Promise<ProfileRow | nu
   return {
     role: row.role as ProfileRole,
     unitCode: row.unit_code,
+    unitEdition: row.unit_edition,
     organisation: row.organisation,
     userName: row.user_name,
     userTitle: row.user_title,
@@ -29,6 +32,7 @@ export async function writeProfile(db: Kysely<Database>, p: Omit<ProfileRow, 'up
   const values = {
     role: p.role,
     unit_code: p.unitCode,
+    unit_edition: p.unitEdition,
     organisation: p.organisation,
     user_name: p.userName,
     user_title: p.userTitle,

@@ -5,6 +5,8 @@ export interface ProfileTable {
   id: number;
   role: string;
   unit_code: string;
+  /** The catalogue edition of the unit (migration 0008; rows from before it: '2025-03-01'). */
+  unit_edition: string;
   organisation: string;
   user_name: string;
   user_title: string;
@@ -23,6 +25,8 @@ export interface AssessmentTable {
   assessment_id: string;
   revision: number;
   unit_code: string;
+  /** The catalogue edition of the unit (migration 0008; rows from before it: '2025-03-01'). */
+  unit_edition: string;
   year: number;
   unit_class: string;
   unit_class_reason: string | null;
@@ -89,6 +93,8 @@ export interface SigningKeyTable {
   organisation: string;
   role: string;
   unit_code: string;
+  /** The catalogue edition of the unit (migration 0008; rows from before it: '2025-03-01'). */
+  unit_edition: string;
   status: 'active' | 'retired';
   created_at: string;
 }
@@ -101,6 +107,8 @@ export interface TrustedKeyTable {
   organisation: string;
   role: string;
   unit_code: string;
+  /** The catalogue edition of the unit (migration 0008; rows from before it: '2025-03-01'). */
+  unit_edition: string;
   source: 'file' | 'own';
   status: 'trusted' | 'revoked';
   added_at: string;
@@ -130,6 +138,8 @@ export interface PackageTable {
   revision: number;
   supersedes: string | null;
   unit_code: string;
+  /** The catalogue edition of the unit (migration 0008; rows from before it: '2025-03-01'). */
+  unit_edition: string;
   unit_name: string;
   year: number;
   unit_class: string;
@@ -192,6 +202,8 @@ export interface PackageAuditTable {
 export interface TargetTable {
   id: Generated<number>;
   scope_code: string | null;
+  // Migration 0008 adds unit_edition (default '2025-03-01') to target too; the dashboard's targets code declares it
+  // here when it sets it (issue 10 item 5).
   year: number;
   rate_percent: number;
   source: string;
@@ -213,6 +225,8 @@ export interface ReviewTable {
   id: string;
   assessment_id: string;
   unit_code: string;
+  /** The catalogue edition of the unit (migration 0008; rows from before it: '2025-03-01'). */
+  unit_edition: string;
   year: number;
   subject_sha256: string;
   subject_revision: number;

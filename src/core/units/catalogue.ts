@@ -21,6 +21,8 @@ export interface UnitRecord {
 }
 
 export interface UnitView {
+  /** The catalogue edition (its `dataDate`): a code names a unit only within one edition. */
+  edition: string;
   code: string;
   name: string;
   type: string;
@@ -31,18 +33,26 @@ export interface UnitView {
   defaultUnitClass: UnitClass | null;
 }
 
-const communeSchema = z.object({ code: z.string(), name: z.string(), type: z.string() });
-const districtSchema = communeSchema.extend({ communes: z.array(communeSchema) });
-const provinceSchema = communeSchema.extend({
+const name = z.string().trim().min(1).max(200);
+const communeSchema = z.object({ code: z.string().regex(/^\d{5}$/, 'a commune code has 5 digits'), name, type: name });
+const districtSchema = z.object({ code: z.string().regex(/^\d{3}$/, 'a district code has 3 digits'), name, type: name, communes: z.array(communeSchema) });
+const provinceSchema = z.object({
+  code: z.string().regex(/^\d{2}$/, 'a province code has 2 digits'),
+  name,
+  type: name,
   // 2019 structure: districts; 2025 structure: communes directly under the province. Either or both.
   districts: z.array(districtSchema).optional(),
   communes: z.array(communeSchema).optional(),
+  /** 2025-07 edition: the provinces of the previous edition merged into this one (codes of that edition). */
+  formerProvinces: z.array(z.string().regex(/^\d{2}$/)).optional(),
 });
-const fileSchema = z.object({
-  source: z.string(),
-  dataDate: z.string(),
-  provinces: z.array(provinceSchema),
+export const catalogueFileSchema = z.object({
+  source: z.string().trim().min(1),
+  dataDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+  levels: z.array(z.enum(['province', 'district', 'commune'])).optional(),
+  provinces: z.array(provinceSchema).min(1),
 });
+const fileSchema = catalogueFileSchema;
 export type CatalogueFile = z.infer<typeof fileSchema>;
 
 const LEVEL_RANK: Record<UnitLevel, number> = { province: 0, district: 1, commune: 2 };
@@ -55,6 +65,7 @@ export class UnitCatalogue {
   private readonly byCode = new Map<string, UnitRecord>();
   private readonly provinces: string[] = [];
   private readonly provinceTypes = new Map<string, string>();
+  private readonly formerProvinces = new Map<string, string[]>();
 
   constructor(data: CatalogueFile) {
     this.source = data.source;
@@ -63,6 +74,7 @@ export class UnitCatalogue {
       this.add(p, 'province', null, p.code);
       this.provinces.push(p.code);
       this.provinceTypes.set(p.code, p.type);
+      if (p.formerProvinces) this.formerProvinces.set(p.code, p.formerProvinces);
       for (const d of p.districts ?? []) {
         this.add(d, 'district', p.code, p.code);
         for (const c of d.communes) this.add(c, 'commune', d.code, p.code);
@@ -84,7 +96,7 @@ export class UnitCatalogue {
     const parsed = fileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue ? issue.path.join('.') : '';
+      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : '';
       throw new CfcError('units_invalid', {
         vi: `Danh mục đơn vị hành chính ${file} không đúng định dạng (tại ${where}).`,
         en: `The administrative units catalogue ${file} is malformed (at ${where}).`,
@@ -116,6 +128,21 @@ export class UnitCatalogue {
     });
     this.counts[level]++;
     if (parent) this.byCode.get(parent)?.children.push(u.code);
+  }
+
+  /** The edition this catalogue is: its `dataDate`. */
+  get edition(): string {
+    return this.dataDate;
+  }
+
+  /** Whether this edition has a district tier anywhere (the 2025-07 edition has none). */
+  get hasDistricts(): boolean {
+    return this.counts.district > 0;
+  }
+
+  /** The provinces of the previous edition merged into a province of this one ([] when the file does not say). */
+  formerProvincesOf(code: string): string[] {
+    return this.formerProvinces.get(code) ?? [];
   }
 
   has(code: string): boolean {
@@ -208,17 +235,21 @@ export class UnitCatalogue {
 
   /**
    * The class the criteria spec derives from the catalogue: a Phường in a province of type "Thành phố Trung ương" is
-   * `urban_ward`; every other commune-level unit is `other` (the user may choose `mountain_island_disadvantaged`).
+   * `urban_ward`; an Đặc khu (special zone, 2025-07 edition) fits no class literally, so it has no default (the user
+   * picks one with its legal basis); every other commune-level unit is `other` (the user may choose
+   * `mountain_island_disadvantaged`).
    */
   defaultUnitClass(code: string): UnitClass | null {
     const r = this.byCode.get(code);
     if (!r || r.level !== 'commune') return null;
+    if (foldVietnamese(r.type) === 'dac khu') return null;
     const centralCity = foldVietnamese(this.provinceTypes.get(r.provinceCode) ?? '') === 'thanh pho trung uong';
     return centralCity && foldVietnamese(r.type) === 'phuong' ? 'urban_ward' : 'other';
   }
 
   private view(r: UnitRecord): UnitView {
     return {
+      edition: this.dataDate,
       code: r.code,
       name: r.name,
       type: r.type,

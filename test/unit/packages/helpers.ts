@@ -8,7 +8,7 @@ import { PUBLIC_KEY_FORMAT, type PublicKeyFile } from '../../../src/core/package
 import { fingerprintOf, generateKeyPair, sha256Hex, type KeyPair } from '../../../src/core/packages/keys';
 import type { Role, TrustEntry, VerifyDeps } from '../../../src/core/packages/verify';
 import { jsonBytes, signatureFile } from '../../../src/core/packages/writer';
-import { UnitCatalogue } from '../../../src/core/units/catalogue';
+import { UnitEditions } from '../../../src/core/units/editions';
 import { checkoutResourcesDir } from '../../../src/server/resources';
 import { repoRoot } from '../../helpers';
 
@@ -19,7 +19,13 @@ export const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixt
 };
 
 export const packs = packRegistry(checkoutResourcesDir);
-export const units = UnitCatalogue.load(path.join(checkoutResourcesDir, 'units', 'vn-admin-units-2025-03.json'));
+export const editions = UnitEditions.open(checkoutResourcesDir);
+/** The 2025-03-01 edition (63 provinces, districts): the catalogue of the pre-reform years. */
+export const units = editions.get('2025-03-01');
+/** The newest edition that has a code (29269 Xã Mỹ Cẩm: 2025-03-01; 29266 Xã Càng Long: 2025-07-01). */
+export function editionOf(code: string): string {
+  return editions.editionsWith(code).pop() ?? editions.currentEdition;
+}
 export const NOW = '2026-03-15T08:00:00.000Z';
 export const APP = { name: 'child-friendly-commune', version: '0.1.0' };
 
@@ -27,13 +33,15 @@ export const APP = { name: 'child-friendly-commune', version: '0.1.0' };
 export interface TestKey extends Signing {
   role: Role;
   unitCode: string;
+  unitEdition: string;
 }
 
-export function makeKey(role: Role, unitCode: string, name = `Người ký ${role} ${unitCode}`): TestKey {
+export function makeKey(role: Role, unitCode: string, name = `Người ký ${role} ${unitCode}`, unitEdition = editionOf(unitCode)): TestKey {
   const pair: KeyPair = generateKeyPair();
   return {
     role,
     unitCode,
+    unitEdition,
     pair,
     row: {
       key_id: pair.keyId,
@@ -45,6 +53,7 @@ export function makeKey(role: Role, unitCode: string, name = `Người ký ${rol
       organisation: 'UBND',
       role,
       unit_code: unitCode,
+      unit_edition: unitEdition,
       status: 'active',
       created_at: NOW,
     },
@@ -62,7 +71,8 @@ export function publicKeyText(k: TestKey): string {
     holder: { name: k.row.holder_name, title: k.row.holder_title, organisation: k.row.organisation },
     role: k.role,
     unitCode: k.unitCode,
-    unitName: units.record(k.unitCode)?.name ?? '',
+    unitEdition: k.unitEdition,
+    unitName: editions.get(k.unitEdition).record(k.unitCode)?.name ?? '',
     createdAt: NOW,
   };
   return JSON.stringify(f);
@@ -70,17 +80,18 @@ export function publicKeyText(k: TestKey): string {
 
 export function trustOf(keys: TestKey[], revoked: TestKey[] = []): VerifyDeps['trust'] {
   const map = new Map<string, TrustEntry>();
-  for (const k of keys) map.set(k.pair.keyId, { keyId: k.pair.keyId, publicKey: k.pair.publicKey, holder: k.row.holder_name, role: k.role, unitCode: k.unitCode, status: 'trusted' });
-  for (const k of revoked) map.set(k.pair.keyId, { keyId: k.pair.keyId, publicKey: k.pair.publicKey, holder: k.row.holder_name, role: k.role, unitCode: k.unitCode, status: 'revoked' });
+  for (const k of keys) map.set(k.pair.keyId, { keyId: k.pair.keyId, publicKey: k.pair.publicKey, holder: k.row.holder_name, role: k.role, unitCode: k.unitCode, unitEdition: k.unitEdition, status: 'trusted' });
+  for (const k of revoked) map.set(k.pair.keyId, { keyId: k.pair.keyId, publicKey: k.pair.publicKey, holder: k.row.holder_name, role: k.role, unitCode: k.unitCode, unitEdition: k.unitEdition, status: 'revoked' });
   return (id) => map.get(id) ?? null;
 }
 
 export function verifyDeps(keys: TestKey[], revoked: TestKey[] = [], limits?: VerifyDeps['limits']): VerifyDeps {
-  return { packs, units, trust: trustOf(keys, revoked), ...(limits ? { limits } : {}) };
+  return { packs, editions, trust: trustOf(keys, revoked), ...(limits ? { limits } : {}) };
 }
 
 export interface MakeOptions {
   unitCode?: string;
+  unitEdition?: string;
   year?: number;
   revision?: number;
   assessmentId?: string;
@@ -100,7 +111,10 @@ export async function makePackage(dir: string, key: TestKey, o: MakeOptions = {}
     pack: 'qd06-2019',
     unitClass: 'other',
     unitCode: o.unitCode ?? key.unitCode,
-    year: o.year ?? 2026,
+    // The unit in the key's edition unless told: a key of the 2025-03-01 catalogue (Xã Mỹ Cẩm, Huyện Càng Long) signs
+    // packages of that catalogue, which are for a year before the 2025 reform; a key of the current edition, 2026.
+    unitEdition: o.unitEdition ?? key.unitEdition,
+    year: o.year ?? ((o.unitEdition ?? key.unitEdition) === editions.currentEdition ? 2026 : 2024),
     values: o.values ?? fixture.values,
     revision: o.revision ?? 1,
     ...(o.assessmentId ? { assessmentId: o.assessmentId } : {}),
@@ -113,7 +127,7 @@ export async function makePackage(dir: string, key: TestKey, o: MakeOptions = {}
     input['evidence'] = { '1.1': Object.keys(o.evidence) };
   }
   const out = fs.mkdtempSync(path.join(dir, 'pkg-'));
-  const w = await createFromInput({ packs, units, app: APP }, input, evidenceDir, key, out, { name: key.row.holder_name, now: o.now ?? NOW });
+  const w = await createFromInput({ packs, editions, app: APP }, input, evidenceDir, key, out, { name: key.row.holder_name, now: o.now ?? NOW });
   if (evidenceDir) fs.rmSync(evidenceDir, { recursive: true, force: true });
   return { file: w.file, manifestSha256: w.manifestSha256 };
 }

@@ -33,11 +33,11 @@ describe('keys', () => {
     const { dir, cleanup } = tempDir();
     try {
       const s = testService(path.join(dir, 'a'));
-      const k = await s.call('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', passphrase: 'mật khẩu dài đủ' });
+      const k = await s.call('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29266', passphrase: 'mật khẩu dài đủ' });
       expect(k).toMatchObject({ sealedBy: 'passphrase', fingerprint: fingerprintOf(k.keyId) });
       expect((await s.call('trust.list', {})).items.map((t) => [t.keyId, t.source])).toEqual([[k.keyId, 'own']]);
-      expect(await s.dispatch('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', passphrase: 'mật khẩu dài đủ' })).toMatchObject({ ok: false, error: { code: 'key_exists' } });
-      expect(await s.dispatch('keys.create', { name: 'B', role: 'province', unitCode: '29269', passphrase: 'mật khẩu dài đủ' })).toMatchObject({ ok: false, error: { field: 'unitCode' } });
+      expect(await s.dispatch('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29266', passphrase: 'mật khẩu dài đủ' })).toMatchObject({ ok: false, error: { code: 'key_exists' } });
+      expect(await s.dispatch('keys.create', { name: 'B', role: 'province', unitCode: '29266', passphrase: 'mật khẩu dài đủ' })).toMatchObject({ ok: false, error: { field: 'unitCode' } });
       const pub = JSON.parse((await s.call('keys.exportPublic', {})).content) as { publicKey: string };
       await s.close();
       const db = fs.readFileSync(path.join(dir, 'a', 'cfc.sqlite'));
@@ -58,7 +58,7 @@ describe('keys', () => {
         unseal: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)),
       };
       const e = createService({ dataDir: path.join(dir, 'b'), resourcesDir: checkoutResourcesDir, mode: 'electron', secrets });
-      const k2 = await e.call('keys.create', { name: 'Trần Văn Bình', role: 'assessor', unitCode: '844' });
+      const k2 = await e.call('keys.create', { name: 'Trần Văn Bình', role: 'assessor', unitCode: '86' });
       expect(k2.sealedBy).toBe('safeStorage');
       expect(sealed).toHaveLength(1);
       expect((await e.call('keys.list', {})).sealing).toBe('safeStorage');
@@ -72,7 +72,7 @@ describe('keys', () => {
     const { dir, cleanup } = tempDir();
     try {
       const a = testService(path.join(dir, 'a'));
-      await a.call('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', passphrase: 'mật khẩu dài đủ' });
+      await a.call('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29266', passphrase: 'mật khẩu dài đủ' });
       const file = (await a.call('keys.exportPublic', {})).content;
       const b = testService(path.join(dir, 'b'));
       expect((await b.call('trust.add', { publicKey: file })).added).toBe(true);

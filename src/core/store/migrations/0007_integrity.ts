@@ -45,8 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create trigger review_decided_reasons before update of reasons_json, state on review when old.state <> 'in_review' and new.state <> 'in_review' and (new.state <> old.state or new.reasons_json is not old.reasons_json) begin select raise(abort, 'cfc_read_only: the decision of a decided review changes only through reopen'); end`.execute(db);
 
   // 3. One first revision per commune and year.
-  // TODO(0008, reform-core): a unit is (edition, code) since 2025-07-01; widen this index to
-  // (unit_edition, unit_code, year) when the unit_edition column is added (drop it and create it again there).
+  // (0008_unit_editions widens it to (unit_edition, unit_code, year): a unit is (edition, code) since 2025-07-01.)
   await sql`alter table assessment add column legacy_duplicate integer not null default 0 check (legacy_duplicate in (0, 1))`.execute(db);
   await sql`update assessment set legacy_duplicate = 1 where revision = 1 and exists (
       select 1 from assessment earlier

@@ -6,6 +6,7 @@ import * as m0004 from './0004_targets';
 import * as m0005 from './0005_reviews';
 import * as m0006 from './0006_review_evidence';
 import * as m0007 from './0007_integrity';
+import * as m0008 from './0008_unit_editions';
 import * as m0009 from './0009_counted';
 
 /**
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_reviews': m0005,
   '0006_review_evidence': m0006,
   '0007_integrity': m0007,
+  '0008_unit_editions': m0008,
   '0009_counted': m0009,
 };
 

@@ -35,7 +35,7 @@ export function UnitClassFields({
         <Textarea
           label={t('ws.unitClass.reason')}
           description={t('ws.unitClass.reasonHelp')}
-          required={needsReason}
+          required={needsReason || defaultClass === null}
           value={reason}
           onChange={(e) => onReason(e.currentTarget.value)}
           autosize
@@ -48,5 +48,6 @@ export function UnitClassFields({
 }
 
 export function unitClassReasonProblem(value: UnitClass, defaultClass: UnitClass | null, reason: string): boolean {
-  return defaultClass !== null && value !== defaultClass && reason.trim().length < 3;
+  // No default (an Đặc khu fits no class literally): whichever class is picked needs its legal basis.
+  return (defaultClass === null || value !== defaultClass) && reason.trim().length < 3;
 }

@@ -12,6 +12,70 @@ const ROLES: Role[] = ['commune', 'assessor', 'province'];
 
 type FormValues = { role: Role; unitCode: string; organisation: string; userName: string; userTitle: string };
 
+const dateVi = (edition: string) => edition.split('-').reverse().join('/');
+
+/**
+ * A profile on a unit that no longer exists (a unit of an older catalogue edition): says so, and proposes its
+ * successor(s) from the mapping, each one click away.
+ */
+function SupersededUnit({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const s = profile.superseded!;
+  async function move(code: string, name: string) {
+    setBusy(code);
+    setFailure(null);
+    try {
+      const saved = await api.call('profile.set', {
+        role: profile.role,
+        unitCode: code,
+        unitEdition: s.currentEdition,
+        organisation: profile.organisation.replace(profile.unit.name, name),
+        userName: profile.userName,
+        userTitle: profile.userTitle,
+      });
+      notifications.show({ color: 'teal', message: t('units.moved', { name, code }) });
+      onSaved(saved);
+    } catch (e) {
+      setFailure(pick(errorOf(e).message));
+    } finally {
+      setBusy(null);
+    }
+  }
+  return (
+    <Alert color="orange" title={t('units.oldUnitTitle')} data-testid="unit-superseded">
+      <Stack gap="xs">
+        <Text size="sm">
+          {t('units.oldUnit', { name: profile.unit.name, code: profile.unitCode, edition: dateVi(profile.unitEdition), current: dateVi(s.currentEdition) })}
+        </Text>
+        {s.successors.length ? (
+          <>
+            <Text size="sm">{t('units.successorsAre', { current: dateVi(s.currentEdition) })}</Text>
+            {s.successors.map((u) => (
+              <Group key={u.code} gap="sm">
+                <Text size="sm">
+                  <b>{u.name}</b> ({u.code}), {u.place} — {t(u.whole ? 'units.whole' : 'units.part')}
+                </Text>
+                <Button size="xs" loading={busy === u.code} onClick={() => void move(u.code, u.name)} data-testid={`move-to-${u.code}`}>
+                  {t('units.moveTo', { name: u.name })}
+                </Button>
+              </Group>
+            ))}
+          </>
+        ) : (
+          <Text size="sm">{t('units.noSuccessor')}</Text>
+        )}
+        {failure && (
+          <Text size="sm" c="red" role="alert">
+            {failure}
+          </Text>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
 /** The profile: role, unit, organisation and the user. Used by the first-run setup and by Settings. */
 export function ProfileForm({ initial, onSaved, submitLabel }: { initial: Profile | null; onSaved(p: Profile): void; submitLabel: string }) {
   const { t } = useTranslation();
@@ -22,7 +86,8 @@ export function ProfileForm({ initial, onSaved, submitLabel }: { initial: Profil
     mode: 'controlled',
     initialValues: {
       role: initial?.role ?? 'commune',
-      unitCode: initial?.unitCode ?? '',
+      // A unit of an older edition is not offered in the picker (it shows the current catalogue): pick again, or move.
+      unitCode: initial && !initial.superseded ? initial.unitCode : '',
       organisation: initial?.organisation ?? '',
       userName: initial?.userName ?? '',
       userTitle: initial?.userTitle ?? '',
@@ -58,6 +123,7 @@ export function ProfileForm({ initial, onSaved, submitLabel }: { initial: Profil
   return (
     <form onSubmit={form.onSubmit(submit)} noValidate aria-label={t('settings.profile')}>
       <Stack gap="lg">
+        {initial?.superseded && <SupersededUnit profile={initial} onSaved={onSaved} />}
         <Paper withBorder p="md" radius="md">
           <Title order={3} size="h4" mb="sm">
             1. {t('setup.stepRole')}

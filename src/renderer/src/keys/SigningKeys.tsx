@@ -39,7 +39,7 @@ export function SigningKeysSection({ profile }: { profile: Profile }) {
     if (f) downloadText(f.fileName, f.content);
   };
   const show = async (k: SigningKey) => setShown(await publicFile(k.keyId));
-  const unitName = (code: string) => (code === profile.unitCode ? `${profile.unit.name} (${code})` : code);
+  const unitName = (k: SigningKey) => `${k.unitName ?? (k.unitCode === profile.unitCode ? profile.unit.name : '')} (${k.unitCode})`.trim();
 
   return (
     <Stack gap="sm" data-testid="signing-keys">
@@ -126,7 +126,26 @@ export function SigningKeysSection({ profile }: { profile: Profile }) {
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('keys.unit')}</Table.Th>
-                <Table.Td>{unitName(k.unitCode)}</Table.Td>
+                <Table.Td>
+                  <Stack gap={4}>
+                    <Text size="sm">{unitName(k)}</Text>
+                    {k.superseded && (
+                      <Alert color="orange" p="xs" data-testid="key-superseded">
+                        <Stack gap={4}>
+                          <Text size="sm">{t('units.oldKey', { edition: k.unitEdition.split('-').reverse().join('/') })}</Text>
+                          {k.superseded.successors.length > 0 && (
+                            <Text size="sm">{t('units.oldKeySuccessors', { names: k.superseded.successors.map((u) => `${u.name} (${u.code})`).join(', ') })}</Text>
+                          )}
+                          {!profile.superseded && !creating && k.superseded.successors.some((u) => u.code === profile.unitCode) && (
+                            <Button size="xs" variant="light" w="fit-content" onClick={() => setCreating(true)} data-testid="new-key-successor">
+                              {t('units.newKeyFor', { name: profile.unit.name })}
+                            </Button>
+                          )}
+                        </Stack>
+                      </Alert>
+                    )}
+                  </Stack>
+                </Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('keys.sealedBy')}</Table.Th>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Profile } from '../../../api/calls/profile';
 import { transportKind, useCall } from '../api';
 import { ProfileForm } from '../components/ProfileForm';
+import { UnitCatalogueSection } from '../components/UnitCatalogue';
 import { SigningKeysSection } from '../keys/SigningKeys';
 
 export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
@@ -17,6 +18,7 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
       </Title>
       <ProfileForm initial={profile} onSaved={onSaved} submitLabel={t('settings.saveProfile')} />
       <SigningKeysSection profile={profile} />
+      <UnitCatalogueSection />
       <Title order={3} size="h4">
         {t('settings.about')}
       </Title>
