@@ -11,7 +11,7 @@ import { createReview } from '../../src/core/packages/review';
 import { checkoutResourcesDir } from '../../src/server/resources';
 import { tempDir, testService } from '../helpers';
 import * as O from '../oracle/dashboard-legacy';
-import { APP, makeKey, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
+import { APP, editions, makeKey, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
 import { generate, valuesFor, rng, type Generated } from './dashboard-data';
 
 /**
@@ -114,7 +114,7 @@ describe('the counted table gives the same dashboard as the queries it replaces'
     }
     const out = path.join(dir, 'cases');
     const r = rng(7);
-    const deps0 = { packs, units, app: APP };
+    const deps0 = { packs, editions, app: APP };
     const key = (c: string) => gens.flatMap((g) => g.keys).find((k) => k.role === 'commune' && k.unitCode === c)!;
     const districtKey = (d: string) => gens.flatMap((g) => g.keys).find((k) => k.role === 'assessor' && k.unitCode === d)!;
     let n = 0;
