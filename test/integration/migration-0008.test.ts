@@ -8,8 +8,9 @@ import { tempDir } from '../helpers';
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-/** The migrations up to (not including) 0008. */
+/** The migrations up to (not including) 0008, and up to 0008 itself. */
 const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0008'));
+const upTo0008 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0009'));
 
 describe('migration 0008_unit_editions', () => {
   it('gives every stored unit of a database at the previous schema the edition 2025-03-01, and new rows must name theirs', async () => {
@@ -25,7 +26,7 @@ describe('migration 0008_unit_editions', () => {
     const targetsBefore = (await sql<{ n: number }>`select count(*) as n from target`.execute(old.db)).rows[0]!.n;
     await old.close();
 
-    const st = await openStore(t.dir);
+    const st = await openStore(t.dir, { migrations: upTo0008 });
     expect(st.schemaVersion).toBe('0008_unit_editions');
     for (const table of UNIT_EDITION_TABLES) {
       const cols = st.sqlite.prepare(`pragma table_info(${table})`).all() as { name: string; notnull: number }[];
