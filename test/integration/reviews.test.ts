@@ -145,7 +145,7 @@ describe('reviews', () => {
 
     // Minutes, both formats, read back.
     const pdf = await assessor.call('reviews.minutes', { id, format: 'pdf' });
-    expect(pdf.fileName).toBe('BienBan-ThamDinh_29269_Xa-Cang-Long_2026_lan1.pdf');
+    expect(pdf.fileName).toBe('BienBan-ThamDinh_29266_Xa-Cang-Long_2026_lan1.pdf');
     expect(assessor.files.report(pdf.fileName)).resolves.toMatchObject({ ok: true });
     const text = flat(spawnSync('pdftotext', ['-enc', 'UTF-8', pdf.path, '-'], { encoding: 'utf8' }).stdout);
     for (const s of ['BIÊN BẢN THẨM ĐỊNH', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Trần Văn Bình', 'Lê Thị Mai', 'TRƯỞNG ĐOÀN', 'THƯ KÝ', 'Sổ hộ tịch: 6 trẻ đăng ký quá hạn', '3 vụ bạo lực', 'trả lại hồ sơ', 'rà soát lại số liệu', '875', '835']) {
@@ -158,7 +158,7 @@ describe('reviews', () => {
     // The returned review's package: signed by the team's key, the commune's package inside; exporting again: same file.
     await assessor.call('keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: PASS });
     const x1 = await assessor.call('reviews.export', { id, passphrase: PASS });
-    expect(x1).toMatchObject({ revision: 1, reused: false, fileName: 'ThamDinh_29269_Xa-Cang-Long_2026_lan1.cfcpkg' });
+    expect(x1).toMatchObject({ revision: 1, reused: false, fileName: 'ThamDinh_29266_Xa-Cang-Long_2026_lan1.cfcpkg' });
     expect(await assessor.call('reviews.export', { id, passphrase: PASS })).toMatchObject({ revision: 1, reused: true, manifestSha256: x1.manifestSha256 });
     expect(assessor.files.exported(x1.fileName)).resolves.toMatchObject({ ok: true });
     // (verify skips files inside the data folder: check a copy, as if on a USB stick)
@@ -189,7 +189,7 @@ describe('reviews', () => {
     expect(r.state).toBe('recognised');
     // A decided review does not follow a newer revision until reopened.
     const x2 = await assessor.call('reviews.export', { id, passphrase: PASS });
-    expect(x2).toMatchObject({ revision: 2, reused: false, fileName: 'ThamDinh_29269_Xa-Cang-Long_2026_lan2.cfcpkg' });
+    expect(x2).toMatchObject({ revision: 2, reused: false, fileName: 'ThamDinh_29266_Xa-Cang-Long_2026_lan2.cfcpkg' });
 
     const trail = (await assessor.call('reviews.audit', { id })).items;
     expect(trail.map((a) => a.action)).toEqual(['open', 'value', 'value', 'value', 'value', 'finding', 'note', 'team', 'decide', 'export', 'continue', 'decide', 'export']);
