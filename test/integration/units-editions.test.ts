@@ -113,6 +113,13 @@ describe('packages across the reform', () => {
     const newCommune = makeKey('commune', '29266', 'Lê Văn Tâm'); // 2025-07-01
     const oldDistrict = makeKey('assessor', '844', 'Đoàn huyện Càng Long'); // 2025-03-01
     for (const k of [oldCommune, truc, baDinh, newCommune]) await s.call('trust.add', { publicKey: publicKeyText(k) });
+    // A public key file written before editions has no unitEdition: its unit is of 2025-03-01, and it is still trusted.
+    const legacy = makeKey('commune', '29272', 'Lê Văn Cũ');
+    const legacyFile = JSON.parse(publicKeyText(legacy)) as Record<string, unknown>;
+    delete legacyFile['unitEdition'];
+    const added = await s.call('trust.add', { publicKey: JSON.stringify(legacyFile) });
+    expect(added.key).toMatchObject({ unitCode: '29272', unitEdition: '2025-03-01', superseded: { currentEdition: '2025-07-01' } });
+    expect(added.key.superseded!.successors.length).toBeGreaterThan(0);
     const trusted = await s.call('trust.list', {});
     expect(trusted.items.find((k) => k.unitCode === '29269')).toMatchObject({ unitEdition: '2025-03-01', unitName: 'Xã Mỹ Cẩm', superseded: { successors: [{ code: '29266', name: 'Xã Càng Long' }] } });
 
