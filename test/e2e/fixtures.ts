@@ -86,12 +86,12 @@ export async function callApi<T = unknown>(app: WebApp, name: string, input: unk
   return body.value as T;
 }
 
-/** The commune profile the workspace tests start from: Xã Mỹ Cẩm (29269), Huyện Càng Long, Tỉnh Trà Vinh. */
-export async function setCommuneProfile(app: WebApp, unitCode = '29269'): Promise<void> {
+/** The commune profile the workspace tests start from: Xã Càng Long (29266), Tỉnh Vĩnh Long (catalogue of 01/07/2025). */
+export async function setCommuneProfile(app: WebApp, unitCode = '29266'): Promise<void> {
   await callApi(app, 'profile.set', {
     role: 'commune',
     unitCode,
-    organisation: 'Ủy ban nhân dân Xã Mỹ Cẩm',
+    organisation: 'Ủy ban nhân dân Xã Càng Long',
     userName: 'Nguyễn Thị Hồng',
     userTitle: 'Công chức Văn hóa - Xã hội',
   });

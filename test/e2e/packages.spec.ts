@@ -8,7 +8,7 @@ import { callApi, expect, setCommuneProfile, shot, startWebApp, test, type WebAp
 /**
  * Signed packages across two installations, in Chromium against browser mode: a commune (instance A) creates its signing
  * key, exports the public key file and the signed package of a submitted assessment through the UI; the assessment team
- * of Huyện Càng Long (instance B) imports it: first untrusted (unknown key), then, after trusting A's public key, valid
+ * of Tỉnh Vĩnh Long (instance B) imports it: first untrusted (unknown key), then, after trusting A's public key, valid
  * and imported; the same file again is already present; a copy with one byte flipped is invalid and nothing is imported.
  */
 
@@ -17,9 +17,9 @@ const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures'
 };
 const PASSPHRASE = 'Mỹ Cẩm bảo vệ trẻ em 2025';
 
-/** A submitted self-assessment of Xã Mỹ Cẩm with one evidence file (40 KB, so the middle of the package is evidence). */
+/** A submitted self-assessment of Xã Càng Long with one evidence file (40 KB, so the middle of the package is evidence). */
 async function submittedAssessment(app: WebApp): Promise<string> {
-  const a = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29269', year: 2025 });
+  const a = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29266', year: 2025 });
   for (const [indicatorId, value] of Object.entries(fixture.values)) await callApi(app, 'assessments.setValue', { id: a.id, indicatorId, value });
   const body = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(40_000), Buffer.from('\n%%EOF\n')]);
   const res = await fetch(`${app.origin}/upload`, {
@@ -79,11 +79,11 @@ test('signed package: export from the workspace, import in a second instance as 
     const keyDownload = page.waitForEvent('download');
     await keys.getByRole('button', { name: 'Tải tệp khóa công khai của Nguyễn Thị Hồng' }).click();
     const keyFile = await keyDownload;
-    expect(keyFile.suggestedFilename()).toMatch(/^KhoaCongKhai_29269_[0-9a-f]{16}\.json$/);
+    expect(keyFile.suggestedFilename()).toMatch(/^KhoaCongKhai_29266_[0-9a-f]{16}\.json$/);
     const publicKeyPath = path.join(tmp, keyFile.suggestedFilename());
     await keyFile.saveAs(publicKeyPath);
     const publicKey = JSON.parse(fs.readFileSync(publicKeyPath, 'utf8')) as { format: string; fingerprint: string; unitCode: string };
-    expect(publicKey).toMatchObject({ format: 'cfc-public-key', fingerprint, unitCode: '29269' });
+    expect(publicKey).toMatchObject({ format: 'cfc-public-key', fingerprint, unitCode: '29266' });
 
     // Export from the workspace summary of the submitted revision.
     await page.goto(`${app.origin}/#/assessments/${id}/summary`);
@@ -109,12 +109,12 @@ test('signed package: export from the workspace, import in a second instance as 
     expect(packagePath).toMatch(/\.cfcpkg$/);
     expect(fs.statSync(packagePath).size).toBeGreaterThan(40_000);
 
-    // ---------------------------------------------------------------- Instance B: the assessment team of Huyện Càng Long
+    // ---------------------------------------------------------------- Instance B: the assessment team of Tỉnh Vĩnh Long
     b = await startWebApp();
     await callApi(b, 'profile.set', {
       role: 'assessor',
-      unitCode: '844',
-      organisation: 'Đoàn thẩm định huyện Càng Long',
+      unitCode: '86',
+      organisation: 'Đoàn thẩm định tỉnh Vĩnh Long',
       userName: 'Trần Văn Minh',
       userTitle: 'Trưởng đoàn',
     });
@@ -126,7 +126,7 @@ test('signed package: export from the workspace, import in a second instance as 
     const row = pb.getByTestId('verify-row');
     await expect(row).toHaveAttribute('data-outcome', 'untrusted');
     await expect(row.getByTestId('outcome-badge')).toHaveText('Chưa tin cậy');
-    await expect(row).toContainText('Xã Mỹ Cẩm (29269)');
+    await expect(row).toContainText('Xã Càng Long (29266)');
     await expect(row).toContainText('Nguyễn Thị Hồng');
     await expect(row.getByTestId('trust-badge')).toHaveText('Khóa chưa có trong kho tin cậy');
     const reasons = pb.getByTestId('verify-reasons');
@@ -147,7 +147,7 @@ test('signed package: export from the workspace, import in a second instance as 
     await add.getByRole('button', { name: 'Tin cậy khóa này' }).click();
     await expect(pb.getByTestId('trust-added')).toContainText(`Đã thêm khóa của Nguyễn Thị Hồng (${fingerprint}) vào kho tin cậy.`);
     const trustRow = pb.getByTestId('trust-row').filter({ hasText: 'Nguyễn Thị Hồng' });
-    await expect(trustRow).toContainText('Xã Mỹ Cẩm (29269)');
+    await expect(trustRow).toContainText('Xã Càng Long (29266)');
     await expect(trustRow).toContainText('Tin cậy');
     await shot(pb, 'pkg-05-b-trusted-keys');
 
@@ -173,10 +173,10 @@ test('signed package: export from the workspace, import in a second instance as 
     await expect(pb).toHaveURL(/#\/packages\/imported$/);
     const imported = pb.getByTestId('imported-row');
     await expect(imported).toHaveCount(1);
-    await expect(imported).toContainText('Xã Mỹ Cẩm');
+    await expect(imported).toContainText('Xã Càng Long');
     await expect(imported.getByTestId('state-badge')).toHaveText('Hiện hành');
-    await imported.getByRole('button', { name: 'Xem chi tiết gói của Xã Mỹ Cẩm, năm 2025, lần 1' }).click();
-    const drawer = pb.getByRole('dialog', { name: 'Xã Mỹ Cẩm — năm 2025, lần 1' });
+    await imported.getByRole('button', { name: 'Xem chi tiết gói của Xã Càng Long, năm 2025, lần 1' }).click();
+    const drawer = pb.getByRole('dialog', { name: 'Xã Càng Long — năm 2025, lần 1' });
     await expect(drawer.getByTestId('package-chain')).toContainText('Nguyễn Thị Hồng');
     await expect(drawer.getByTestId('package-chain')).toContainText('Đã xác minh chữ ký');
     await expect(drawer.getByTestId('package-chain')).toContainText('Trần Văn Minh');
@@ -237,7 +237,7 @@ test('untrusted package imported only with a recorded reason; a revoked key make
   // The commune's side through the API (the UI path is the test above).
   await setCommuneProfile(app);
   const id = await submittedAssessment(app);
-  await callApi(app, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND xã Mỹ Cẩm', role: 'commune', unitCode: '29269', passphrase: PASSPHRASE });
+  await callApi(app, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND xã Càng Long', role: 'commune', unitCode: '29266', passphrase: PASSPHRASE });
   const exported = await callApi<{ file: string; fingerprint: string }>(app, 'packages.export', { id, passphrase: PASSPHRASE });
   const pub = await callApi<{ fileName: string; content: string }>(app, 'keys.exportPublic', {});
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-pkg-e2e-'));
@@ -247,7 +247,7 @@ test('untrusted package imported only with a recorded reason; a revoked key make
   // The province (84) imports it untrusted, with a decision and its reason.
   const c = await startWebApp();
   try {
-    await callApi(c, 'profile.set', { role: 'province', unitCode: '84', organisation: 'Sở Y tế tỉnh Trà Vinh', userName: 'Lê Thị Lan', userTitle: 'Chuyên viên' });
+    await callApi(c, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế tỉnh Vĩnh Long', userName: 'Lê Thị Lan', userTitle: 'Chuyên viên' });
     const page = await newPage(browser);
     await page.goto(c.url);
     await page.goto(`${c.origin}/#/packages/import`);
@@ -271,7 +271,7 @@ test('untrusted package imported only with a recorded reason; a revoked key make
     const imported = page.getByTestId('imported-row');
     await expect(imported).toContainText('Chấp nhận khi chưa tin cậy');
     await expect(imported).toContainText('qua điện thoại với chị Hồng');
-    await imported.getByRole('button', { name: /^Xem chi tiết gói của Xã Mỹ Cẩm/ }).click();
+    await imported.getByRole('button', { name: /^Xem chi tiết gói của Xã Càng Long/ }).click();
     const chain = page.getByTestId('package-chain');
     await expect(chain).toContainText('Khóa ký không có trong kho khóa tin cậy.');
     await expect(chain).toContainText('Lê Thị Lan (Chuyên viên)');

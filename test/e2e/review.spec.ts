@@ -47,32 +47,32 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     const a = await startWebApp();
     apps.push(a);
     await setCommuneProfile(a);
-    const created = await callApi<{ id: string }>(a, 'assessments.create', { unitCode: '29269', year: 2025 });
+    const created = await callApi<{ id: string }>(a, 'assessments.create', { unitCode: '29266', year: 2025 });
     for (const [indicatorId, value] of Object.entries(fixture.values)) await callApi(a, 'assessments.setValue', { id: created.id, indicatorId, value });
     await callApi(a, 'assessments.submit', { id: created.id });
-    await callApi(a, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Mỹ Cẩm', role: 'commune', unitCode: '29269', passphrase: COMMUNE_PASS });
+    await callApi(a, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Càng Long', role: 'commune', unitCode: '29266', passphrase: COMMUNE_PASS });
     const communeKey = await callApi<{ content: string }>(a, 'keys.exportPublic', {});
     const communePkg = await callApi<{ file: string; manifestSha256: string }>(a, 'packages.export', { id: created.id, passphrase: COMMUNE_PASS });
 
-    // B: the assessment team of Huyện Càng Long.
+    // B: the assessment team of Tỉnh Vĩnh Long.
     const b = await startWebApp();
     apps.push(b);
-    await callApi(b, 'profile.set', { role: 'assessor', unitCode: '844', organisation: 'Ủy ban nhân dân Huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
+    await callApi(b, 'profile.set', { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
     await callApi(b, 'trust.add', { publicKey: communeKey.content });
     const imported = await callApi<{ items: { result: string }[] }>(b, 'packages.import', { paths: [communePkg.file] });
     expect(imported.items[0]!.result).toBe('imported');
-    await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Huyện Càng Long', role: 'assessor', unitCode: '844', passphrase: TEAM_PASS });
+    await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: TEAM_PASS });
 
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'vi-VN', acceptDownloads: true });
     const page = await ctx.newPage();
     await page.goto(b.url);
-    const row = page.getByTestId('inbox-29269-2025');
+    const row = page.getByTestId('inbox-29266-2025');
     await expect(row).toBeVisible();
     await expect(row.getByTestId('review-state')).toHaveText('Đã nhận');
     await expect(row.getByTestId('verification-badge')).toHaveText('Chữ ký hợp lệ');
     await shot(page, 'rev-inbox');
-    await row.getByRole('button', { name: /Thẩm định Xã Mỹ Cẩm 2025/ }).click();
-    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Mỹ Cẩm năm 2025/ })).toBeVisible();
+    await row.getByRole('button', { name: /Thẩm định Xã Càng Long 2025/ }).click();
+    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Càng Long năm 2025/ })).toBeVisible();
 
     // Criterion 2: the team counts 114 of 120 births registered on time (the commune said 118).
     await page.getByTestId('step-2').click();
@@ -133,25 +133,25 @@ test('commune exports → assessor reviews, decides, signs → province imports 
 
     // The minutes (PDF), then the signed review package.
     const [minutes] = await Promise.all([page.waitForEvent('download'), summary.getByTestId('minutes-pdf').click()]);
-    expect(minutes.suggestedFilename()).toBe('BienBan-ThamDinh_29269_Xa-My-Cam_2025_lan1.pdf');
+    expect(minutes.suggestedFilename()).toBe('BienBan-ThamDinh_29266_Xa-Cang-Long_2025_lan1.pdf');
     const minutesFile = path.join(b.dataDir, 'minutes-download.pdf');
     await minutes.saveAs(minutesFile);
     expect(fs.readFileSync(minutesFile).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await shot(page, 'rev-minutes');
     await summary.getByLabel('Mật khẩu của khóa ký').fill(TEAM_PASS);
     const [pkg] = await Promise.all([page.waitForEvent('download'), summary.getByRole('button', { name: 'Ký và xuất gói' }).click()]);
-    expect(pkg.suggestedFilename()).toBe('ThamDinh_29269_Xa-My-Cam_2025_lan1.cfcpkg');
+    expect(pkg.suggestedFilename()).toBe('ThamDinh_29266_Xa-Cang-Long_2025_lan1.cfcpkg');
     const reviewFile = path.join(path.dirname(b.dataDir), `review-${path.basename(b.dataDir)}.cfcpkg`);
     await pkg.saveAs(reviewFile);
     leftovers.push(reviewFile);
-    await expect(summary.getByTestId('review-export-link')).toContainText('ThamDinh_29269_Xa-My-Cam_2025_lan1.cfcpkg');
+    await expect(summary.getByTestId('review-export-link')).toContainText('ThamDinh_29266_Xa-Cang-Long_2025_lan1.cfcpkg');
     // English, once, on the review screen: its heading and a button come from the rv strings in en.ts.
     await page.getByText('English', { exact: true }).click();
-    await expect(page.getByRole('heading', { name: 'Review: Xã Mỹ Cẩm, 2025' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Review: Xã Càng Long, 2025' })).toBeVisible();
     await expect(summary.getByRole('button', { name: 'Sign and export' })).toBeVisible();
     await shot(page, 'rev-summary-en');
     await page.getByText('Tiếng Việt', { exact: true }).click();
-    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Mỹ Cẩm năm 2025/ })).toBeVisible();
+    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Càng Long năm 2025/ })).toBeVisible();
     const assessorKey = await callApi<{ content: string }>(b, 'keys.exportPublic', {});
     // Back in the inbox: recognised, team total 880.
     await page.goto(`${b.origin}/#/assessments`);
@@ -162,7 +162,7 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     // C: the province.
     const c = await startWebApp();
     apps.push(c);
-    await callApi(c, 'profile.set', { role: 'province', unitCode: '84', organisation: 'Sở Y tế Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+    await callApi(c, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
     await callApi(c, 'trust.add', { publicKey: communeKey.content });
     await callApi(c, 'trust.add', { publicKey: assessorKey.content });
     const imp = await callApi<{ items: { result: string; outcome: string; kind: string }[] }>(c, 'packages.import', { paths: [reviewFile] });
@@ -189,16 +189,16 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     // The dashboard counts the team's figure for the commune.
     const communes = await callApi<{ rows: { code: string; status: string; reviewed: boolean; selfTotal: number | null; teamTotal: number | null }[] }>(c, 'dashboard.communes', {
       year: 2025,
-      scope: '844',
+      scope: '86',
     });
-    expect(communes.rows.find((r) => r.code === '29269')).toMatchObject({ status: 'recognised', reviewed: true, selfTotal: 875, teamTotal: 880 });
+    expect(communes.rows.find((r) => r.code === '29266')).toMatchObject({ status: 'recognised', reviewed: true, selfTotal: 875, teamTotal: 880 });
 
     const pp = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'vi-VN' })).newPage();
     await pp.goto(c.url);
     await pp.goto(`${c.origin}/#/dashboard`);
-    await expect(pp.getByText('Xã Mỹ Cẩm').first()).toBeVisible({ timeout: 15_000 });
+    await expect(pp.getByText('Xã Càng Long').first()).toBeVisible({ timeout: 15_000 });
     await shot(pp, 'rev-province-dashboard');
-    await pp.getByText('Xã Mỹ Cẩm').first().click();
+    await pp.getByText('Xã Càng Long').first().click();
     await pp.waitForTimeout(800);
     await shot(pp, 'rev-province-drilldown');
   } finally {

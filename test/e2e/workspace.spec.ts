@@ -5,7 +5,7 @@ import type { Dialog, Page } from '@playwright/test';
 import { callApi, expect, setCommuneProfile, shot, test } from './fixtures';
 
 /**
- * The guided assessment workspace, end to end in Chromium against browser mode: a commune of Trà Vinh enters the 13
+ * The guided assessment workspace, end to end in Chromium against browser mode: a commune of Vĩnh Long enters the 13
  * criteria of `test/fixtures/scoring/recognised-other.json` through the UI, with evidence, a reload mid-way, bad values,
  * the summary, both reports, submit and a new revision.
  */
@@ -189,7 +189,7 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
   // Create: the unit is the profile's commune, the class comes from the catalogue, the year defaults to this year.
   await page.getByRole('button', { name: 'Tạo bản đánh giá' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Tạo bản tự đánh giá' });
-  await expect(dialog.getByTestId('create-unit')).toContainText('Xã Mỹ Cẩm, Huyện Càng Long, Tỉnh Trà Vinh');
+  await expect(dialog.getByTestId('create-unit')).toContainText('Xã Càng Long, Tỉnh Vĩnh Long');
   await expect(dialog.getByLabel('Năm')).toHaveValue(String(new Date().getFullYear()));
   await dialog.getByLabel('Năm').fill('2026');
   await expect(dialog.getByLabel('Loại đơn vị (để xác định ngưỡng điểm)')).toHaveValue(/Xã, phường, thị trấn còn lại/);
@@ -198,7 +198,7 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
 
   await expect(page).toHaveURL(/#\/assessments\/[0-9a-f-]{36}$/);
   const id = /assessments\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-  await expect(page.getByTestId('ws-title')).toHaveText('Tự đánh giá năm 2026 — Xã Mỹ Cẩm');
+  await expect(page.getByTestId('ws-title')).toHaveText('Tự đánh giá năm 2026 — Xã Càng Long');
   await expect(page.getByTestId('provisional-notice')).toContainText(
     'Kết quả tạm tính: thang điểm của một số tiêu chí chưa được đối chiếu với văn bản gốc',
   );
@@ -362,7 +362,7 @@ test("last year's assessment as a starting point: copied marks, confirm, overrid
   test.setTimeout(120_000);
   await setCommuneProfile(app);
   await callApi(app, 'settings.set', { evidenceMaxMb: 1 });
-  const last = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29269', year: 2025 });
+  const last = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29266', year: 2025 });
   for (const [iid, v] of Object.entries(fixture.values)) await callApi(app, 'assessments.setValue', { id: last.id, indicatorId: iid, value: v });
 
   await page.goto(app.url);
@@ -372,7 +372,7 @@ test("last year's assessment as a starting point: copied marks, confirm, overrid
   const dialog = page.getByRole('dialog', { name: 'Bắt đầu từ bản năm trước' });
   await dialog.getByLabel('Năm của bản mới').fill('2026');
   await dialog.getByRole('button', { name: 'Sao chép và mở' }).click();
-  await expect(page.getByTestId('ws-title')).toHaveText('Tự đánh giá năm 2026 — Xã Mỹ Cẩm');
+  await expect(page.getByTestId('ws-title')).toHaveText('Tự đánh giá năm 2026 — Xã Càng Long');
   await expect(page.getByText('Bản này được tạo từ bản đánh giá năm 2025')).toBeVisible();
   const card = page.getByTestId('indicator-1.1');
   await expect(card.getByTestId('copied-badge')).toHaveText('Sao chép từ năm 2025');

@@ -113,6 +113,13 @@ describe('packages across the reform', () => {
     const newCommune = makeKey('commune', '29266', 'Lê Văn Tâm'); // 2025-07-01
     const oldDistrict = makeKey('assessor', '844', 'Đoàn huyện Càng Long'); // 2025-03-01
     for (const k of [oldCommune, truc, baDinh, newCommune]) await s.call('trust.add', { publicKey: publicKeyText(k) });
+    // A public key file written before editions has no unitEdition: its unit is of 2025-03-01, and it is still trusted.
+    const legacy = makeKey('commune', '29272', 'Lê Văn Cũ');
+    const legacyFile = JSON.parse(publicKeyText(legacy)) as Record<string, unknown>;
+    delete legacyFile['unitEdition'];
+    const added = await s.call('trust.add', { publicKey: JSON.stringify(legacyFile) });
+    expect(added.key).toMatchObject({ unitCode: '29272', unitEdition: '2025-03-01', superseded: { currentEdition: '2025-07-01' } });
+    expect(added.key.superseded!.successors.length).toBeGreaterThan(0);
     const trusted = await s.call('trust.list', {});
     expect(trusted.items.find((k) => k.unitCode === '29269')).toMatchObject({ unitEdition: '2025-03-01', unitName: 'Xã Mỹ Cẩm', superseded: { successors: [{ code: '29266', name: 'Xã Càng Long' }] } });
 
@@ -254,7 +261,10 @@ describe('documents and unit classes in the two-tier form', () => {
     await db.updateTable('profile').set({ unit_code: '29269', unit_edition: '2025-03-01' }).execute();
     const p = await s.call('profile.get', {});
     expect(p).toMatchObject({ unitCode: '29269', unitEdition: '2025-03-01', unit: { name: 'Xã Mỹ Cẩm' }, superseded: { currentEdition: '2025-07-01', successors: [{ code: '29266', name: 'Xã Càng Long', whole: true }] } });
-    // Setting a profile on the old unit again is refused with the successor named.
+    // Setting a profile (or making a key) on the old unit is refused with the successor named.
+    const byCode = await s.dispatch('profile.set', { role: 'commune', unitCode: '29269', organisation: 'x', userName: 'y', userTitle: 'z' });
+    expect(byCode).toMatchObject({ ok: false, error: { code: 'unit_superseded', field: 'unitCode', message: { vi: expect.stringContaining('đã nhập vào Xã Càng Long (29266)') } } });
+    expect(await s.dispatch('keys.create', { name: 'Nguyễn Thị Hồng', role: 'commune', unitCode: '29269', passphrase: 'một mật khẩu đủ dài' })).toMatchObject({ ok: false, error: { code: 'unit_superseded' } });
     const again = await s.dispatch('profile.set', { role: 'commune', unitCode: '29269', unitEdition: '2025-03-01', organisation: 'x', userName: 'y', userTitle: 'z' });
     expect(again).toMatchObject({ ok: false, error: { code: 'unit_superseded' } });
     const moved = await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });

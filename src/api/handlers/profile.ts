@@ -1,6 +1,6 @@
 import { CfcError } from '../../core/errors';
 import { readProfile, readSettings, writeProfile, writeSettings, type ProfileRow } from '../../core/store/profile';
-import { assertUnitCurrent } from '../../core/units/current';
+import { findUnitForYear } from '../../core/units/current';
 import type { Profile, Role, Settings } from '../calls/profile';
 import type { ServiceContext } from '../context';
 import type { Handlers } from './types';
@@ -51,10 +51,9 @@ export async function settingsView(ctx: ServiceContext): Promise<Settings> {
 export const profileHandlers: Handlers<'profile.get' | 'profile.set' | 'settings.get' | 'settings.set'> = {
   'profile.get': async (_input, ctx) => profileView(ctx),
   'profile.set': async (input, ctx) => {
-    const unitEdition = input.unitEdition ?? ctx.editions.currentEdition;
-    const unit = ctx.editions.get(unitEdition, 'unitEdition').require(input.unitCode, 'unitCode');
     // A profile is on a unit as it is now: a unit of an older edition is refused with its successors named.
-    assertUnitCurrent(ctx.editions, unitEdition, unit.code, Number(ctx.now().slice(0, 4)));
+    const { catalogue, unit } = findUnitForYear(ctx.editions, { unitCode: input.unitCode, unitEdition: input.unitEdition, year: Number(ctx.now().slice(0, 4)) });
+    const unitEdition = catalogue.dataDate;
     const allowed = ROLE_LEVELS[input.role];
     if (!allowed.includes(unit.level)) {
       const lv = allowed.map((l) => LEVEL_NAMES[l]!);

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CfcError } from '../errors';
 import type { Database, SigningKeyTable, TrustedKeyTable } from '../store/schema';
-import { assertUnitCurrent } from '../units/current';
+import { findUnitForYear } from '../units/current';
 import { BASE_EDITION, type LinkedUnit, type UnitEditions } from '../units/editions';
 import { PUBLIC_KEY_FORMAT, firstIssue, publicKeyFileSchema, type PublicKeyFile } from './format';
 import {
@@ -146,10 +146,9 @@ export interface NewKeyInput {
  * trust store (so this installation verifies its own packages). One active key per person (by name).
  */
 export async function createSigningKey(db: Kysely<Database>, editions: UnitEditions, input: NewKeyInput, via: Unsealing, who: { name: string; now: string }): Promise<SigningKeyView> {
-  const unitEdition = input.unitEdition ?? editions.currentEdition;
-  checkKeyUnit(editions, input.role, input.unitCode, unitEdition, 'unitCode');
   // A new key signs from now on: a unit that no longer exists is refused with its successors named.
-  assertUnitCurrent(editions, unitEdition, input.unitCode, Number(who.now.slice(0, 4)));
+  const unitEdition = findUnitForYear(editions, { unitCode: input.unitCode, unitEdition: input.unitEdition, year: Number(who.now.slice(0, 4)) }).catalogue.dataDate;
+  checkKeyUnit(editions, input.role, input.unitCode, unitEdition, 'unitCode');
   const name = input.name.normalize('NFC').trim();
   const clash = await db.selectFrom('signing_key').select('key_id').where('holder_name', '=', name).where('status', '=', 'active').executeTakeFirst();
   if (clash) {

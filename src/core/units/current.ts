@@ -54,6 +54,27 @@ export function resolveUnitForYear(
   input: { unitCode: string; year: number; unitEdition?: string | undefined },
   field = 'unitCode',
 ): { catalogue: UnitCatalogue; unit: UnitRecord } {
+  const { catalogue, unit } = findUnitForYear(editions, input, field);
+  if (unit.level !== 'commune') {
+    throw new CfcError(
+      'invalid_input',
+      { vi: `Trường ${field}: ${unit.name} không phải đơn vị cấp xã.`, en: `Field ${field}: ${unit.name} is not a commune-level unit.` },
+      { field },
+    );
+  }
+  return { catalogue, unit };
+}
+
+/**
+ * A unit of any level as of a year, `(edition, code)`: the current edition unless one is named; a code only an older
+ * edition has is that edition's unit, refused from the reform's year on with its successors named (a profile or a key
+ * made now, for a unit that no longer exists, learns where it went).
+ */
+export function findUnitForYear(
+  editions: UnitEditions,
+  input: { unitCode: string; year: number; unitEdition?: string | undefined },
+  field = 'unitCode',
+): { catalogue: UnitCatalogue; unit: UnitRecord } {
   let edition = input.unitEdition ?? editions.currentEdition;
   if (input.unitEdition === undefined && !editions.current().has(input.unitCode)) {
     const older = editions.editionsWith(input.unitCode).pop();
@@ -72,12 +93,5 @@ export function resolveUnitForYear(
     );
   }
   assertUnitCurrent(editions, edition, unit.code, input.year, field);
-  if (unit.level !== 'commune') {
-    throw new CfcError(
-      'invalid_input',
-      { vi: `Trường ${field}: ${unit.name} không phải đơn vị cấp xã.`, en: `Field ${field}: ${unit.name} is not a commune-level unit.` },
-      { field },
-    );
-  }
   return { catalogue, unit };
 }

@@ -16,7 +16,7 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
       <Title order={3} size="h4">
         {t('settings.profile')}
       </Title>
-      <ProfileForm initial={profile} onSaved={onSaved} submitLabel={t('settings.saveProfile')} />
+      <ProfileForm key={`${profile.unitEdition}:${profile.unitCode}`} initial={profile} onSaved={onSaved} submitLabel={t('settings.saveProfile')} />
       <SigningKeysSection profile={profile} />
       <UnitCatalogueSection />
       <Title order={3} size="h4">
