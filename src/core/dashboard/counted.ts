@@ -32,7 +32,7 @@ export interface CountedKey {
   unit_code: string;
 }
 
-/** A package that may count (rule 1: not superseded), with what the rules look at, in rank order (rule 4). */
+/** A package that may count (rule 1: not superseded), with what the rules look at, in rank order (rule 5). */
 interface Candidate extends CountedKey {
   kind: 'self-assessment' | 'review';
   sha: string;
@@ -91,7 +91,7 @@ export function choose(group: readonly Candidate[]): CountedTable {
     decision: reviewed ? review.decision : null,
     verdict,
     state: chosen.state,
-    // Rule 4: the other current packages of the same kind (several assessments, or a conflict) are reported.
+    // Rule 5: the other current packages of the same kind (several assessments, or a conflict) are reported.
     candidates: group.filter((c) => c.kind === chosen.kind).length,
     self_total: reviewed ? review.inner_total : self!.total,
     team_total: reviewed ? review.total : null,
