@@ -6,7 +6,9 @@ import { evidenceRefCount } from '../evidence/refs';
 import { evidenceMediaType, tooLarge, type EvidenceStore } from '../evidence/store';
 import type { ReviewInput } from '../packages/review';
 import type { ReviewEvidenceTable } from '../store/schema';
-import { appendReviewAudit, loadReview, requireIndicator, requireInReview, touch, type Db, type ReviewDeps } from './reviews';
+import { writeTransaction } from '../store/write';
+import { appendReviewAudit } from './audit';
+import { loadReview, requireIndicator, requireInReview, touch, type Db, type ReviewDeps } from './model';
 
 /**
  * The review team's own evidence: files attached to an indicator of a review, in the same content-addressed store as
@@ -83,7 +85,10 @@ export async function attachReviewEvidence(
     removed_by: null,
   }));
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    await writeTransaction(deps.db, async (trx) => {
+      // Checked again under the write lock: the review may have been decided since the files were checked.
+      const current = await loadReview(trx, deps.packs, id);
+      requireInReview(current.row);
       for (const row of rows) {
         await trx.insertInto('review_evidence').values(row).execute();
         await appendReviewAudit(trx, r.row, actor, 'evidence_add', {
@@ -109,25 +114,24 @@ export async function removeReviewEvidence(
   reason: string | undefined,
   actor: Actor,
 ): Promise<{ removed: ReviewEvidenceTable; fileDeleted: boolean }> {
-  const r = await loadReview(deps.db, deps.packs, id);
-  const row = await deps.db
-    .selectFrom('review_evidence')
-    .selectAll()
-    .where('id', '=', evidenceId)
-    .where('review_id', '=', id)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) {
-    throw new CfcError(
-      'not_found',
-      { vi: 'Trường evidenceId: không có minh chứng này của đoàn (có thể đã được gỡ).', en: "Field evidenceId: no such team evidence (it may have been removed already)." },
-      { field: 'evidenceId' },
-    );
-  }
-  requireInReview(r.row);
   const why = reason?.normalize('NFC').trim() || null;
-  let live = 0;
-  await deps.db.transaction().execute(async (trx) => {
+  const { row, live } = await writeTransaction(deps.db, async (trx) => {
+    const r = await loadReview(trx, deps.packs, id);
+    const row = await trx
+      .selectFrom('review_evidence')
+      .selectAll()
+      .where('id', '=', evidenceId)
+      .where('review_id', '=', id)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) {
+      throw new CfcError(
+        'not_found',
+        { vi: 'Trường evidenceId: không có minh chứng này của đoàn (có thể đã được gỡ).', en: 'Field evidenceId: no such team evidence (it may have been removed already).' },
+        { field: 'evidenceId' },
+      );
+    }
+    requireInReview(r.row);
     await trx.updateTable('review_evidence').set({ removed_at: actor.now, removed_by: actor.name }).where('id', '=', row.id).execute();
     await appendReviewAudit(trx, r.row, actor, 'evidence_remove', {
       target: row.indicator_id,
@@ -135,7 +139,7 @@ export async function removeReviewEvidence(
       reason: why,
     });
     await touch(trx, id, actor.now);
-    live = await evidenceRefCount(trx, row.sha256);
+    return { row, live: await evidenceRefCount(trx, row.sha256) };
   });
   const fileDeleted = live === 0 ? store.remove(row.sha256) : false;
   return { removed: { ...row, removed_at: actor.now, removed_by: actor.name }, fileDeleted };
