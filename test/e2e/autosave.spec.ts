@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import yauzl from 'yauzl';
-import { callApi, expect, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect as baseExpect, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+
+// Each step here waits on a chain (save → answer → re-render → next call); on a loaded machine that takes seconds.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 /**
  * The one autosave (issue 9, item 1), end to end in Chromium against browser mode:

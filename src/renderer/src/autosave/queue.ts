@@ -1,4 +1,9 @@
 import type { ApiErrorShape } from '../../../api/errors';
+import { readLocalCopies, removeLocalCopy, writeLocalCopy, type KeyValue, type LocalCopy } from './localCopies';
+import type { AutosaveOptions, AutosaveSnapshot, AutosaveStatus, Clock, FlushResult, Rejection } from './types';
+
+export { PENDING_PREFIX, type KeyValue, type LocalCopy } from './localCopies';
+export type { AutosaveOptions, AutosaveSnapshot, AutosaveStatus, Clock, FlushResult, Rejection } from './types';
 
 /**
  * The one autosave of the app (workspace and review screen): edits of named fields go to the core one at a time, the
@@ -20,80 +25,8 @@ import type { ApiErrorShape } from '../../../api/errors';
  *     reported to `onRejected` listeners and in the snapshot, until the page dismisses it. It is never dropped silently.
  */
 
-/** The part of `Storage` the autosave uses (window.localStorage in the app, a Map in tests). */
-export interface KeyValue {
-  readonly length: number;
-  key(index: number): string | null;
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** What local storage holds for one field until the core stores it. */
-export interface LocalCopy {
-  /** When it was typed (ISO). */
-  at: string;
-  /** A value ready to send. */
-  payload?: unknown;
-  /** Something typed that cannot be sent yet (an incomplete value): restored into the inputs, never sent. */
-  draft?: unknown;
-  /** The core refused `payload`: shown to the user, not sent again. */
-  rejected?: ApiErrorShape;
-}
-
-export interface Rejection {
-  key: string;
-  /** The value the user typed, kept. */
-  payload: unknown;
-  /** Why the core refused it. */
-  error: ApiErrorShape;
-  at: number;
-}
-
-export type AutosaveStatus = 'idle' | 'saving' | 'saved' | 'retrying' | 'refused';
-
-export interface AutosaveSnapshot {
-  status: AutosaveStatus;
-  /** Fields typed and not yet stored (waiting, queued, in flight or being retried). */
-  pending: number;
-  /** When the last save succeeded (ms since epoch). */
-  savedAt: number | null;
-  /** Set while the queue waits to retry after a transient failure. */
-  retry: { attempt: number; at: number; error: ApiErrorShape } | null;
-  rejected: readonly Rejection[];
-}
-
-export interface FlushResult {
-  /** True when nothing typed is refused (everything is stored). */
-  ok: boolean;
-  /** Every refusal not yet dismissed, this flush's and earlier ones. */
-  rejected: Rejection[];
-  /** Fields holding a draft that cannot be sent (e.g. a numerator without its denominator). */
-  held: string[];
-}
-
-export interface AutosaveOptions {
-  /** Names the local copies: `cfc.pending.<scope>.<key>`. */
-  scope: string;
-  /** Stores one field; its answer goes to `onStored` listeners. */
-  send(key: string, payload: unknown): Promise<unknown>;
-  errorOf(e: unknown): ApiErrorShape;
-  /** Failures worth retrying: by default the transport's `offline`. */
-  isTransient?(e: ApiErrorShape): boolean;
-  debounceMs?: number;
-  retryMs?: { first: number; max: number };
-  storage?: KeyValue | null;
-  clock?: Clock;
-}
-
 export const DEBOUNCE_MS = 400;
-export const PENDING_PREFIX = 'cfc.pending.';
+/** Worth retrying: the transport's `offline`, and a busy or timed-out core. */
 const TRANSIENT = new Set(['offline', 'busy', 'timeout']);
 
 interface Field {
@@ -269,34 +202,7 @@ export class Autosave {
    * compares each with what is stored and then calls `edit(…, { now: true })`, `hold`, `reject` or `discard`.
    */
   restore(): Map<string, LocalCopy> {
-    const out = new Map<string, LocalCopy>();
-    const s = this.opts.storage;
-    if (!s) return out;
-    const p = `${PENDING_PREFIX}${this.scope}.`;
-    const keys: string[] = [];
-    for (let i = 0; i < s.length; i++) {
-      const k = s.key(i);
-      if (k?.startsWith(p)) keys.push(k);
-    }
-    for (const k of keys) {
-      const key = k.slice(p.length);
-      if (this.fields.has(key)) continue;
-      try {
-        const c = JSON.parse(s.getItem(k) ?? 'null') as (LocalCopy & { value?: unknown; note?: unknown }) | null;
-        if (!c || typeof c !== 'object' || typeof c.at !== 'string') continue;
-        // Copies written before this module (`{ value }` / `{ note }`) carry the payload under the field's name.
-        const payload = 'payload' in c ? c.payload : 'value' in c ? c.value : 'note' in c ? c.note : undefined;
-        const copy: LocalCopy = { at: c.at };
-        if (payload !== undefined) copy.payload = payload;
-        if (c.draft !== undefined && payload === undefined) copy.draft = c.draft;
-        if (c.rejected) copy.rejected = c.rejected;
-        if (copy.payload === undefined && copy.draft === undefined) continue;
-        out.set(key, copy);
-      } catch {
-        // Unreadable: ignored.
-      }
-    }
-    return out;
+    return readLocalCopies(this.opts.storage, this.scope, (key) => this.fields.has(key));
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -447,21 +353,12 @@ export class Autosave {
   }
 
   private writeLocal(key: string, f: Field, copy: Omit<LocalCopy, 'at'>): void {
-    const c: LocalCopy = { at: new Date(this.opts.clock.now()).toISOString(), ...copy };
-    f.local = c;
-    try {
-      this.opts.storage?.setItem(`${PENDING_PREFIX}${this.scope}.${key}`, JSON.stringify(c));
-    } catch {
-      // A full or disabled storage only loses the crash protection; the save itself still runs.
-    }
+    f.local = { at: new Date(this.opts.clock.now()).toISOString(), ...copy };
+    writeLocalCopy(this.opts.storage, this.scope, key, f.local);
   }
 
   private removeLocal(key: string): void {
-    try {
-      this.opts.storage?.removeItem(`${PENDING_PREFIX}${this.scope}.${key}`);
-    } catch {
-      // As above.
-    }
+    removeLocalCopy(this.opts.storage, this.scope, key);
   }
 
   private compute(): AutosaveSnapshot {
