@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { EvidenceStore, type StagedInfo } from '../core/evidence/store';
+import { collectOrphans } from '../core/evidence/hygiene';
+import type { StagedInfo } from '../core/evidence/store';
 import { isCfcError } from '../core/errors';
 import { openStore, type Store } from '../core/store/db';
 import { UnitCatalogue } from '../core/units/catalogue';
@@ -34,9 +35,6 @@ const handlers: Handlers = {
   ...dashboardHandlers,
   ...reviewsHandlers,
 };
-
-/** How long an upload may wait in staging for its attach or import call. */
-const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface ServiceOptions {
   dataDir: string;
@@ -96,10 +94,10 @@ export function toApiError(e: unknown): ApiErrorShape | null {
 export function createService(opts: ServiceOptions): Service {
   const units = UnitCatalogue.load(path.join(opts.resourcesDir, 'units', 'vn-admin-units-2025-03.json'));
   let opening: Promise<Store> | null = null;
-  // Opened on first use. Uploads staged more than a day ago and never attached or imported are dropped then.
+  // Opened on first use; then the crash hygiene (staging swept, files nothing refers to for a day collected).
   const store = () =>
-    (opening ??= openStore(opts.dataDir).then((st) => {
-      new EvidenceStore(path.join(opts.dataDir, 'evidence')).sweepStaging(STAGING_MAX_AGE_MS);
+    (opening ??= openStore(opts.dataDir).then(async (st) => {
+      await collectOrphans({ db: st.db, dataDir: opts.dataDir });
       return st;
     }));
   const clock = opts.now ?? (() => new Date());
