@@ -180,7 +180,7 @@ export async function openZip(file: string, opts: { start?: number; length?: num
   }
 }
 
-const EOCD = 0x06054b50;
+const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const ZIP64_LOCATOR = 0x07064b50;
 
 function readAt(fd: number, base: number, pos: number, length: number): Buffer {
@@ -225,8 +225,8 @@ function earlierEndRecord(fd: number, base: number, size: number): number | null
     const lo = Math.max(0, hi - step);
     // Overlap by 21 bytes so a record across two steps is seen whole.
     const buf = readAt(fd, base, lo, Math.min(size, hi + 21) - lo);
-    for (let i = hi - lo - 1; i >= 0; i--) {
-      if (i + 22 > buf.length || buf.readUInt32LE(i) !== EOCD) continue;
+    for (let i = buf.lastIndexOf(EOCD_SIGNATURE, hi - lo - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(EOCD_SIGNATURE, i - 1) : -1) {
+      if (i + 22 > buf.length) continue;
       const at = lo + i;
       const rec = buf.subarray(i, i + 22);
       const end = at + 22 + rec.readUInt16LE(20);
