@@ -5,7 +5,8 @@ import type { Service } from '../../src/api/service';
 import { INVALID_REASONS, type InvalidCode } from '../../src/core/packages/reasons';
 import { verifyPackage } from '../../src/core/packages/verify';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import { makeKey, makePackage, publicKeyText, verifyDeps, type TestKey } from '../unit/packages/helpers';
+import { createReview } from '../../src/core/packages/review';
+import { APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, verifyDeps, type TestKey } from '../unit/packages/helpers';
 
 /**
  * Issue 9 item 5: the verifier checks every entry's CRC-32 against its data (`corrupt_entry`) and refuses any byte
@@ -145,5 +146,23 @@ describe('nothing after the end of central directory record and its comment', ()
   it('a package cut short is still `truncated`, and one cut inside its central directory is not hidden_data', async () => {
     await expectInvalid(save(honest.subarray(0, honest.length - 10)), 'truncated');
     await expectInvalid(save(honest.subarray(0, Math.floor(honest.length / 2))), 'truncated');
+  });
+
+  it('a review cut short after the commune package it carries is `truncated`, not taken for one ending early', async () => {
+    // The inner package (stored, a whole ZIP) has its own end record inside the review; its offsets are its own.
+    const assessor = makeKey('assessor', '844', 'Trần Văn Bình');
+    const p = save(honest);
+    const review = await createReview(
+      { packs, units, app: APP, trust: trustOf([commune, assessor]) },
+      p,
+      { values: fixture.values, decision: 'recognised', reasons: [], findings: 'Đạt', team: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] },
+      assessor,
+      path.join(dir, 'work', 'review.cfcpkg'),
+      { name: 'Trần Văn Bình', now: NOW },
+    );
+    const bytes = fs.readFileSync(review.file);
+    const innerEnd = bytes.indexOf(honest) + honest.length;
+    expect(innerEnd).toBeGreaterThan(honest.length);
+    await expectInvalid(save(bytes.subarray(0, innerEnd + 5)), 'truncated');
   });
 });

@@ -80,10 +80,10 @@ export class EvidenceStore {
   }
 
   /**
-   * Puts a complete file whose SHA-256 the caller has checked into the store (durably, see \`placeDurably\`), unless an
-   * intact copy is there already: that copy is then marked used now (so the collector keeps it) and \`from\` is left to
+   * Puts a complete file whose SHA-256 the caller has checked into the store (durably, see `placeDurably`), unless an
+   * intact copy is there already: that copy is then marked used now (so the collector keeps it) and `from` is left to
    * the caller. A damaged copy (wrong size, or found damaged) is replaced: the store repairs itself from any upload or
-   * package that carries the same content. Returns whether \`from\` was moved in.
+   * package that carries the same content. Returns whether `from` was moved in.
    */
   place(from: string, sha256: string, size: number): boolean {
     const target = this.pathOf(sha256);

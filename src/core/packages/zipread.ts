@@ -123,19 +123,19 @@ export async function openZip(file: string, opts: { start?: number; length?: num
       );
     }).catch((e: unknown) => {
       const msg = describe(e);
-      // Bytes after the end record and its comment: yauzl finds an end record whose comment does not reach the end of
-      // the file, or (more than 64 KiB appended) finds none where it looks, and an earlier consistent one exists.
-      if (/invalid comment length/i.test(msg)) throw invalid('hidden_data', { detail: `after the end of central directory record: ${msg}` });
-      if (/end of central directory record signature not found/i.test(msg)) {
-        const head = Buffer.alloc(4);
-        const n = size >= 4 ? fs.readSync(fd, head, 0, 4, base) : 0;
-        if (n === 4 && head.readUInt32LE(0) === 0x04034b50) {
-          const end = earlierEndRecord(fd, base, size);
-          if (end !== null) throw invalid('hidden_data', { detail: `${size - end} bytes after the end of central directory record` });
-          throw invalid('truncated', { detail: msg });
-        }
-        throw invalid('not_a_zip', { detail: msg });
+      const head = Buffer.alloc(4);
+      const zipHead = (size >= 4 ? fs.readSync(fd, head, 0, 4, base) : 0) === 4 && head.readUInt32LE(0) === 0x04034b50;
+      const endNotFound = /end of central directory record signature not found/i.test(msg);
+      // yauzl looks for the end record in the last 64 KiB and wants its comment to reach the end of the file. When it
+      // fails, an end record further back whose central directory ends right before it means bytes were appended
+      // after the archive: hidden_data. A signature near the end that fits nothing (a ZIP carried inside, cut short
+      // after it) or none at all: the file is cut short.
+      if (zipHead && (endNotFound || /invalid comment length/i.test(msg))) {
+        const end = earlierEndRecord(fd, base, size);
+        if (end !== null && end < size) throw invalid('hidden_data', { detail: `${size - end} bytes after the end of central directory record` });
+        throw invalid('truncated', { detail: msg });
       }
+      if (endNotFound) throw invalid('not_a_zip', { detail: msg });
       throw invalid('zip_malformed', { detail: msg });
     });
     // yauzl starts reading entries at the central directory: its cursor is the directory's offset until then.
@@ -233,8 +233,15 @@ function earlierEndRecord(fd: number, base: number, size: number): number | null
       if (end > size) continue;
       const cdSize = rec.readUInt32LE(12);
       const cdOffset = rec.readUInt32LE(16);
-      const zip64 = at >= 20 && readAt(fd, base, at - 20, 4).readUInt32LE(0) === ZIP64_LOCATOR;
-      if (zip64 || (cdOffset + cdSize === at && cdOffset <= at)) return end;
+      if (cdOffset + cdSize === at) return end;
+      // ZIP64: the locator before the record points at the ZIP64 end record, at this archive's own offsets (a ZIP
+      // carried inside, e.g. a stored .docx, has offsets relative to itself and fails this).
+      const loc = at >= 20 ? readAt(fd, base, at - 20, 20) : Buffer.alloc(0);
+      if (loc.length === 20 && loc.readUInt32LE(0) === ZIP64_LOCATOR) {
+        const rec64 = Number(loc.readBigUInt64LE(8));
+        const head = rec64 + 12 <= at - 20 ? readAt(fd, base, rec64, 12) : Buffer.alloc(0);
+        if (head.length === 12 && head.readUInt32LE(0) === 0x06064b50 && rec64 + 12 + Number(head.readBigUInt64LE(4)) === at - 20) return end;
+      }
     }
     hi = lo;
   }
