@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { EvidenceStore, type StagedInfo } from '../core/evidence/store';
+import { collectOrphans } from '../core/evidence/hygiene';
+import type { StagedInfo } from '../core/evidence/store';
 import { isCfcError } from '../core/errors';
 import { openStore, type Store } from '../core/store/db';
 import { UnitEditions } from '../core/units/editions';
@@ -35,9 +36,6 @@ const handlers: Handlers = {
   ...dashboardHandlers,
   ...reviewsHandlers,
 };
-
-/** How long an upload may wait in staging for its attach or import call. */
-const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface ServiceOptions {
   dataDir: string;
@@ -99,10 +97,10 @@ export function createService(opts: ServiceOptions): Service {
   let editions = UnitEditions.open(opts.resourcesDir, opts.dataDir);
   editions.current();
   let opening: Promise<Store> | null = null;
-  // Opened on first use. Uploads staged more than a day ago and never attached or imported are dropped then.
+  // Opened on first use; then the crash hygiene (staging swept, files nothing refers to for a day collected).
   const store = () =>
-    (opening ??= openStore(opts.dataDir).then((st) => {
-      new EvidenceStore(path.join(opts.dataDir, 'evidence')).sweepStaging(STAGING_MAX_AGE_MS);
+    (opening ??= openStore(opts.dataDir).then(async (st) => {
+      await collectOrphans({ db: st.db, dataDir: opts.dataDir });
       return st;
     }));
   const clock = opts.now ?? (() => new Date());

@@ -235,8 +235,13 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
   await expect(page.getByTestId('criterion-title')).toHaveText('Trẻ em được khai sinh đúng quy định');
   await expect(page).toHaveURL(new RegExp(`#/assessments/${id}/2$`));
 
+  // Criterion 2 not entered yet: not assessed, so it reads "chưa nhập đủ" (never "0 points"), in the list and the heading.
+  await expect(page.getByTestId('step-2')).toContainText('chưa nhập đủ · 0/50');
+  await expect(page.getByTestId('criterion-not-entered-2')).toHaveCount(2);
   // Criterion 2: a valid rate is saved with its live percentage; numerator > denominator is refused and never saved.
   await enter(page, '2.1', fixture.values['2.1']!);
+  await expect(page.getByTestId('step-2')).toContainText('40/50');
+  await expect(page.getByTestId('criterion-not-entered-2')).toHaveCount(0);
   await expect(page.getByTestId('pct-2.1')).toHaveText('98,33%');
   await saved(page);
   await expect(page.getByTestId('explain-2.1')).toContainText('40');

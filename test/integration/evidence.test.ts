@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
+import { collectOrphans } from '../../src/core/evidence/hygiene';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { repoRoot, snapshotDir, tempDir, testService } from '../helpers';
 import { generatedChunks } from './evidence-data';
@@ -108,14 +109,19 @@ describe('evidence', () => {
     expect(before['cfc.sqlite']).toBeDefined();
   });
 
-  it('removal is recorded; the file goes only when nothing refers to it', async () => {
+  it('removal is recorded; the file is released when nothing refers to it, and collected once unused for a day', async () => {
     const a = await attach('12.1', [{ bytes: photo, name: 'a.png' }]);
     const b = await attach('12.2', [{ bytes: photo, name: 'b.png' }]);
     const r1 = await s.call('evidence.remove', { evidenceId: a.items[0]!.id, reason: 'Nhầm chỉ tiêu' });
-    expect(r1.fileDeleted).toBe(false);
+    expect(r1.fileReleased).toBe(false);
     expect(storedFiles()).toEqual([sha(photo)]);
     const r2 = await s.call('evidence.remove', { evidenceId: b.items[0]!.id });
-    expect(r2.fileDeleted).toBe(true);
+    expect(r2.fileReleased).toBe(true);
+    // Never deleted inline (a call in flight may use the same bytes): the collector takes it a day later.
+    expect(storedFiles()).toEqual([sha(photo)]);
+    const { db } = await s.context.store();
+    expect((await collectOrphans({ db, dataDir: dir })).evidence).toBe(0);
+    expect((await collectOrphans({ db, dataDir: dir }, { now: Date.now() + 25 * 3600 * 1000 })).evidence).toBe(1);
     expect(storedFiles()).toEqual([]);
     const audit = await s.call('audit.list', { id });
     expect(audit.items.filter((e) => e.action === 'evidence_remove').map((e) => e.reason)).toEqual(['Nhầm chỉ tiêu', null]);
@@ -135,7 +141,7 @@ describe('evidence', () => {
     const r2 = await s.call('assessments.newRevision', { id });
     expect(r2.evidence).toHaveLength(1);
     const removed = await s.call('evidence.remove', { evidenceId: r2.evidence[0]!.id });
-    expect(removed.fileDeleted).toBe(false);
+    expect(removed.fileReleased).toBe(false);
     expect(storedFiles()).toEqual([sha(photo)]);
   });
 
@@ -164,19 +170,22 @@ describe('evidence', () => {
     const here = await attach('12.1', [{ bytes: photo, name: 'ảnh.png' }]);
     expect(here.storedOnce).toEqual(['ảnh.png']);
     const removed = await s.call('evidence.remove', { evidenceId: here.items[0]!.id });
-    expect(removed.fileDeleted).toBe(false);
+    expect(removed.fileReleased).toBe(false);
     expect(storedFiles()).toEqual([sha(photo)]);
   });
 
-  it('a failed attach takes back the files it stored', async () => {
+  it('a failed attach leaves no row; the file it stored is left unreferenced, for the collector a day later', async () => {
     const staged = await stage(pdf, 'x.pdf');
     const { sqlite } = await s.context.store();
     sqlite.exec("create trigger fail_evidence before insert on evidence begin select raise(abort, 'disk full'); end");
     const r = await s.dispatch('evidence.attach', { id, indicatorId: '12.1', files: [{ stagedId: staged.stagedId, name: 'x.pdf' }] });
     expect(r).toMatchObject({ ok: false, error: { code: 'internal' } });
     sqlite.exec('drop trigger fail_evidence');
-    expect(storedFiles()).toEqual([]);
     expect((await s.call('assessments.get', { id })).evidence).toEqual([]);
+    expect(storedFiles()).toEqual([sha(pdf)]);
+    const { db } = await s.context.store();
+    expect((await collectOrphans({ db, dataDir: dir }, { now: Date.now() + 25 * 3600 * 1000 })).evidence).toBe(1);
+    expect(storedFiles()).toEqual([]);
   });
 
   it('streams a 200 MB file: memory stays flat as the file grows', () => {

@@ -7,6 +7,7 @@ import yauzl from 'yauzl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
 import { ApiCallError } from '../../src/api/errors';
+import { collectOrphans } from '../../src/core/evidence/hygiene';
 import { snapshotDir, tempDir, testService } from '../helpers';
 import { fixture, makeKey, makePackage, publicKeyText, type TestKey } from '../unit/packages/helpers';
 
@@ -281,16 +282,21 @@ describe('reviews', () => {
     const pv = await assessor.files.evidence(a.items[1]!.id);
     expect(pv.ok && [fs.readFileSync(pv.value.path).equals(photo), pv.value.mediaType, pv.value.name]).toEqual([true, 'image/png', 'sân chơi.png']);
 
-    // Removal: recorded; the file goes only when nothing refers to it any more.
+    // Removal: recorded; the file is released only when nothing refers to it any more (collected a day later).
     const rm1 = await assessor.call('reviews.removeEvidence', { id, evidenceId: b.items[0]!.id, reason: 'Trùng với chỉ tiêu 2.1' });
-    expect(rm1).toMatchObject({ fileDeleted: false, removed: { name: 'ban-sao.pdf' } });
+    expect(rm1).toMatchObject({ fileReleased: false, removed: { name: 'ban-sao.pdf' } });
     expect(fs.existsSync(stored(sha(register)))).toBe(true);
     // The commune's package carries the same bytes: kept.
-    expect(await assessor.call('reviews.removeEvidence', { id, evidenceId: c.items[0]!.id })).toMatchObject({ fileDeleted: false });
+    expect(await assessor.call('reviews.removeEvidence', { id, evidenceId: c.items[0]!.id })).toMatchObject({ fileReleased: false });
     expect(fs.existsSync(stored(sha(communePdf)))).toBe(true);
     const rm3 = await assessor.call('reviews.removeEvidence', { id, evidenceId: a.items[1]!.id, reason: 'Ảnh chụp nhầm' });
-    expect(rm3.fileDeleted).toBe(true);
+    expect(rm3.fileReleased).toBe(true);
+    expect(fs.existsSync(stored(sha(photo)))).toBe(true);
+    const { db } = await assessor.context.store();
+    const later = { now: Date.now() + 25 * 3600 * 1000 };
+    expect(await collectOrphans({ db, dataDir: path.join(dir, 'assessor') }, later)).toMatchObject({ evidence: 1, packages: 0 });
     expect(fs.existsSync(stored(sha(photo)))).toBe(false);
+    expect([sha(register), sha(communePdf)].map((h) => fs.existsSync(stored(h)))).toEqual([true, true]);
     expect(rm3.review.teamEvidence.map((e) => e.name)).toEqual(['Sổ đăng ký khai sinh.pdf']);
     expect(await rejection(assessor.call('reviews.removeEvidence', { id, evidenceId: a.items[1]!.id }))).toMatchObject({ code: 'not_found', field: 'evidenceId' });
     expect((await assessor.files.evidence(a.items[1]!.id)).ok).toBe(false);
@@ -298,7 +304,7 @@ describe('reviews', () => {
     const ws = await assessor.call('assessments.create', { unitCode: '29266', year: 2026 });
     const wsStaged = await stage(assessor, register, 'so-dang-ky.pdf');
     const wsEv = await assessor.call('evidence.attach', { id: ws.id, indicatorId: '2.1', files: [{ stagedId: wsStaged, name: 'so-dang-ky.pdf' }] });
-    expect((await assessor.call('evidence.remove', { evidenceId: wsEv.items[0]!.id })).fileDeleted).toBe(false);
+    expect((await assessor.call('evidence.remove', { evidenceId: wsEv.items[0]!.id })).fileReleased).toBe(false);
     expect(fs.existsSync(stored(sha(register)))).toBe(true);
 
     const trail = (await assessor.call('reviews.audit', { id })).items.filter((x) => x.action.startsWith('evidence_'));

@@ -34,8 +34,9 @@ export const evidenceCalls = {
     output: z.object({ items: z.array(evidenceItem), storedOnce: z.array(z.string()) }),
   }),
   'evidence.remove': defineCall({
-    summary: 'Remove evidence from an indicator (recorded); the file goes only when nothing refers to it',
+    summary: 'Remove evidence from an indicator (recorded); a file nothing refers to any more is released (collected a day later)',
     input: z.object({ evidenceId: z.string().uuid(), reason: z.string().trim().max(2000).optional() }).strict(),
-    output: z.object({ removed: evidenceItem, fileDeleted: z.boolean() }),
+    /** `fileReleased`: nothing refers to the file now; it is deleted by the collector once unused for a day. */
+    output: z.object({ removed: evidenceItem, fileReleased: z.boolean() }),
   }),
 };

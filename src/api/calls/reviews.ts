@@ -210,9 +210,9 @@ export const reviewsCalls = {
     output: z.object({ items: z.array(teamEvidenceItem), storedOnce: z.array(z.string()), review: reviewDetail }),
   }),
   'reviews.removeEvidence': defineCall({
-    summary: "Remove the team's evidence (recorded, with an optional reason); the file goes only when nothing refers to it",
+    summary: "Remove the team's evidence (recorded, with an optional reason); a file nothing refers to any more is released (collected a day later)",
     input: z.object({ id, evidenceId: z.string().uuid(), reason: z.string().trim().max(2000).optional() }).strict(),
-    output: z.object({ removed: teamEvidenceItem, fileDeleted: z.boolean(), review: reviewDetail }),
+    output: z.object({ removed: teamEvidenceItem, fileReleased: z.boolean(), review: reviewDetail }),
   }),
   'reviews.minutes': defineCall({
     summary: 'Biên bản thẩm định: self and team points side by side, findings, decision, members; DOCX (to edit) or PDF',

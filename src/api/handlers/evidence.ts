@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { appendAudit, loadRevision, requireDraft } from '../../core/assessments/assessments';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
+import { ensureEvidence } from '../../core/evidence/hygiene';
 import { evidenceRefCount } from '../../core/evidence/refs';
 import { EvidenceStore, evidenceMediaType, tooLarge, type StagedInfo } from '../../core/evidence/store';
 import { findReviewEvidence } from '../../core/reviews/evidence';
@@ -47,18 +48,23 @@ export async function evidenceFile(ctx: ServiceContext, evidenceId: string): Pro
   const { db } = await ctx.store();
   const row = await db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).where('removed_at', 'is', null).executeTakeFirst();
   const store = evidenceStore(ctx);
+  // Served only when intact (its content is its SHA-256), repaired first from a package or upload that carries it.
+  const served = async (e: { sha256: string; name: string; media_type: string; size: number }) => {
+    const file = await ensureEvidence({ db, dataDir: ctx.dataDir }, store, e);
+    return { path: file, name: e.name, mediaType: e.media_type, size: e.size };
+  };
   if (!row) {
     // The review team's own evidence (a random id, never in the package preview id layout's range of hashes).
     const r = await findReviewEvidence(db, evidenceId);
-    if (r && store.has(r.sha256)) return { path: store.pathOf(r.sha256), name: r.name, mediaType: r.media_type, size: r.size };
+    if (r) return served(r);
     // Evidence carried by an imported package (the assessor's review shows it): named by its content's hash.
     const p = await findPackageEvidence(db, evidenceId);
-    if (p && store.has(p.sha256)) return { path: store.pathOf(p.sha256), name: p.name, mediaType: p.media_type, size: p.size };
+    if (p) return served(p);
   }
-  if (!row || !store.has(row.sha256)) {
+  if (!row) {
     throw new CfcError('not_found', { vi: 'Không tìm thấy tệp minh chứng.', en: 'No such evidence file.' }, { field: 'evidenceId' });
   }
-  return { path: store.pathOf(row.sha256), name: row.name, mediaType: row.media_type, size: row.size };
+  return served(row);
 }
 
 export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> = {
@@ -83,9 +89,9 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       const mediaType = evidenceMediaType(f.name);
       return { ...f, ...staged, mediaType, field: `files.${i}` };
     });
-    const storedOnce = files.filter((f) => store.has(f.sha256)).map((f) => f.name);
-    const created: string[] = [];
-    for (const f of files) if (store.commit(f.stagedId).created) created.push(f.sha256);
+    const storedOnce = files.filter((f) => store.has(f.sha256, f.size)).map((f) => f.name);
+    // Into the store durably; if the transaction below fails they are left for the collector (never deleted here).
+    for (const f of files) store.commit(f.stagedId);
     const rows: EvidenceTable[] = files.map((f) => ({
       id: crypto.randomUUID(),
       revision_id: rev.row.id,
@@ -100,22 +106,16 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       removed_by: null,
       removed_at: null,
     }));
-    try {
-      await d.db.transaction().execute(async (trx) => {
-        for (const r of rows) {
-          await trx.insertInto('evidence').values(r).execute();
-          await appendAudit(trx, rev.row, who, 'evidence_add', {
-            indicatorId: input.indicatorId,
-            new: { name: r.name, sha256: r.sha256, size: r.size, mediaType: r.media_type },
-          });
-        }
-        await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
-      });
-    } catch (e) {
-      // Nothing refers to the files this call stored: take them back out.
-      for (const sha of created) store.remove(sha);
-      throw e;
-    }
+    await d.db.transaction().execute(async (trx) => {
+      for (const r of rows) {
+        await trx.insertInto('evidence').values(r).execute();
+        await appendAudit(trx, rev.row, who, 'evidence_add', {
+          indicatorId: input.indicatorId,
+          new: { name: r.name, sha256: r.sha256, size: r.size, mediaType: r.media_type },
+        });
+      }
+      await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
+    });
     return { items: rows.map(evidenceItemOf), storedOnce };
   },
   'evidence.remove': async (input, ctx) => {
@@ -139,7 +139,7 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       // Live links of the workspaces, imported packages and review teams that refer to the same file.
       live = await evidenceRefCount(trx, row.sha256);
     });
-    const fileDeleted = live === 0 ? evidenceStore(ctx).remove(row.sha256) : false;
-    return { removed: evidenceItemOf({ ...row, removed_at: who.now, removed_by: who.name }), fileDeleted };
+    const fileReleased = live === 0 ? evidenceStore(ctx).release(row.sha256) : false;
+    return { removed: evidenceItemOf({ ...row, removed_at: who.now, removed_by: who.name }), fileReleased };
   },
 };

@@ -227,7 +227,7 @@ export const packagesHandlers: Handlers<Names> = {
           },
         ]),
       ),
-      evidence: evidence.map((e) => ({ ...evidenceMetaOf(e), stored: store.has(e.sha256) })),
+      evidence: evidence.map((e) => ({ ...evidenceMetaOf(e), stored: store.has(e.sha256, e.size) })),
       audit: audit.map((a) => auditLineSchema.parse(JSON.parse(a.entry_json))),
       people: { createdBy: doc.people.createdBy, createdAt: doc.people.createdAt, submittedBy: doc.people.submittedBy, submittedAt: doc.people.submittedAt },
       review: doc.review ? reviewSchema.parse(doc.review) : null,

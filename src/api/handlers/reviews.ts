@@ -131,7 +131,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
   const newest = history[0];
   const store = evidenceStoreOf(ctx.dataDir);
   const evidence = await d.db.selectFrom('package_evidence').selectAll().where('manifest_sha256', '=', r.row.subject_sha256).orderBy('ord').execute();
-  const teamEvidence = (await reviewEvidenceRows(d.db, r.row.id)).map((e) => teamEvidenceOf(e, store.has(e.sha256)));
+  const teamEvidence = (await reviewEvidenceRows(d.db, r.row.id)).map((e) => teamEvidenceOf(e, store.has(e.sha256, e.size)));
   const s = r.subject;
   return {
     id: r.row.id,
@@ -154,7 +154,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
     selfResult: self,
     result: team,
     differences,
-    evidence: evidence.map((e) => ({ previewId: packageEvidenceId(e.sha256), ...evidenceMetaOf(e), stored: store.has(e.sha256) })),
+    evidence: evidence.map((e) => ({ previewId: packageEvidenceId(e.sha256), ...evidenceMetaOf(e), stored: store.has(e.sha256, e.size) })),
     teamEvidence,
     exported:
       r.row.export_sha256 && r.row.export_file && r.row.exported_at
@@ -295,7 +295,7 @@ export const reviewsHandlers: Handlers<Names> = {
   'reviews.removeEvidence': async (input, ctx) => {
     const store = evidenceStore(ctx);
     const r = await removeReviewEvidence(await reviewDeps(ctx), store, input.id, input.evidenceId, input.reason, await actor(ctx));
-    return { removed: teamEvidenceOf(r.removed, store.has(r.removed.sha256)), fileDeleted: r.fileDeleted, review: await reviewView(ctx, input.id) };
+    return { removed: teamEvidenceOf(r.removed, store.has(r.removed.sha256, r.removed.size)), fileReleased: r.fileReleased, review: await reviewView(ctx, input.id) };
   },
   'reviews.minutes': async (input, ctx) => {
     const report = await minutesReport(ctx, input.id);
@@ -324,7 +324,7 @@ export const reviewsHandlers: Handlers<Names> = {
     const out = path.join(ctx.dataDir, 'exports');
     const exportDeps = { ...d, app: { name: ctx.app.name, version: ctx.app.version }, trust: await trustLookup(d.db) };
     // The team's own evidence goes in too, the files read from the content-addressed store.
-    const w = await exportReview(exportDeps, input.id, { row, pair }, out, who, () => reviewPackageEvidence(d.db, evidenceStore(ctx), input.id));
+    const w = await exportReview(exportDeps, input.id, { row, pair }, out, who, () => reviewPackageEvidence(d.db, evidenceStore(ctx), input.id, ctx.dataDir));
     return { file: w.file, fileName: w.fileName, size: w.size, manifestSha256: w.manifestSha256, revision: w.revision, reused: w.reused, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
   },
   'reviews.audit': async (input, ctx) => ({ items: await reviewAudit((await ctx.store()).db, input.id) }),

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { CfcError } from '../errors';
+import { placeDurably, touch } from './durable';
 
 export interface StagedInfo {
   stagedId: string;
@@ -30,7 +31,9 @@ export function tooLarge(name: string, maxBytes: number): CfcError {
 /**
  * Evidence files, content-addressed: `<dir>/<aa>/<sha256>`. A file arrives in two steps: `stage` streams it into
  * `<dir>/staging` while hashing (never whole in memory, refused past the size limit), then `commit` moves it into place
- * (or drops it when that content is already stored: same file twice → stored once).
+ * durably (see `placeDurably`), or drops it when an intact copy of that content is already stored (same file twice →
+ * stored once; a damaged copy is replaced). Nothing is deleted inline: `release` marks a file nothing refers to any
+ * more, and the collector (`collectOrphans`, hygiene.ts) deletes it once unused for a day.
  */
 export class EvidenceStore {
   readonly dir: string;
@@ -46,8 +49,59 @@ export class EvidenceStore {
     return path.join(this.dir, sha256.slice(0, 2), sha256);
   }
 
-  has(sha256: string): boolean {
-    return fs.existsSync(this.pathOf(sha256));
+  /**
+   * Whether the content is stored: the file exists, has `size` bytes when the caller knows the size (a power cut can
+   * leave an empty or short file under a hash name), and was not found damaged by `intact` in this process.
+   */
+  has(sha256: string, size?: number): boolean {
+    const p = this.pathOf(sha256);
+    const st = statOf(p);
+    if (!st || (size !== undefined && st.size !== size)) return false;
+    return damaged.get(p) !== stampOf(st);
+  }
+
+  /**
+   * Whether the stored file's content has the SHA-256 it is named by: streamed once, then remembered for this process
+   * while the file is unchanged (same size, time and inode). What `has()` cannot see (a changed byte) shows here.
+   */
+  async intact(sha256: string): Promise<boolean> {
+    const p = this.pathOf(sha256);
+    const st = statOf(p);
+    if (!st) return false;
+    const stamp = stampOf(st);
+    if (checked.get(p) === stamp) return true;
+    if (damaged.get(p) === stamp) return false;
+    const hash = crypto.createHash('sha256');
+    await pipeline(fs.createReadStream(p, { highWaterMark: 1024 * 1024 }), new Transform({ transform: (c: Buffer, _e, done) => (hash.update(c), done()) }));
+    const ok = hash.digest('hex') === sha256;
+    (ok ? checked : damaged).set(p, stamp);
+    (ok ? damaged : checked).delete(p);
+    return ok;
+  }
+
+  /**
+   * Puts a complete file whose SHA-256 the caller has checked into the store (durably, see `placeDurably`), unless an
+   * intact copy is there already: that copy is then marked used now (so the collector keeps it) and `from` is left to
+   * the caller. A damaged copy (wrong size, or found damaged) is replaced: the store repairs itself from any upload or
+   * package that carries the same content. Returns whether `from` was moved in.
+   */
+  place(from: string, sha256: string, size: number): boolean {
+    const target = this.pathOf(sha256);
+    if (this.has(sha256, size)) {
+      const before = statOf(target);
+      touch(target);
+      const after = statOf(target);
+      // Marking it used is not a change of content: what was checked stays checked.
+      if (before && after && checked.get(target) === stampOf(before)) checked.set(target, stampOf(after));
+      return false;
+    }
+    placeDurably(from, target);
+    const st = statOf(target);
+    if (st) {
+      checked.set(target, stampOf(st));
+      damaged.delete(target);
+    }
+    return true;
   }
 
   /** Streams `source` into the staging area, hashing as it goes; refuses (and leaves nothing) past `maxBytes`. */
@@ -95,26 +149,47 @@ export class EvidenceStore {
   }
 
   /**
-   * Moves a staged file into place. Returns whether this call created the stored file (false: the content was already
-   * stored, and the staged copy is dropped).
+   * Moves a staged file into place (`place`). Returns whether this call wrote the stored file (false: an intact copy
+   * was already stored, marked used now, and the staged copy is dropped).
    */
   commit(stagedId: string): { sha256: string; size: number; created: boolean } {
     const info = this.staged(stagedId);
-    const target = this.pathOf(info.sha256);
     const from = path.join(this.staging, stagedId);
-    let created = false;
-    if (fs.existsSync(target)) {
-      fs.rmSync(from);
-    } else {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(from, target);
-      created = true;
-    }
+    const created = this.place(from, info.sha256, info.size);
+    if (!created) fs.rmSync(from);
     fs.rmSync(path.join(this.staging, `${stagedId}.json`), { force: true });
     return { sha256: info.sha256, size: info.size, created };
   }
 
-  /** Deletes a stored file (the caller has checked that nothing refers to it). */
+  /**
+   * Nothing refers to this content any more: it is not deleted now (a call in flight may be about to use it, e.g. an
+   * attach of the same bytes), only marked used now; the collector (`collectOrphans`) deletes it once it has been
+   * unreferenced and unused for a day, at start-up or after an import batch.
+   */
+  release(sha256: string): boolean {
+    const p = this.pathOf(sha256);
+    if (!fs.existsSync(p)) return false;
+    touch(p);
+    return true;
+  }
+
+  /** Every complete staged upload (a source for repairs). */
+  stagedFiles(): StagedInfo[] {
+    if (!fs.existsSync(this.staging)) return [];
+    const out: StagedInfo[] = [];
+    for (const f of fs.readdirSync(this.staging)) {
+      const id = f.endsWith('.json') ? f.slice(0, -5) : null;
+      if (!id || !STAGED_ID.test(id)) continue;
+      try {
+        out.push(this.staged(id));
+      } catch {
+        /* half-staged or gone */
+      }
+    }
+    return out;
+  }
+
+  /** Deletes a stored file (only the collector calls this, for files nothing refers to that are a day old). */
   remove(sha256: string): boolean {
     const p = this.pathOf(sha256);
     if (!fs.existsSync(p)) return false;
@@ -136,6 +211,20 @@ export class EvidenceStore {
     return n;
   }
 }
+
+function statOf(p: string): fs.Stats | null {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? st : null;
+  } catch {
+    return null;
+  }
+}
+
+const stampOf = (st: fs.Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
+/** Stored files checked in this process (path → stamp): intact, or damaged. */
+const checked = new Map<string, string>();
+const damaged = new Map<string, string>();
 
 const MEDIA_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',

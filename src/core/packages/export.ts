@@ -9,6 +9,7 @@ import type { LoadedPack } from '../criteria/schema';
 import { CfcError } from '../errors';
 import type { EvidenceStore } from '../evidence/store';
 import { evidenceMediaType } from '../evidence/store';
+import { ensureEvidence } from '../evidence/hygiene';
 import { assess, type Assessment } from '../scoring/assess';
 import type { Database, SigningKeyTable } from '../store/schema';
 import { resolveUnitForYear } from '../units/current';
@@ -148,6 +149,8 @@ export async function exportRevision(
   }));
   const submit = audit.filter((a) => a.action === 'submit' && a.revision === row.revision).pop();
   const evidence: EvidenceMeta[] = rev.evidence.map(evidenceMetaOf);
+  // Each file intact before it is signed into the package (repaired from a package or upload that carries it).
+  for (const e of evidence) await ensureEvidence({ db: deps.db, dataDir: path.dirname(deps.evidence.dir) }, deps.evidence, e);
   const sources: FileSource[] = evidence.map((e) => ({ sha256: e.sha256, size: e.size, file: deps.evidence.pathOf(e.sha256) }));
   const unit = unitRef(deps.editions, row.unit_edition, row.unit_code, row.unit_class);
   const signer = { name: signing.row.holder_name, title: signing.row.holder_title, organisation: signing.row.organisation, role: signing.row.role as Role };

@@ -10,6 +10,9 @@ import type { Database, PackageTable } from '../store/schema';
 import type { UnitEditions } from '../units/editions';
 import { DEFAULT_LIMITS, EXTENSION, unitEditionOf, type Limits, type PackageKind } from './format';
 import type { Reason } from './reasons';
+import { collectOrphans } from '../evidence/hygiene';
+import { placeDurably, touch } from '../evidence/durable';
+import { packageStagingDir, storedPackagePath } from './stored';
 import { trustLookup } from './trust';
 import { verifyPackage, type Outcome, type Verification } from './verify';
 
@@ -85,15 +88,7 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
-export function packagesDir(dataDir: string): string {
-  return path.join(dataDir, 'packages');
-}
-
-/** Where an imported package's original bytes are kept (named by its manifest's SHA-256, its identity). */
-export function storedPackagePath(dataDir: string, manifestSha256: string): string {
-  if (!/^[0-9a-f]{64}$/.test(manifestSha256)) throw new Error('not a SHA-256');
-  return path.join(packagesDir(dataDir), `${manifestSha256}${EXTENSION}`);
-}
+export { packagesDir, storedPackagePath } from './stored';
 
 function blankItem(file: string): ImportItem {
   return {
@@ -128,6 +123,16 @@ function describe(item: ImportItem, v: Verification): void {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * A verified package file into the package store, durably; a copy already there of the right size is kept (marked
+ * used), one of another size (damaged) is replaced.
+ */
+function storePackageFile(from: string, target: string, size: number): void {
+  const st = fs.statSync(target, { throwIfNoEntry: false });
+  if (st && st.size === size) touch(target);
+  else placeDurably(from, target);
+}
 
 /**
  * The state of every package of one assessment and kind, from the set alone: the highest revision is `current` (or
@@ -267,7 +272,7 @@ const NOT_ACCEPTED = {
 export async function importPackages(deps: ImportDeps, inputs: string[], opts: ImportOptions): Promise<{ items: ImportItem[]; summary: ImportSummary }> {
   const files = expandInputs(inputs);
   const items: ImportItem[] = [];
-  const staging = path.join(packagesDir(deps.dataDir), 'staging');
+  const staging = packageStagingDir(deps.dataDir);
   for (const [index, file] of files.entries()) {
     const item = blankItem(file);
     items.push(item);
@@ -307,6 +312,8 @@ export async function importPackages(deps: ImportDeps, inputs: string[], opts: I
       const m = v.manifest!;
       const present = await deps.db.selectFrom('package').select('manifest_sha256').where('manifest_sha256', '=', v.manifestSha256!).executeTakeFirst();
       if (present) {
+        // The same bytes again: a stored copy damaged since (e.g. cut short by a power cut) is replaced by this one.
+        storePackageFile(copy, storedPackagePath(deps.dataDir, v.manifestSha256!), v.packageSize);
         item.result = 'already_present';
         continue;
       }
@@ -315,44 +322,35 @@ export async function importPackages(deps: ImportDeps, inputs: string[], opts: I
         ? await deps.db.selectFrom('package').select('manifest_sha256').where('manifest_sha256', '=', innerV.manifestSha256!).executeTakeFirst()
         : undefined;
 
-      // Files first: evidence into the content-addressed store, the package (and a review's inner one) kept as is.
-      const created: string[] = [];
-      const place = (from: string, to: string) => {
-        if (fs.existsSync(to)) return;
-        fs.mkdirSync(path.dirname(to), { recursive: true });
-        fs.renameSync(from, to);
-        created.push(to);
-      };
-      try {
-        const evidenceOf = (x: Verification) => {
-          for (const [p, f] of x.extracted) {
-            const sha = /^evidence\/([0-9a-f]{64})$/.exec(p)?.[1];
-            if (sha) place(f, deps.evidence.pathOf(sha));
-          }
-        };
-        evidenceOf(v);
-        if (innerV && !innerPresent) {
-          evidenceOf(innerV);
-          const innerFile = [...v.extracted].find(([p]) => p.startsWith('inner/'))?.[1];
-          if (innerFile) place(innerFile, storedPackagePath(deps.dataDir, innerV.manifestSha256!));
+      // Files first, each durably (fsync, rename, fsync the folder): evidence into the content-addressed store (an
+      // intact copy already there is kept and marked used), the package (and a review's inner one) kept as is. If the
+      // transaction then fails they are left unreferenced, never deleted here (another call may be using the same
+      // content): the collector takes them a day later (`collectOrphans`).
+      const evidenceOf = (x: Verification) => {
+        for (const [p, f] of x.extracted) {
+          const sha = /^evidence\/([0-9a-f]{64})$/.exec(p)?.[1];
+          if (sha) deps.evidence.place(f, sha, x.manifest!.files.find((e) => e.path === p)!.size);
         }
-        place(copy, storedPackagePath(deps.dataDir, v.manifestSha256!));
-        const result = await effect(deps.db, m.kind, m.assessmentId, m.revision);
-        await deps.db.transaction().execute(async (trx) => {
-          if (innerV && !innerPresent) {
-            const innerDecision = innerV.outcome === 'valid' ? { kind: 'verified' as const, reason: null } : decision;
-            await insertPackage(trx, innerV, innerDecision, null, opts.who);
-            await recomputeStates(trx, innerV.manifest!.kind, innerV.manifest!.assessmentId);
-          }
-          await insertPackage(trx, v, decision, innerV?.manifestSha256 ?? null, opts.who);
-          await recomputeStates(trx, m.kind, m.assessmentId);
-          await refreshCounted(trx, [innerV?.manifestSha256, v.manifestSha256]);
-        });
-        item.result = result;
-      } catch (e) {
-        for (const f of created.reverse()) fs.rmSync(f, { force: true });
-        throw e;
+      };
+      evidenceOf(v);
+      if (innerV && !innerPresent) {
+        evidenceOf(innerV);
+        const innerFile = [...v.extracted].find(([p]) => p.startsWith('inner/'))?.[1];
+        if (innerFile) storePackageFile(innerFile, storedPackagePath(deps.dataDir, innerV.manifestSha256!), innerV.packageSize);
       }
+      storePackageFile(copy, storedPackagePath(deps.dataDir, v.manifestSha256!), v.packageSize);
+      const result = await effect(deps.db, m.kind, m.assessmentId, m.revision);
+      await deps.db.transaction().execute(async (trx) => {
+        if (innerV && !innerPresent) {
+          const innerDecision = innerV.outcome === 'valid' ? { kind: 'verified' as const, reason: null } : decision;
+          await insertPackage(trx, innerV, innerDecision, null, opts.who);
+          await recomputeStates(trx, innerV.manifest!.kind, innerV.manifest!.assessmentId);
+        }
+        await insertPackage(trx, v, decision, innerV?.manifestSha256 ?? null, opts.who);
+        await recomputeStates(trx, m.kind, m.assessmentId);
+        await refreshCounted(trx, [innerV?.manifestSha256, v.manifestSha256]);
+      });
+      item.result = result;
     } catch (e) {
       item.result = 'rejected';
       item.trustDecision = null;
@@ -361,6 +359,8 @@ export async function importPackages(deps: ImportDeps, inputs: string[], opts: I
       fs.rmSync(work, { recursive: true, force: true });
     }
   }
+  // The idle moment after a batch: leftovers of crashed imports and files nothing refers to for a day go.
+  await collectOrphans({ db: deps.db, dataDir: deps.dataDir });
   const count = (r: ImportResult) => items.filter((i) => i.result === r).length;
   return {
     items,

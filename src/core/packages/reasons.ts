@@ -41,8 +41,8 @@ export const INVALID_REASONS = {
   local_header_mismatch: { vi: 'Tiêu đề cục bộ của mục không khớp với thư mục trung tâm.', en: "An entry's local header does not match the central directory." },
   overlapping_entries: { vi: 'Dữ liệu các mục chồng lên nhau.', en: 'Entry data overlaps.' },
   hidden_data: {
-    vi: 'Tệp ZIP có dữ liệu không thuộc mục nào được liệt kê (một mục ẩn hoặc dữ liệu chèn thêm).',
-    en: 'The ZIP holds bytes that belong to no listed entry (a hidden record or inserted data).',
+    vi: 'Tệp ZIP có dữ liệu không thuộc mục nào được liệt kê (một mục ẩn, dữ liệu chèn thêm hoặc nối sau phần kết của tệp).',
+    en: 'The ZIP holds bytes that belong to no listed entry (a hidden record, inserted data, or data after its end record).',
   },
   // Sizes
   size_mismatch: { vi: 'Kích thước mục khác với manifest.', en: "An entry's size differs from the manifest." },
@@ -51,7 +51,10 @@ export const INVALID_REASONS = {
   compression_ratio: { vi: 'Tỉ lệ nén bất thường (nghi "bom nén").', en: 'Abnormal compression ratio (suspected zip bomb).' },
   // Content
   hash_mismatch: { vi: 'Mã băm SHA-256 của một mục khác với manifest (nội dung đã bị sửa).', en: "An entry's SHA-256 differs from the manifest (its content was altered)." },
-  corrupt_entry: { vi: 'Không đọc được dữ liệu của một mục.', en: "An entry's data cannot be read." },
+  corrupt_entry: {
+    vi: 'Dữ liệu của một mục bị hỏng: không đọc được, không giải nén được hoặc không khớp mã CRC-32.',
+    en: "An entry's data is damaged: it cannot be read or inflated, or does not match its CRC-32.",
+  },
   assessment_malformed: { vi: 'assessment.json không đúng định dạng.', en: 'assessment.json is malformed.' },
   audit_malformed: { vi: 'audit.jsonl không đúng định dạng.', en: 'audit.jsonl is malformed.' },
   manifest_assessment_mismatch: { vi: 'manifest.json và assessment.json mô tả khác nhau.', en: 'manifest.json and assessment.json disagree.' },

@@ -33,7 +33,7 @@ import {
 } from './format';
 import { fingerprintOf, keyIdOf, sha256Hex, verifySignature } from './keys';
 import { invalid, PackageInvalid, untrustedReason, type Reason } from './reasons';
-import { entryStream, localHeader, openZip, readEntry, type OpenZip, type ZipEntry } from './zipread';
+import { checkCrc, crc32, entryStream, localHeader, openZip, readEntry, type OpenZip, type ZipEntry } from './zipread';
 
 export type Role = 'commune' | 'assessor' | 'province';
 
@@ -319,10 +319,12 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
     const hash = crypto.createHash('sha256');
     const chunks: Buffer[] = [];
     let n = 0;
+    let crc = 0;
     const sink = new Writable({
       highWaterMark: 1024 * 1024,
       write(chunk: Buffer, _enc, next) {
         hash.update(chunk);
+        crc = crc32(chunk, crc);
         n += chunk.length;
         if (keep) chunks.push(chunk);
         next();
@@ -336,6 +338,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
           highWaterMark: 1024 * 1024,
           write(chunk: Buffer, _enc, next) {
             hash.update(chunk);
+            crc = crc32(chunk, crc);
             n += chunk.length;
             if (!out.write(chunk)) out.once('drain', () => next());
             else next();
@@ -354,6 +357,9 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
       if (isCfcError(err) || (err as NodeJS.ErrnoException).code === 'ENOSPC' || (err as NodeJS.ErrnoException).syscall === 'write') throw err;
       throw invalid('corrupt_entry', { path: f.path, detail: (err as Error).message });
     }
+    // 6b. The data against the CRC-32 the ZIP states for it (damaged in transit, or a ZIP edited by hand), then the
+    // SHA-256 the signed manifest states.
+    checkCrc(e, crc, f.path);
     if (n !== f.size || hash.digest('hex') !== f.sha256) throw invalid('hash_mismatch', { path: f.path });
     if (keep) small.set(f.path, Buffer.concat(chunks));
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { invalid, PackageInvalid } from './reasons';
 
@@ -122,11 +123,19 @@ export async function openZip(file: string, opts: { start?: number; length?: num
       );
     }).catch((e: unknown) => {
       const msg = describe(e);
-      if (/end of central directory record signature not found/i.test(msg)) {
-        const head = Buffer.alloc(4);
-        const n = size >= 4 ? fs.readSync(fd, head, 0, 4, base) : 0;
-        throw n === 4 && head.readUInt32LE(0) === 0x04034b50 ? invalid('truncated', { detail: msg }) : invalid('not_a_zip', { detail: msg });
+      const head = Buffer.alloc(4);
+      const zipHead = (size >= 4 ? fs.readSync(fd, head, 0, 4, base) : 0) === 4 && head.readUInt32LE(0) === 0x04034b50;
+      const endNotFound = /end of central directory record signature not found/i.test(msg);
+      // yauzl looks for the end record in the last 64 KiB and wants its comment to reach the end of the file. When it
+      // fails, an end record further back whose central directory ends right before it means bytes were appended
+      // after the archive: hidden_data. A signature near the end that fits nothing (a ZIP carried inside, cut short
+      // after it) or none at all: the file is cut short.
+      if (zipHead && (endNotFound || /invalid comment length/i.test(msg))) {
+        const end = earlierEndRecord(fd, base, size);
+        if (end !== null && end < size) throw invalid('hidden_data', { detail: `${size - end} bytes after the end of central directory record` });
+        throw invalid('truncated', { detail: msg });
       }
+      if (endNotFound) throw invalid('not_a_zip', { detail: msg });
       throw invalid('zip_malformed', { detail: msg });
     });
     // yauzl starts reading entries at the central directory: its cursor is the directory's offset until then.
@@ -154,7 +163,13 @@ export async function openZip(file: string, opts: { start?: number; length?: num
         });
         zip.readEntry();
       });
-      zip.on('end', () => resolve(out));
+      zip.on('end', () => {
+        // The central directory ends where the end records begin: nothing hides between them.
+        const cdEnd = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
+        const gap = endRecordsStart(fd, base, size, (zip.comment as unknown as Buffer).length) - cdEnd;
+        if (gap !== 0) reject(invalid('hidden_data', { detail: `${gap} bytes between the central directory and its end record` }));
+        else resolve(out);
+      });
       zip.on('error', (err: unknown) => reject(invalid(/EOF|truncat/i.test(describe(err)) ? 'truncated' : 'zip_malformed', { detail: describe(err) })));
       zip.readEntry();
     });
@@ -163,6 +178,86 @@ export async function openZip(file: string, opts: { start?: number; length?: num
     close();
     throw e;
   }
+}
+
+const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+const ZIP64_LOCATOR = 0x07064b50;
+
+function readAt(fd: number, base: number, pos: number, length: number): Buffer {
+  const b = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, b, done, length - done, base + pos + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return b.subarray(0, done);
+}
+
+/**
+ * Where the end structures start in an archive yauzl accepted (its end record ends the file, with `commentLength`):
+ * the ZIP64 end record when a ZIP64 locator precedes the end record (and that record must reach the locator), else
+ * the end record itself.
+ */
+function endRecordsStart(fd: number, base: number, size: number, commentLength: number): number {
+  const eocdAt = size - 22 - commentLength;
+  if (eocdAt >= 20) {
+    const loc = readAt(fd, base, eocdAt - 20, 20);
+    if (loc.length === 20 && loc.readUInt32LE(0) === ZIP64_LOCATOR) {
+      const at = Number(loc.readBigUInt64LE(8));
+      const rec = readAt(fd, base, at, 12);
+      const recEnd = rec.length === 12 ? at + 12 + Number(rec.readBigUInt64LE(4)) : -1;
+      // Bytes between the ZIP64 end record and its locator count as hidden too: reported as a gap before the record.
+      return recEnd === eocdAt - 20 ? at : Number.MAX_SAFE_INTEGER;
+    }
+  }
+  return eocdAt;
+}
+
+/**
+ * For an archive whose end record is not where a reader looks for it (the last 64 KiB): the end of the last
+ * consistent end record found further back (its central directory ends right before it, or a ZIP64 locator precedes
+ * it), or null when there is none (the file is cut short). Read backwards in 1 MiB steps; only on this failure path.
+ */
+function earlierEndRecord(fd: number, base: number, size: number): number | null {
+  const step = CHUNK;
+  for (let hi = size; hi > 0; ) {
+    const lo = Math.max(0, hi - step);
+    // Overlap by 21 bytes so a record across two steps is seen whole.
+    const buf = readAt(fd, base, lo, Math.min(size, hi + 21) - lo);
+    for (let i = buf.lastIndexOf(EOCD_SIGNATURE, hi - lo - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(EOCD_SIGNATURE, i - 1) : -1) {
+      if (i + 22 > buf.length) continue;
+      const at = lo + i;
+      const rec = buf.subarray(i, i + 22);
+      const end = at + 22 + rec.readUInt16LE(20);
+      if (end > size) continue;
+      const cdSize = rec.readUInt32LE(12);
+      const cdOffset = rec.readUInt32LE(16);
+      if (cdOffset + cdSize === at) return end;
+      // ZIP64: the locator before the record points at the ZIP64 end record, at this archive's own offsets (a ZIP
+      // carried inside, e.g. a stored .docx, has offsets relative to itself and fails this).
+      const loc = at >= 20 ? readAt(fd, base, at - 20, 20) : Buffer.alloc(0);
+      if (loc.length === 20 && loc.readUInt32LE(0) === ZIP64_LOCATOR) {
+        const rec64 = Number(loc.readBigUInt64LE(8));
+        const head = rec64 + 12 <= at - 20 ? readAt(fd, base, rec64, 12) : Buffer.alloc(0);
+        if (head.length === 12 && head.readUInt32LE(0) === 0x06064b50 && rec64 + 12 + Number(head.readBigUInt64LE(4)) === at - 20) return end;
+      }
+    }
+    hi = lo;
+  }
+  return null;
+}
+
+/** Checks an entry's data against the CRC-32 its central directory record states (`corrupt_entry`). */
+export function checkCrc(e: ZipEntry, crc: number, path: string): void {
+  if (crc >>> 0 !== e.raw.crc32 >>> 0) {
+    throw invalid('corrupt_entry', { path, detail: `CRC-32 ${(crc >>> 0).toString(16).padStart(8, '0')}, the ZIP states ${(e.raw.crc32 >>> 0).toString(16).padStart(8, '0')}` });
+  }
+}
+
+/** A running CRC-32 (zlib's, as Node ≥ 20.15 has it). */
+export function crc32(chunk: Buffer, previous = 0): number {
+  return zlib.crc32(chunk, previous);
 }
 
 export function localHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<yauzl.LocalFileHeader> {
@@ -180,10 +275,12 @@ export async function readEntry(zip: yauzl.ZipFile, e: ZipEntry, max: number, pa
   if (e.method !== 0 && e.method !== 8) throw invalid('unsupported_compression', { path, detail: `method ${e.method}` });
   const chunks: Buffer[] = [];
   let size = 0;
+  let crc = 0;
   try {
     const s = await entryStream(zip, e.raw);
     for await (const chunk of s) {
       size += (chunk as Buffer).length;
+      crc = crc32(chunk as Buffer, crc);
       if (size > max) {
         s.destroy();
         throw invalid('entry_too_large', { path });
@@ -194,5 +291,6 @@ export async function readEntry(zip: yauzl.ZipFile, e: ZipEntry, max: number, pa
     if (err instanceof PackageInvalid) throw err;
     throw invalid('corrupt_entry', { path, detail: describe(err) });
   }
+  checkCrc(e, crc, path);
   return Buffer.concat(chunks);
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../assessments/assessments';
 import { CfcError, isCfcError } from '../errors';
+import { ensureEvidence } from '../evidence/hygiene';
 import { evidenceRefCount } from '../evidence/refs';
 import { evidenceMediaType, tooLarge, type EvidenceStore } from '../evidence/store';
 import type { ReviewInput } from '../packages/review';
@@ -68,9 +69,9 @@ export async function attachReviewEvidence(
     }
     return { ...f, ...staged, mediaType };
   });
-  const storedOnce = checked.filter((f) => store.has(f.sha256)).map((f) => f.name);
-  const created: string[] = [];
-  for (const f of checked) if (store.commit(f.stagedId).created) created.push(f.sha256);
+  const storedOnce = checked.filter((f) => store.has(f.sha256, f.size)).map((f) => f.name);
+  // Into the store durably; if the transaction below fails they are left for the collector (never deleted here).
+  for (const f of checked) store.commit(f.stagedId);
   const rows: ReviewEvidenceTable[] = checked.map((f) => ({
     id: crypto.randomUUID(),
     review_id: id,
@@ -84,25 +85,19 @@ export async function attachReviewEvidence(
     removed_at: null,
     removed_by: null,
   }));
-  try {
-    await writeTransaction(deps.db, async (trx) => {
-      // Checked again under the write lock: the review may have been decided since the files were checked.
-      const current = await loadReview(trx, deps.packs, id);
-      requireInReview(current.row);
-      for (const row of rows) {
-        await trx.insertInto('review_evidence').values(row).execute();
-        await appendReviewAudit(trx, r.row, actor, 'evidence_add', {
-          target: indicatorId,
-          new: { name: row.name, sha256: row.sha256, size: row.size, mediaType: row.media_type },
-        });
-      }
-      await touch(trx, id, actor.now);
-    });
-  } catch (e) {
-    // Nothing refers to the files this call stored: take them back out.
-    for (const sha of created) store.remove(sha);
-    throw e;
-  }
+  await writeTransaction(deps.db, async (trx) => {
+    // Checked again under the write lock: the review may have been decided since the files were checked.
+    const current = await loadReview(trx, deps.packs, id);
+    requireInReview(current.row);
+    for (const row of rows) {
+      await trx.insertInto('review_evidence').values(row).execute();
+      await appendReviewAudit(trx, r.row, actor, 'evidence_add', {
+        target: indicatorId,
+        new: { name: row.name, sha256: row.sha256, size: row.size, mediaType: row.media_type },
+      });
+    }
+    await touch(trx, id, actor.now);
+  });
   return { items: rows, storedOnce };
 }
 
@@ -113,7 +108,7 @@ export async function removeReviewEvidence(
   evidenceId: string,
   reason: string | undefined,
   actor: Actor,
-): Promise<{ removed: ReviewEvidenceTable; fileDeleted: boolean }> {
+): Promise<{ removed: ReviewEvidenceTable; fileReleased: boolean }> {
   const why = reason?.normalize('NFC').trim() || null;
   const { row, live } = await writeTransaction(deps.db, async (trx) => {
     const r = await loadReview(trx, deps.packs, id);
@@ -141,15 +136,18 @@ export async function removeReviewEvidence(
     await touch(trx, id, actor.now);
     return { row, live: await evidenceRefCount(trx, row.sha256) };
   });
-  const fileDeleted = live === 0 ? store.remove(row.sha256) : false;
-  return { removed: { ...row, removed_at: actor.now, removed_by: actor.name }, fileDeleted };
+  // Not deleted here (a call in flight may use the same content): released, collected once unused for a day.
+  const fileReleased = live === 0 ? store.release(row.sha256) : false;
+  return { removed: { ...row, removed_at: actor.now, removed_by: actor.name }, fileReleased };
 }
 
 /** The team's evidence as the review package carries it (the files from the store), or `evidence_missing`. */
-export async function reviewPackageEvidence(db: Db, store: EvidenceStore, reviewId: string): Promise<NonNullable<ReviewInput['evidence']>> {
+export async function reviewPackageEvidence(db: Db, store: EvidenceStore, reviewId: string, dataDir: string): Promise<NonNullable<ReviewInput['evidence']>> {
   const rows = await reviewEvidenceRows(db, reviewId);
+  // Each file intact before it is signed into the package (repaired from a package or upload that carries it).
+  for (const e of rows) await ensureEvidence({ db, dataDir }, store, e);
   return rows.map((e) => {
-    if (!store.has(e.sha256)) {
+    if (!store.has(e.sha256, e.size)) {
       throw new CfcError(
         'evidence_missing',
         {

@@ -268,7 +268,13 @@ export function indicatorResult(ind: Indicator, value: IndicatorValue | undefine
 
 const list = (ids: string[]) => ids.join(', ');
 
-/** The reasons that stand between a set of criteria points and recognition. */
+/**
+ * The reasons that stand between a set of criteria points and recognition. A criterion with an indicator not entered
+ * (or not scorable) is *not assessed*: it is listed under `incomplete`, never under `criterion_zero`, which names only
+ * criteria whose indicators are all assessed and which score 0. `below_threshold` is reported only when the points the
+ * indicators not yet assessed could still bring would not close the gap (so an unfinished entry reads "incomplete",
+ * not "failed").
+ */
 export function verdictReasons(
   pack: Pack,
   criteria: { id: string; title: Bilingual; points: number }[],
@@ -279,6 +285,9 @@ export function verdictReasons(
   unscorable: string[],
 ): Reason[] {
   const reasons: Reason[] = [];
+  const pending = new Set([...missing, ...unscorable]);
+  const notAssessed = pack.criteria.filter((c) => c.indicators.some((i) => pending.has(i.id))).map((c) => c.id);
+  const stillPossible = pack.criteria.reduce((n, c) => n + c.indicators.reduce((m, i) => m + (pending.has(i.id) ? i.max : 0), 0), 0);
   if (missing.length > 0 || unscorable.length > 0) {
     const vi: string[] = [];
     const en: string[] = [];
@@ -294,10 +303,14 @@ export function verdictReasons(
       code: 'incomplete',
       missing,
       unscorable,
-      message: { vi: `Chưa đánh giá đủ các tiêu chí: ${vi.join('; ')}.`, en: `Not every criterion is assessed: ${en.join('; ')}.` },
+      criteria: notAssessed,
+      message: {
+        vi: `Chưa đánh giá đủ các tiêu chí: ${vi.join('; ')}; tiêu chí chưa nhập đủ: ${list(notAssessed)}.`,
+        en: `Not every criterion is assessed: ${en.join('; ')}; not fully entered: criteri${notAssessed.length > 1 ? 'a' : 'on'} ${list(notAssessed)}.`,
+      },
     });
   }
-  const zero = pack.recognition.noCriterionAtZero ? criteria.filter((c) => c.points === 0) : [];
+  const zero = pack.recognition.noCriterionAtZero ? criteria.filter((c) => c.points === 0 && !notAssessed.includes(c.id)) : [];
   if (zero.length > 0) {
     reasons.push({
       code: 'criterion_zero',
@@ -308,7 +321,7 @@ export function verdictReasons(
       },
     });
   }
-  if (total < threshold) {
+  if (total + stillPossible < threshold) {
     const gap = threshold - total;
     const cls = UNIT_CLASS_TITLES[unitClass];
     reasons.push({

@@ -51,9 +51,13 @@ export const reasonSchema = z.discriminatedUnion('code', [
     missing: z.array(z.string()),
     /** Indicators with a value that cannot be scored (e.g. survey groups under the minimum). */
     unscorable: z.array(z.string()),
+    /** Criteria not assessed: those with an indicator above (not entered or not scorable), shown "chưa nhập đủ". */
+    criteria: z.array(z.string()),
     message: text,
   }),
+  /** Criteria whose indicators are all assessed and that score 0 (a criterion not fully entered is never here). */
   z.object({ code: z.literal('criterion_zero'), criteria: z.array(z.string()), message: text }),
+  /** Only when the indicators not yet assessed could not close the gap even at their maximum. */
   z.object({ code: z.literal('below_threshold'), total: z.number().int(), threshold: z.number().int(), gap: z.number().int(), message: text }),
 ]);
 export type Reason = z.infer<typeof reasonSchema>;

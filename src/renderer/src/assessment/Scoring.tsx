@@ -1,11 +1,12 @@
-import { Badge, Button, Group, Modal, NumberInput, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Group, Modal, NumberInput, Stack, Table, Text, Textarea, Tooltip } from '@mantine/core';
 import { IconAdjustments } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorShape } from '../../../api/errors';
 import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
-import type { IndicatorResult, PackIndicator } from './types';
+import { PointsBadge } from './bits';
+import type { CriterionResult, IndicatorResult, PackIndicator } from './types';
 
 function Confirmed({ confirmed }: { confirmed: boolean }) {
   const { t } = useTranslation();
@@ -172,5 +173,34 @@ export function OverrideControl({
         </Stack>
       </Modal>
     </>
+  );
+}
+
+/** Whether every indicator of a criterion is assessed (entered and scorable, or overridden): only then are its points a result. */
+export function criterionAssessed(c: Pick<CriterionResult, 'indicators'>): boolean {
+  return c.indicators.every((i) => i.status === 'scored');
+}
+
+/**
+ * A criterion's points: "40/50" when it is assessed; "chưa nhập đủ · 0/50" when an indicator is still to enter, so a
+ * criterion not assessed never reads as "0 points, fails".
+ */
+export function CriterionPoints({ c, size = 'md' }: { c: CriterionResult; size?: 'sm' | 'md' | 'lg' }) {
+  const { t } = useTranslation();
+  if (criterionAssessed(c)) return <PointsBadge points={c.points} max={c.max} size={size} label={t('ws.aria.criterionPoints', { id: c.id, points: c.points, max: c.max })} />;
+  return (
+    <Tooltip label={t('ws.notFullyEnteredHelp')} multiline w={280} withArrow events={{ hover: true, focus: true, touch: true }}>
+      <Badge
+        size={size}
+        color="orange"
+        variant="light"
+        tabIndex={0}
+        aria-label={t('ws.aria.criterionNotFullyEntered', { id: c.id, points: c.points, max: c.max })}
+        data-testid={`criterion-not-entered-${c.id}`}
+        style={{ fontVariantNumeric: 'tabular-nums' }}
+      >
+        {t('ws.notFullyEntered')} · {c.points}/{c.max}
+      </Badge>
+    </Tooltip>
   );
 }

@@ -9,7 +9,8 @@ import { reportUrl } from '../files';
 import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
 import { ExportPackagePanel } from '../packages/ExportPackage';
-import { PointsBadge, ProvisionalBadge, VerdictBadge } from './bits';
+import { ProvisionalBadge, VerdictBadge } from './bits';
+import { CriterionPoints } from './Scoring';
 import type { Workspace } from './useWorkspace';
 import { formatSize } from './values';
 
@@ -123,7 +124,7 @@ export function SummaryView({ ws, headingRef }: { ws: Workspace; headingRef: Ref
                   </Anchor>
                 </Table.Td>
                 <Table.Td>
-                  <PointsBadge points={c.points} max={c.max} size="sm" />
+                  <CriterionPoints c={c} size="sm" />
                 </Table.Td>
                 <Table.Td>{c.provisional && <ProvisionalBadge size="xs" />}</Table.Td>
               </Table.Tr>

@@ -41,6 +41,7 @@ import { navigate } from '../lib/route';
 import { AuditDrawer } from './Audit';
 import { PointsBadge, ProvisionalBadge, StatusBadge, VerdictBadge } from './bits';
 import { IndicatorCard } from './IndicatorCard';
+import { CriterionPoints } from './Scoring';
 import { SummaryView } from './Summary';
 import type { Detail, UnitClass } from './types';
 import { UnitClassFields, unitClassReasonProblem } from './UnitClassFields';
@@ -178,7 +179,7 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
                       <RingProgress size={26} thickness={3} sections={[{ value: (filled / c.indicators.length) * 100, color: 'teal' }]} aria-hidden />
                     )
                   }
-                  rightSection={r ? <PointsBadge points={r.points} max={r.max} size="sm" /> : null}
+                  rightSection={r ? <CriterionPoints c={r} size="sm" /> : null}
                 />
               );
             })}
@@ -220,7 +221,7 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
                 </Stack>
                 {cres && (
                   <Box style={{ flexShrink: 0 }}>
-                    <PointsBadge points={cres.points} max={cres.max} size="lg" label={t('ws.aria.criterionPoints', { id: criterion.id, points: cres.points, max: cres.max })} />
+                    <CriterionPoints c={cres} size="lg" />
                   </Box>
                 )}
               </Group>

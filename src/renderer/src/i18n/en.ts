@@ -93,6 +93,8 @@ export const en: Messages = {
     dashboardEmpty: 'No figures yet. Recognition rates against the plan will be shown here.',
   },
   ws: {
+    notFullyEntered: 'not fully entered',
+    notFullyEnteredHelp: 'An indicator of this criterion has no value yet (or cannot be scored), so the criterion is not assessed; the points so far are not a result.',
     fromSaved: 'From the saved value:',
     provisional: 'Provisional',
     confirmedRule: 'Checked',
@@ -154,6 +156,7 @@ export const en: Messages = {
       note: 'Note of indicator {{id}}',
       points: 'Indicator {{id}}: {{points}} of {{max}} points',
       criterionPoints: 'Criterion {{id}}: {{points}} of {{max}} points',
+      criterionNotFullyEntered: 'Criterion {{id}}: not fully entered, {{points}} of {{max}} points so far',
     },
     override: {
       open: 'Override points',

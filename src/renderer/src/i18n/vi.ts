@@ -92,6 +92,8 @@ export const vi = {
     dashboardEmpty: 'Chưa có dữ liệu tổng hợp. Bảng theo dõi tỉ lệ công nhận so với kế hoạch sẽ có ở đây.',
   },
   ws: {
+    notFullyEntered: 'chưa nhập đủ',
+    notFullyEnteredHelp: 'Tiêu chí này còn chỉ tiêu chưa nhập số liệu (hoặc chưa chấm được) nên chưa được đánh giá; điểm hiện có chưa phải kết quả.',
     fromSaved: 'Theo giá trị đã lưu:',
     provisional: 'Tạm tính',
     confirmedRule: 'Đã đối chiếu',
@@ -153,6 +155,7 @@ export const vi = {
       note: 'Ghi chú chỉ tiêu {{id}}',
       points: 'Chỉ tiêu {{id}}: {{points}} trên {{max}} điểm',
       criterionPoints: 'Tiêu chí {{id}}: {{points}} trên {{max}} điểm',
+      criterionNotFullyEntered: 'Tiêu chí {{id}}: chưa nhập đủ, đến nay {{points}} trên {{max}} điểm',
     },
     override: {
       open: 'Điều chỉnh điểm',

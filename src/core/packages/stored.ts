@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { EXTENSION } from './format';
+
+/** Where imported packages are kept: `<data>/packages/<manifest sha256>.cfcpkg`, and `packages/staging/` for imports in flight. */
+export function packagesDir(dataDir: string): string {
+  return path.join(dataDir, 'packages');
+}
+
+/** Where an imported package's original bytes are kept (named by its manifest's SHA-256, its identity). */
+export function storedPackagePath(dataDir: string, manifestSha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(manifestSha256)) throw new Error('not a SHA-256');
+  return path.join(packagesDir(dataDir), `${manifestSha256}${EXTENSION}`);
+}
+
+/** The import work folders: one per package being imported, removed when its import ends. */
+export function packageStagingDir(dataDir: string): string {
+  return path.join(packagesDir(dataDir), 'staging');
+}
