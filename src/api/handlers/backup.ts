@@ -54,6 +54,17 @@ async function create(ctx: ServiceContext, outFile: string, onProgress: (p: Back
     return { file: c.file, fileName: path.basename(c.file), size: c.size, sha256: c.sha256, summary: summaryOf(c.manifest) };
   } catch (e) {
     await undo();
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (!isCfcError(e) && typeof code === 'string') {
+      throw new CfcError(
+        'backup_write_failed',
+        {
+          vi: `Không ghi được tệp sao lưu "${outFile}" (${code}); không có gì được ghi, dữ liệu không bị thay đổi.`,
+          en: `Could not write the backup file "${outFile}" (${code}); nothing was written and no data changed.`,
+        },
+        { field: 'path' },
+      );
+    }
     throw e;
   }
 }
