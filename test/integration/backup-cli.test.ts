@@ -39,6 +39,7 @@ describe('cfc backup', () => {
     expect(x.out()).toContain(path.join(root, 'b.cfcbak'));
     expect(x.out()).toMatch(/sha256 [0-9a-f]{64}/);
     // The progress line: rewritten in place, ending at 100%, cleared at the end.
+    // eslint-disable-next-line no-control-regex
     expect(x.err()).toMatch(/\r\x1b\[KSao lưu \/ backing up \[\d+\/\d+\] \d+% /);
     expect(x.err()).toContain('100%');
     expect(x.err().endsWith('\r\x1b[K')).toBe(true);
