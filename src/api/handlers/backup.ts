@@ -40,6 +40,8 @@ function reporter(ctx: ServiceContext, call: string, job?: BackupJob): (p: Backu
     if (job) {
       job.progress = p;
       if (job.phase === 'database') job.phase = 'files';
+      // A restore has read and checked every entry: what is left is the swap.
+      if (job.kind === 'restore' && p.index === p.total - 1 && p.bytes === p.size) job.phase = 'swapping';
     }
   };
 }
