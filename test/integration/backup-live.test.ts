@@ -121,6 +121,21 @@ describe('restore in the running app', () => {
     await s.call('assessments.setNote', { id: draft.id, indicatorId: '1.1', note: 'sau khôi phục' });
   });
 
+  it('the store is closed only when the calls already running are done, and calls made meanwhile wait for it to reopen', async () => {
+    const order: string[] = [];
+    const first = await s.open();
+    const running = s.call('assessments.list', {}).then((r) => order.push(`running call done (${r.items.length})`));
+    const exclusive = s.context.exclusive(async () => {
+      order.push(first.sqlite.open ? 'store still open' : 'store closed');
+    });
+    const waiting = s.call('assessments.list', {}).then((r) => order.push(`waiting call done (${r.items.length})`));
+    await Promise.all([running, exclusive, waiting]);
+    expect(order).toEqual(['running call done (2)', 'store closed', 'waiting call done (2)']);
+    const second = await s.open();
+    expect(second).not.toBe(first);
+    expect(second.sqlite.open).toBe(true);
+  });
+
   it('a damaged upload fails the job with its reason; the data folder is unchanged', async () => {
     const file = path.join(root, 'b.cfcbak');
     await s.call('backup.create', { path: file });

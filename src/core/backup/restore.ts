@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Migration } from 'kysely';
+import { CfcError, isCfcError } from '../errors';
 import { openStore } from '../store/db';
 import type { BackupProgress } from './create';
 import { APP_ENTRIES, type BackupManifest } from './format';
@@ -7,6 +9,8 @@ import { readBackup } from './verify';
 
 export interface RestoreOptions {
   knownMigrations: readonly string[];
+  /** The migrations the restored store is opened with: the app's own unless a test gives another (as `openStore`). */
+  migrations?: Readonly<Record<string, Migration>>;
   /** The clock, as an ISO string: names the folder the current data is moved to. */
   now: string;
   onProgress?: (p: BackupProgress) => void;
@@ -65,7 +69,7 @@ export async function restoreBackup(file: string, dataDir: string, opts: Restore
       }
       for (const e of fs.readdirSync(work)) move(path.join(work, e), path.join(dir, e));
       // 3. The restored store opens (and is brought to this version's schema) before the swap counts as done.
-      const st = await openStore(dir);
+      const st = await openStore(dir, opts.migrations ? { migrations: opts.migrations } : {});
       await st.close();
     } catch (e) {
       // Only the failed open can have made these: they belong to the restored database, not to the one moved back.
@@ -77,7 +81,11 @@ export async function restoreBackup(file: string, dataDir: string, opts: Restore
           /* keep undoing the rest */
         }
       }
-      throw e;
+      const why = isCfcError(e) ? e.messages : { vi: String((e as Error)?.message ?? e), en: String((e as Error)?.message ?? e) };
+      throw new CfcError('backup_restore_failed', {
+        vi: `Không khôi phục được: ${why.vi} Mọi thay đổi đã được hoàn tác; dữ liệu hiện tại vẫn như trước.`,
+        en: `The restore failed: ${why.en} Every change was undone; the current data is as it was.`,
+      });
     }
     return { dataDir: dir, movedAside: aside, manifest };
   } finally {
