@@ -17,7 +17,7 @@ import {
   type BackupFile,
   type BackupManifest,
 } from './format';
-import { listTables, readMigrations } from './sqlite';
+import { listTables, readMigrations, signingKeyCounts } from './sqlite';
 
 export interface BackupProgress {
   /** Entries done, and how many in all. */
@@ -89,7 +89,8 @@ export function collectFiles(dataDir: string): { sources: Source[]; notIncluded:
         notIncluded.push({ path: rel, why: 'not a file of the app’s stores' });
         continue;
       }
-      sources.push({ path: rel, file: path.join(dataDir, ...rel.split('/')), size: fs.statSync(path.join(dataDir, ...rel.split('/'))).size, compress: false });
+      const file = path.join(dataDir, ...rel.split('/'));
+      sources.push({ path: rel, file, size: fs.statSync(file).size, compress: false });
     }
   }
   for (const skipped of ['evidence/staging', 'packages/staging']) {
@@ -126,7 +127,7 @@ export async function createBackup(store: Store, dataDir: string, outFile: strin
     await store.sqlite.backup(dbCopy);
     const migrations = readMigrations(dbCopy);
     const tables = listTables(dbCopy);
-    const keys = store.sqlite.prepare('select seal_kind as kind, count(*) as n from signing_key group by seal_kind').all() as { kind: string; n: number }[];
+    const keys = signingKeyCounts(dbCopy);
 
     // 2. The stored files (after the copy: every file its rows name is already there).
     const { sources, notIncluded } = collectFiles(dataDir);

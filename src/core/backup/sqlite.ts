@@ -45,3 +45,12 @@ export function integrityCheck(file: string): string {
     return (e as Error).message;
   }
 }
+
+/** The signing keys in a database copy, by how they are sealed (none when the table does not exist). */
+export function signingKeyCounts(file: string): { kind: string; n: number }[] {
+  return readOnly(file, (db) => {
+    const has = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'signing_key'").get();
+    if (!has) return [];
+    return db.prepare('select seal_kind as kind, count(*) as n from signing_key group by seal_kind order by seal_kind').all() as { kind: string; n: number }[];
+  });
+}
