@@ -23,6 +23,11 @@ export interface ServiceContext {
   secrets?: Secrets | undefined;
   /** Progress of long calls (package import), for shells that can show it (the CLI's progress line). */
   onProgress?: ((call: string, p: Progress) => void) | undefined;
+  /**
+   * Runs `f` with the store closed (a restore swaps the database file): calls that need the store wait, calls already
+   * running finish first (`insideCall`: the caller is itself a running call), and the store reopens on next use.
+   */
+  exclusive<T>(f: () => Promise<T>, opts?: { insideCall?: boolean }): Promise<T>;
 }
 
 export interface Progress {

@@ -9,6 +9,7 @@ import { scoringCalls } from './calls/scoring';
 import { packagesCalls } from './calls/packages';
 import { dashboardCalls } from './calls/dashboard';
 import { reviewsCalls } from './calls/reviews';
+import { backupCalls, backupLocalCalls } from './calls/backup';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -26,6 +27,7 @@ export const contract = {
   ...packagesCalls,
   ...dashboardCalls,
   ...reviewsCalls,
+  ...backupCalls, ...backupLocalCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -19,6 +19,7 @@ import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
 import { packagesHandlers } from './handlers/packages';
 import { dashboardHandlers } from './handlers/dashboard';
 import { reviewsHandlers } from './handlers/reviews';
+import { backupHandlers, backupLocalHandlers } from './handlers/backup';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
@@ -35,6 +36,8 @@ const handlers: Handlers = {
   ...packagesHandlers,
   ...dashboardHandlers,
   ...reviewsHandlers,
+  ...backupHandlers,
+  ...backupLocalHandlers,
 };
 
 export interface ServiceOptions {
@@ -98,11 +101,44 @@ export function createService(opts: ServiceOptions): Service {
   editions.current();
   let opening: Promise<Store> | null = null;
   // Opened on first use; then the crash hygiene (staging swept, files nothing refers to for a day collected).
-  const store = () =>
+  const openNow = () =>
     (opening ??= openStore(opts.dataDir).then(async (st) => {
       await collectOrphans({ db: st.db, dataDir: opts.dataDir });
       return st;
     }));
+  // While `exclusive` runs (a restore), calls wait at `gate` for the store; `running` counts calls in dispatch, and
+  // `waiting` those of them parked at the gate, so the store is closed only once no other call is using it.
+  let gate: Promise<void> | null = null;
+  let running = 0;
+  let waiting = 0;
+  const idle: (() => void)[] = [];
+  const store = async (): Promise<Store> => {
+    while (gate) {
+      waiting++;
+      settle();
+      await gate.finally(() => waiting--);
+    }
+    return openNow();
+  };
+  const settle = () => {
+    for (const f of idle.splice(0)) f();
+  };
+  async function exclusive<T>(f: () => Promise<T>, o: { insideCall?: boolean } = {}): Promise<T> {
+    while (gate) await gate;
+    let release!: () => void;
+    gate = new Promise<void>((r) => (release = r));
+    try {
+      const others = () => running - waiting - (o.insideCall ? 1 : 0);
+      while (others() > 0) await new Promise<void>((r) => idle.push(r));
+      const was = opening;
+      opening = null;
+      if (was) await (await was.catch(() => null))?.close();
+      return await f();
+    } finally {
+      gate = null;
+      release();
+    }
+  }
   const clock = opts.now ?? (() => new Date());
   const context: ServiceContext = {
     store,
@@ -122,6 +158,7 @@ export function createService(opts: ServiceOptions): Service {
     now: () => clock().toISOString(),
     secrets: opts.secrets,
     onProgress: opts.onProgress,
+    exclusive,
   };
 
   async function dispatch(name: unknown, input: unknown): Promise<CallResult<unknown>> {
@@ -137,6 +174,7 @@ export function createService(opts: ServiceOptions): Service {
     const def = contract[name];
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
+    running++;
     try {
       const handler = handlers[name] as Handler<CallName>;
       const value = await handler(parsed.data as never, context);
@@ -151,6 +189,9 @@ export function createService(opts: ServiceOptions): Service {
       if (known) return { ok: false, error: known };
       opts.onInternalError?.(name, e);
       return { ok: false, error: internalError };
+    } finally {
+      running--;
+      settle();
     }
   }
 
@@ -182,6 +223,7 @@ export function createService(opts: ServiceOptions): Service {
     context,
     open: store,
     async close() {
+      while (gate) await gate;
       if (opening) await (await opening.catch(() => null))?.close();
       opening = null;
     },

@@ -10,11 +10,12 @@ import { registerKeys } from './commands/keys';
 import { registerTrust } from './commands/trust';
 import { registerPackage } from './commands/package';
 import { registerReport } from './commands/report';
+import { registerBackup } from './commands/backup';
 
 /** Each command module adds its commands; `ctx()` gives the context built from the global options. */
 export type Register = (program: Command, ctx: () => CliContext) => void;
 
-const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack, registerKeys, registerTrust, registerPackage, registerReport];
+const registrations: Register[] = [registerInfo, registerUnits, registerScore, registerPack, registerKeys, registerTrust, registerPackage, registerReport, registerBackup];
 
 /**
  * Runs `cfc` with these arguments and returns the exit status: 0 success, 1 input rejected, 2 usage error.

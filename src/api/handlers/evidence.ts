@@ -26,16 +26,19 @@ export async function maxBytes(ctx: ServiceContext): Promise<number> {
 
 /** The largest signed package accepted for import (the package format bounds its total size too). */
 export const MAX_PACKAGE_BYTES = 8 * 1024 * 1024 * 1024;
+/** The largest backup (`.cfcbak`, to restore) accepted as an upload. */
+export const MAX_BACKUP_BYTES = 64 * 1024 * 1024 * 1024;
 
 /**
  * Streams one file into the staging area (browser mode's `PUT /upload`, Electron's bridge). A signed package
- * (`.cfcpkg`, to verify or import) is bounded by the package limit; anything else is evidence: its type is checked from
+ * (`.cfcpkg`, to verify or import) is bounded by the package limit, a backup (`.cfcbak`, to restore) by the backup limit; anything else is evidence: its type is checked from
  * the name first and its size against the evidence limit as it arrives, so a refused file is never kept.
  */
 export async function stageUpload(ctx: ServiceContext, source: Readable, name: string, declaredSize?: number): Promise<StagedInfo> {
-  const isPackage = path.extname(name).toLowerCase() === '.cfcpkg';
+  const ext = path.extname(name).toLowerCase();
+  const isPackage = ext === '.cfcpkg' || ext === '.cfcbak';
   if (!isPackage) evidenceMediaType(name);
-  const limit = isPackage ? MAX_PACKAGE_BYTES : await maxBytes(ctx);
+  const limit = ext === '.cfcbak' ? MAX_BACKUP_BYTES : isPackage ? MAX_PACKAGE_BYTES : await maxBytes(ctx);
   if (declaredSize !== undefined && declaredSize > limit) {
     source.resume();
     throw tooLarge(name, limit);

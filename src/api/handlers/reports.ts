@@ -28,11 +28,14 @@ export function reportFile(ctx: ServiceContext, fileName: string): string {
   return file;
 }
 
-/** A signed package exported into the data folder's exports/ (for download), refusing anything outside it. */
+/**
+ * A signed package exported into the data folder's exports/, or a backup made into its backups/ (for download),
+ * refusing anything outside them.
+ */
 export function exportedFile(ctx: ServiceContext, fileName: string): string {
-  const dir = path.join(ctx.dataDir, 'exports');
+  const dir = path.join(ctx.dataDir, fileName.endsWith('.cfcbak') ? 'backups' : 'exports');
   const file = path.resolve(dir, fileName);
-  if (path.dirname(file) !== dir || !/^[\w.-]+\.cfcpkg$/.test(fileName) || !fs.existsSync(file)) {
+  if (path.dirname(file) !== dir || !/^[\w.-]+\.(cfcpkg|cfcbak)$/.test(fileName) || !fs.existsSync(file)) {
     throw new CfcError('not_found', { vi: 'Không tìm thấy gói hồ sơ.', en: 'No such package file.' }, { field: 'fileName' });
   }
   return file;

@@ -5,6 +5,7 @@ import { transportKind, useCall } from '../api';
 import { ProfileForm } from '../components/ProfileForm';
 import { UnitCatalogueSection } from '../components/UnitCatalogue';
 import { SigningKeysSection } from '../keys/SigningKeys';
+import { BackupSection } from '../settings/BackupSection';
 
 export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
   const { t } = useTranslation();
@@ -19,6 +20,7 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
       <ProfileForm key={`${profile.unitEdition}:${profile.unitCode}`} initial={profile} onSaved={onSaved} submitLabel={t('settings.saveProfile')} />
       <SigningKeysSection profile={profile} />
       <UnitCatalogueSection />
+      <BackupSection />
       <Title order={3} size="h4">
         {t('settings.about')}
       </Title>

@@ -1,0 +1,254 @@
+import { Alert, Button, Group, Modal, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { IconDatabaseExport, IconDownload, IconRefresh, IconRestore } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupJob } from '../../../api/calls/backup';
+import { api, errorOf, useCall } from '../api';
+import { exportUrl, stageFile } from '../files';
+import { pick } from '../i18n';
+import { formatDate, formatNumber } from '../lib/text';
+import { FileDrop } from '../packages/FileDrop';
+
+const EXT = '.cfcbak';
+
+function useSize() {
+  const { i18n } = useTranslation();
+  return (bytes: number) =>
+    bytes < 1024 * 1024 ? `${formatNumber(Math.max(1, Math.round(bytes / 1024)), i18n.language)} KB` : `${formatNumber(bytes / (1024 * 1024), i18n.language, 1)} MB`;
+}
+
+/** Follows a backup or restore job until it ends, polling `backup.job`; the page shows what it says. */
+function useJob(onEnd: (j: BackupJob) => void) {
+  const [job, setJob] = useState<BackupJob | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const ended = useRef(onEnd);
+  ended.current = onEnd;
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  const follow = (jobId: string) => {
+    const poll = async () => {
+      try {
+        const j = await api.call('backup.job', { jobId });
+        setJob(j);
+        if (j.state === 'running') timer.current = setTimeout(() => void poll(), 250);
+        else ended.current(j);
+      } catch (e) {
+        // The core is busy swapping the store, or was restarted: try again shortly.
+        if (errorOf(e).code === 'offline') timer.current = setTimeout(() => void poll(), 500);
+        else ended.current({ jobId, kind: 'create', state: 'failed', phase: 'finished', progress: null, created: null, restored: null, error: errorOf(e) });
+      }
+    };
+    void poll();
+  };
+  return { job, setJob, follow };
+}
+
+function JobProgress({ job }: { job: BackupJob }) {
+  const { t } = useTranslation();
+  const size = useSize();
+  const p = job.progress;
+  const pct = p && p.size ? Math.floor((100 * p.bytes) / p.size) : 0;
+  const phase = job.phase === 'files' || job.phase === 'checking' ? (p ? t(`backup.phase_${job.phase}`, { index: p.index + 1, total: p.total, label: p.label }) : t('backup.creating')) : t(`backup.phase_${job.phase}`);
+  return (
+    <Stack gap={4} aria-live="polite" data-testid="backup-progress">
+      <Progress value={pct} animated={job.state === 'running'} aria-label={phase} />
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed" truncate>
+          {phase}
+        </Text>
+        {p && (
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+            {t('backup.progress', { pct, done: size(p.bytes), size: size(p.size) })}
+          </Text>
+        )}
+      </Group>
+    </Stack>
+  );
+}
+
+/** Settings: make a backup and download it; restore from an uploaded backup; the reminder when the last one is old. */
+export function BackupSection() {
+  const { t } = useTranslation();
+  const size = useSize();
+  const status = useCall('backup.status', {});
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState<File | null>(null);
+  const [uploading, setUploading] = useState<string | null>(null);
+  const create = useJob((j) => {
+    if (j.error) setError(pick(j.error.message));
+    void status.reload();
+  });
+  const restore = useJob((j) => {
+    if (j.error) setError(pick(j.error.message));
+  });
+  const s = status.data;
+  const busy = create.job?.state === 'running' || restore.job?.state === 'running' || uploading !== null;
+
+  const start = async () => {
+    setError(null);
+    restore.setJob(null);
+    try {
+      create.follow((await api.call('backup.start', {})).jobId);
+    } catch (e) {
+      setError(pick(errorOf(e).message));
+    }
+  };
+
+  const onFiles = (files: File[]) => {
+    const f = files[0];
+    if (!f) return;
+    setError(null);
+    if (!f.name.toLowerCase().endsWith(EXT)) return setError(t('backup.notBackup', { name: f.name }));
+    setPending(f);
+  };
+
+  const doRestore = async (f: File) => {
+    setPending(null);
+    setError(null);
+    create.setJob(null);
+    setUploading(f.name);
+    try {
+      const staged = await stageFile(f);
+      setUploading(null);
+      restore.follow((await api.call('backup.restoreStart', { stagedId: staged.stagedId })).jobId);
+    } catch (e) {
+      setUploading(null);
+      setError(pick(errorOf(e).message));
+    }
+  };
+
+  const created = create.job?.created;
+  const restored = restore.job?.restored;
+  return (
+    <Stack gap="sm" data-testid="backup-section">
+      <Title order={3} size="h4">
+        {t('backup.title')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('backup.intro')}
+      </Text>
+      {status.error && (
+        <Alert color="red" role="alert">
+          {pick(status.error.message)}
+        </Alert>
+      )}
+      {s && s.overdue && (
+        <Alert color="yellow" role="status" data-testid="backup-reminder">
+          {s.lastBackupAt ? t('backup.overdue', { days: s.remindAfterDays }) : t('backup.overdueNever')}
+        </Alert>
+      )}
+      <Paper withBorder p="md" radius="md">
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Text size="sm" data-testid="backup-last">
+              {s?.lastBackupAt ? t('backup.last', { date: formatDate(s.lastBackupAt), file: s.lastBackupFile }) : t('backup.never')}
+            </Text>
+            <Button leftSection={<IconDatabaseExport size={18} />} onClick={() => void start()} loading={create.job?.state === 'running'} disabled={busy}>
+              {t('backup.create')}
+            </Button>
+          </Group>
+          {create.job && create.job.state === 'running' && <JobProgress job={create.job} />}
+          {created && (
+            <Alert color="teal" role="status" data-testid="backup-created">
+              <Stack gap={6}>
+                <Text size="sm">{t('backup.created', { file: created.fileName, size: size(created.size) })}</Text>
+                <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                  {t('backup.sha', { sha: created.sha256 })}
+                </Text>
+                <Group>
+                  <Button component="a" href={exportUrl(created.fileName)} download={created.fileName} size="xs" leftSection={<IconDownload size={16} />} data-testid="backup-download">
+                    {t('backup.download')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          )}
+        </Stack>
+      </Paper>
+
+      <Paper withBorder p="md" radius="md">
+        <Stack gap="sm">
+          <Title order={4} size="h5">
+            {t('backup.restoreTitle')}
+          </Title>
+          <FileDrop onFiles={onFiles} label={t('backup.restoreDrop')} hint={t('backup.restoreHint')} ariaLabel={t('backup.restoreDrop')} busy={busy} multiple={false} testId="backup-drop" icon={<IconRestore size={28} stroke={1.5} />} />
+          {uploading && (
+            <Text size="sm" aria-live="polite">
+              {t('backup.uploading', { name: uploading })}
+            </Text>
+          )}
+          {restore.job && restore.job.state === 'running' && <JobProgress job={restore.job} />}
+          {restored && (
+            <Alert color="teal" role="status" data-testid="backup-restored">
+              <Stack gap={6}>
+                <Text size="sm">
+                  {t('backup.restored', {
+                    date: formatDate(restored.summary.createdAt),
+                    version: restored.summary.app.version,
+                    evidence: restored.summary.evidence.files,
+                    packages: restored.summary.packages.files,
+                    keys: restored.summary.signingKeys,
+                  })}
+                </Text>
+                <Text size="sm" style={{ wordBreak: 'break-all' }} data-testid="backup-moved-aside">
+                  {restored.movedAside ? t('backup.movedAside', { path: restored.movedAside }) : t('backup.nothingAside')}
+                </Text>
+                <Group>
+                  <Button size="xs" leftSection={<IconRefresh size={16} />} onClick={() => window.location.reload()} data-testid="backup-reload">
+                    {t('backup.reload')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          )}
+        </Stack>
+      </Paper>
+      {error && (
+        <Alert color="red" role="alert" withCloseButton onClose={() => setError(null)} data-testid="backup-error">
+          {t('backup.failed', { message: error })}
+        </Alert>
+      )}
+
+      {s && s.files.length > 0 && (
+        <Table striped withTableBorder data-testid="backup-files" aria-label={t('backup.files')}>
+          <Table.Caption>{t('backup.files')}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('backup.fileName')}</Table.Th>
+              <Table.Th>{t('backup.fileDate')}</Table.Th>
+              <Table.Th>{t('backup.fileSize')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {s.files.slice(0, 10).map((f) => (
+              <Table.Tr key={f.fileName}>
+                <Table.Td style={{ wordBreak: 'break-all' }}>
+                  <a href={exportUrl(f.fileName)} download={f.fileName}>
+                    {f.fileName}
+                  </a>
+                </Table.Td>
+                <Table.Td>{formatDate(f.modifiedAt)}</Table.Td>
+                <Table.Td>{size(f.size)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+
+      <Modal opened={pending !== null} onClose={() => setPending(null)} title={t('backup.confirmTitle')} centered>
+        {pending && (
+          <Stack>
+            <Text size="sm">{t('backup.confirmText', { name: pending.name })}</Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setPending(null)}>
+                {t('backup.cancel')}
+              </Button>
+              <Button color="orange" leftSection={<IconRestore size={18} />} onClick={() => void doRestore(pending)} data-testid="backup-confirm">
+                {t('backup.confirm')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </Stack>
+  );
+}
