@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { collectOrphans } from '../core/evidence/hygiene';
 import type { StagedInfo } from '../core/evidence/store';

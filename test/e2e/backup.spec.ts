@@ -7,7 +7,7 @@ test('Settings: back up → download; restore the downloaded file (current data 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-e2e-backup-'));
   try {
     await setCommuneProfile(app);
-    await callApi(app, 'assessments.create', { unitCode: '29269', year: 2026 });
+    await callApi(app, 'assessments.create', { unitCode: '29266', year: 2026 });
     await page.goto(app.url);
     await page.goto(`${app.origin}/#/settings`);
     const section = page.getByTestId('backup-section');
@@ -33,7 +33,7 @@ test('Settings: back up → download; restore the downloaded file (current data 
     expect(bytes.equals(fs.readFileSync(path.join(app.dataDir, 'backups', file.suggestedFilename())))).toBe(true);
 
     // Work after the backup: the restore moves it aside.
-    await callApi(app, 'assessments.create', { unitCode: '29269', year: 2025 });
+    await callApi(app, 'assessments.create', { unitCode: '29266', year: 2025 });
 
     // A damaged copy is refused, naming the problem; nothing changes.
     const cut = path.join(tmp, 'hong.cfcbak');

@@ -9,7 +9,7 @@ import { CfcError } from '../../src/core/errors';
 import type { Store } from '../../src/core/store/db';
 import { writeTransaction } from '../../src/core/store/write';
 import { repoRoot, tempDir, testService } from '../helpers';
-import { packs, units } from '../unit/packages/helpers';
+import { editions, packs, units } from '../unit/packages/helpers';
 
 /**
  * Issue 9, guards inside the transaction (assessments): two calls racing in one process, the SQL triggers behind the
@@ -27,9 +27,9 @@ beforeEach(async () => {
   let dir: string;
   ({ dir, cleanup } = tempDir());
   s = testService(dir);
-  await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND Xã Mỹ Cẩm', userName: who.name, userTitle: 'Chủ tịch' });
+  await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: who.name, userTitle: 'Chủ tịch' });
   store = await s.open();
-  deps = { db: store.db, packs, units };
+  deps = { db: store.db, packs, units, editions };
 });
 afterEach(async () => {
   await s.close();
@@ -47,7 +47,7 @@ async function settled<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok:
 }
 
 async function filled(): Promise<string> {
-  const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+  const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
   for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id: a.id, indicatorId, value });
   return a.id;
 }
@@ -57,8 +57,8 @@ const count = (q: string) => (store.sqlite.prepare(q).get() as { n: number }).n;
 describe('assessments: guards inside the transaction', () => {
   it('two quick creates of one commune and year make one assessment; the second is refused, naming the problem', async () => {
     const [a, b] = await Promise.all([
-      settled(s.call('assessments.create', { unitCode: '29269', year: 2026 })),
-      settled(s.call('assessments.create', { unitCode: '29269', year: 2026 })),
+      settled(s.call('assessments.create', { unitCode: '29266', year: 2026 })),
+      settled(s.call('assessments.create', { unitCode: '29266', year: 2026 })),
     ]);
     expect(a.ok).toBe(true);
     expect(b.ok).toBe(false);
@@ -71,11 +71,11 @@ describe('assessments: guards inside the transaction', () => {
   });
 
   it('the unique index refuses a second first revision written past the guard (raw SQL)', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     const copy = () =>
       store.sqlite
         .prepare(
-          "insert into assessment (id, assessment_id, revision, unit_code, year, unit_class, pack_id, pack_version, pack_sha256, status, created_by, created_at, updated_at) select 'other-id', 'other-assessment', 1, unit_code, year, unit_class, pack_id, pack_version, pack_sha256, 'draft', 'x', created_at, updated_at from assessment where id = ?",
+          "insert into assessment (id, assessment_id, revision, unit_code, unit_edition, year, unit_class, pack_id, pack_version, pack_sha256, status, created_by, created_at, updated_at) select 'other-id', 'other-assessment', 1, unit_code, unit_edition, year, unit_class, pack_id, pack_version, pack_sha256, 'draft', 'x', created_at, updated_at from assessment where id = ?",
         )
         .run(a.id);
     expect(copy).toThrow(/UNIQUE constraint failed: assessment\.unit_code, assessment\.year/);

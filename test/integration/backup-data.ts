@@ -33,9 +33,9 @@ async function stage(s: Service, bytes: Buffer, name: string): Promise<string> {
  * imported (accepted untrusted, with its evidence).
  */
 export async function populate(s: Service, scratch: string): Promise<{ evidence: Buffer[] }> {
-  await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND Xã Mỹ Cẩm', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
-  await s.call('keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch UBND xã', role: 'commune', unitCode: '29269', passphrase: PASSPHRASE });
-  const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+  await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+  await s.call('keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch UBND xã', role: 'commune', unitCode: '29266', passphrase: PASSPHRASE });
+  const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
   for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id: a.id, indicatorId, value });
   await s.call('assessments.setNote', { id: a.id, indicatorId: '2.1', note: 'Số liệu của trạm y tế xã, tháng 12/2025' });
   await s.call('assessments.setOverride', { id: a.id, indicatorId: '9.1', override: { points: 30, reason: 'Theo biên bản kiểm tra của huyện' } });
@@ -50,7 +50,7 @@ export async function populate(s: Service, scratch: string): Promise<{ evidence:
   });
   await s.call('assessments.submit', { id: a.id });
   await s.call('packages.export', { id: a.id, passphrase: PASSPHRASE });
-  const b = await s.call('assessments.create', { unitCode: '29269', year: 2025 });
+  const b = await s.call('assessments.create', { unitCode: '29266', year: 2025 });
   await s.call('assessments.setValue', { id: b.id, indicatorId: '1.1', value: fixture.values['1.1'] });
   const draftEvidence = Buffer.from('\x89PNG bản nháp');
   await s.call('evidence.attach', { id: b.id, indicatorId: '12.1', files: [{ stagedId: await stage(s, draftEvidence, 'nháp.png'), name: 'nháp.png' }] });

@@ -9,7 +9,7 @@ import { packageEvidenceId } from '../../src/core/reviews/reviews';
 import { storedPackagePath } from '../../src/core/packages/stored';
 import { verifyPackage } from '../../src/core/packages/verify';
 import { tempDir, testService } from '../helpers';
-import { fixture, makeKey, makePackage, packs, publicKeyText, units, type TestKey } from '../unit/packages/helpers';
+import { editions, fixture, makeKey, makePackage, packs, publicKeyText, type TestKey } from '../unit/packages/helpers';
 
 /**
  * Issue 9 item 4, crash hygiene: the sweep at start-up and after each import batch (old and fresh files, referenced
@@ -123,8 +123,8 @@ describe('the sweep', () => {
   });
 
   it('re-using stored content marks it used: a released file attached again within the day is never collected', async () => {
-    await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND xã Mỹ Cẩm', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND xã Càng Long', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     const first = await s.call('evidence.attach', { id: a.id, indicatorId: '12.1', files: [{ stagedId: (await stage(s, PDF, 'a.pdf')).stagedId, name: 'a.pdf' }] });
     age(evidencePath(sha(PDF)), 10);
     expect((await s.call('evidence.remove', { evidenceId: first.items[0]!.id })).fileReleased).toBe(true);
@@ -174,8 +174,8 @@ describe('the durable write path', () => {
   }
 
   it('an upload attached (workspace evidence; the review team’s goes through the same EvidenceStore.commit)', async () => {
-    await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND xã Mỹ Cẩm', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND xã Càng Long', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     const staged = await stage(s, PDF, 'a.pdf');
     const log = traceFs();
     await s.call('evidence.attach', { id: a.id, indicatorId: '12.1', files: [{ stagedId: staged.stagedId, name: 'a.pdf' }] });
@@ -218,8 +218,8 @@ describe('a stored file whose content is wrong', () => {
   });
 
   it('a damaged file the commune exports is repaired from an upload of the same bytes; with none, refused naming it', async () => {
-    await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND xã Mỹ Cẩm', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND xã Càng Long', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     for (const [indicatorId, value] of Object.entries(fixture.values)) await s.call('assessments.setValue', { id: a.id, indicatorId, value });
     const att = await s.call('evidence.attach', { id: a.id, indicatorId: '12.1', files: [{ stagedId: (await stage(s, PDF, 'Biên bản.pdf')).stagedId, name: 'Biên bản.pdf' }] });
     fs.writeFileSync(evidencePath(sha(PDF)), '');
@@ -231,7 +231,7 @@ describe('a stored file whose content is wrong', () => {
       expect(refused.error.message.en).toContain('"Biên bản.pdf"');
     }
     await s.call('assessments.submit', { id: a.id });
-    await s.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29269', passphrase: 'một mật khẩu dài' });
+    await s.call('keys.create', { name: 'Lê Văn Tâm', role: 'commune', unitCode: '29266', passphrase: 'một mật khẩu dài' });
     const exportsBefore = fs.existsSync(data('exports')) ? fs.readdirSync(data('exports')) : [];
     const r = await s.dispatch('packages.export', { id: a.id, passphrase: 'một mật khẩu dài' });
     expect(r).toMatchObject({ ok: false, error: { code: 'evidence_damaged' } });
@@ -241,7 +241,7 @@ describe('a stored file whose content is wrong', () => {
     const out = await s.call('packages.export', { id: a.id, passphrase: 'một mật khẩu dài' });
     expect(fs.readFileSync(evidencePath(sha(PDF))).equals(PDF)).toBe(true);
     // The package carries the intact bytes: it verifies (untrusted only because no trust store is given here).
-    const v = await verifyPackage(out.file, { packs, units, trust: () => null });
+    const v = await verifyPackage(out.file, { packs, editions, trust: () => null });
     expect([v.outcome, v.reasons.map((x) => x.code)]).toEqual(['untrusted', ['key_unknown']]);
   });
 

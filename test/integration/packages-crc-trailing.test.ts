@@ -6,7 +6,7 @@ import { INVALID_REASONS, type InvalidCode } from '../../src/core/packages/reaso
 import { verifyPackage } from '../../src/core/packages/verify';
 import { snapshotDir, tempDir, testService } from '../helpers';
 import { createReview } from '../../src/core/packages/review';
-import { APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, verifyDeps, type TestKey } from '../unit/packages/helpers';
+import { APP, NOW, editions, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, verifyDeps, type TestKey } from '../unit/packages/helpers';
 
 /**
  * Issue 9 item 5: the verifier checks every entry's CRC-32 against its data (`corrupt_entry`) and refuses any byte
@@ -153,7 +153,7 @@ describe('nothing after the end of central directory record and its comment', ()
     const assessor = makeKey('assessor', '844', 'Trần Văn Bình');
     const p = save(honest);
     const review = await createReview(
-      { packs, units, app: APP, trust: trustOf([commune, assessor]) },
+      { packs, editions, app: APP, trust: trustOf([commune, assessor]) },
       p,
       { values: fixture.values, decision: 'recognised', reasons: [], findings: 'Đạt', team: [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }] },
       assessor,

@@ -22,7 +22,7 @@ import {
 import type { Database, PackageTable } from '../../src/core/store/schema';
 import type { Store } from '../../src/core/store/db';
 import { tempDir, testService } from '../helpers';
-import { APP, makeKey, makePackage, packs, publicKeyText, units } from '../unit/packages/helpers';
+import { APP, editions, makeKey, makePackage, packs, publicKeyText, units } from '../unit/packages/helpers';
 
 /**
  * Issue 9 (reviews): every write path checks its state inside its transaction (two calls racing in one process), the
@@ -55,7 +55,7 @@ beforeEach(async () => {
   }
   await assessor.call('packages.import', { paths: files });
   store = await assessor.open();
-  deps = { db: store.db, packs, units, dataDir: path.join(dir, 'assessor') };
+  deps = { db: store.db, packs, units, editions, dataDir: path.join(dir, 'assessor') };
 });
 afterEach(async () => {
   await assessor.close();
@@ -100,7 +100,7 @@ async function inboxBefore(filter: { year?: number; state?: InboxState }): Promi
     }
     out.push({
       assessmentId,
-      unit: { code: latest.unit_code, name: latest.unit_name },
+      unit: { code: latest.unit_code, name: latest.unit_name, edition: latest.unit_edition },
       year: latest.year,
       state,
       reviewId: review?.id ?? null,
