@@ -15,12 +15,13 @@ function rules(i: Indicator): string {
       return i.options.map((o) => `${o.id} → ${o.points}${mark(o.confirmed)}`).join('; ');
     case 'count':
     case 'rate':
+    case 'rate_per_n':
     case 'survey': {
       const op = i.kind === 'survey' || i.better === 'higher' ? '≥' : '≤';
-      const unit = i.kind === 'count' ? '' : '%';
+      const unit = i.kind === 'count' ? '' : i.kind === 'rate_per_n' ? `/${formatInt(i.per, 'vi')}` : '%';
       const parts = i.brackets.map((b) => `${op} ${formatThreshold(b.threshold, 'vi')}${unit} → ${b.points}${mark(b.confirmed)}`);
       parts.push(`còn lại → 0${mark(i.otherwise.confirmed)}`);
-      if (i.kind === 'rate') parts.push(`0/0 → ${i.denominatorZero.points}${mark(i.denominatorZero.confirmed)}`);
+      if (i.kind === 'rate' || i.kind === 'rate_per_n') parts.push(`0/0 → ${i.denominatorZero.points}${mark(i.denominatorZero.confirmed)}`);
       if (i.kind === 'survey') parts.push(`mỗi nhóm ≥ ${i.groups.map((g) => `${g.minRespondents} ${g.title.vi.toLowerCase()}`).join(', ')}`);
       return parts.join('; ');
     }
