@@ -9,6 +9,7 @@ import { scoringCalls } from './calls/scoring';
 import { packagesCalls } from './calls/packages';
 import { dashboardCalls } from './calls/dashboard';
 import { reviewsCalls } from './calls/reviews';
+import { packsCalls, packsLocalCalls } from './calls/packs';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -25,6 +26,8 @@ export const contract = {
   ...packagesCalls,
   ...dashboardCalls,
   ...reviewsCalls,
+  ...packsCalls,
+  ...packsLocalCalls,
 } as const;
 
 export type Contract = typeof contract;

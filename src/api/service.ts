@@ -18,6 +18,7 @@ import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
 import { packagesHandlers } from './handlers/packages';
 import { dashboardHandlers } from './handlers/dashboard';
 import { reviewsHandlers } from './handlers/reviews';
+import { packsHandlers, packsLocalHandlers } from './handlers/packs';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
@@ -33,6 +34,8 @@ const handlers: Handlers = {
   ...packagesHandlers,
   ...dashboardHandlers,
   ...reviewsHandlers,
+  ...packsHandlers,
+  ...packsLocalHandlers,
 };
 
 /** How long an upload may wait in staging for its attach or import call. */

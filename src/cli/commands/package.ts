@@ -74,7 +74,7 @@ export const registerPackage: Register = (program, ctx) => {
       const pair = unsealKey(row, { secrets: svc.context.secrets, passphrase });
       const app = { name: svc.context.app.name, version: svc.context.app.version };
       const w = await createFromInput(
-        { packs: packRegistry(checkoutResourcesDir), units: svc.context.units, app },
+        { packs: packRegistry(checkoutResourcesDir, c.dataDir), units: svc.context.units, app },
         raw,
         o.evidence ?? null,
         { row, pair },

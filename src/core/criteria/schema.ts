@@ -206,12 +206,19 @@ export const packSchema = z
   .strict();
 export type Pack = z.infer<typeof packSchema>;
 
+/** Who signed an installed signed pack (from the trust store at installation). */
+export const packIssuerSchema = z.object({ keyId: z.string(), fingerprint: z.string(), name: z.string(), role: z.string(), unitCode: z.string() });
+export type PackIssuer = z.infer<typeof packIssuerSchema>;
+
 /** A validated pack with its identity: id + version + SHA-256 of its canonical JSON (RFC 8785). */
 export interface LoadedPack {
   pack: Pack;
   sha256: string;
-  /** `builtin` for the packs shipped in resources/packs, else the file it was read from. */
+  /** `builtin` for the packs shipped in resources/packs, `installed` / `signed` for the data folder's, else the file it was read from. */
   origin: string;
+  /** For a signed installed pack: who issued it. */
+  issuer?: PackIssuer | null | undefined;
+  installedAt?: string | undefined;
 }
 
 /** How a pack appears in lists. */
@@ -227,5 +234,9 @@ export const packSummarySchema = z.object({
   criteria: z.number().int(),
   indicators: z.number().int(),
   origin: z.string(),
+  /** For a signed installed pack, who issued it; else null. */
+  issuer: packIssuerSchema.nullable(),
+  /** Every rule of the pack is confirmed against the legal text. */
+  allConfirmed: z.boolean(),
 });
 export type PackSummary = z.infer<typeof packSummarySchema>;

@@ -191,6 +191,17 @@ function checkBrackets(
   return unconfirmed;
 }
 
+/** How many rules of a (schema-valid) pack are not confirmed against the legal text: 0 for a fully confirmed pack. */
+export function unconfirmedRules(pack: Pack): number {
+  let n = pack.recognition.confirmed ? 0 : 1;
+  const quiet: Add = () => {};
+  for (const c of pack.criteria) {
+    if (!c.confirmed) n++;
+    c.indicators.forEach((ind) => (n += checkIndicator(ind, '', quiet)));
+  }
+  return n;
+}
+
 /** Validates a pack or throws `invalid_pack` listing every problem (the first in the message). */
 export function parsePack(raw: unknown, origin: string): Pack {
   const v = validatePack(raw);
