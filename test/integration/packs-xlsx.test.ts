@@ -213,6 +213,11 @@ describe("an official's edit", () => {
     r = await cfc(['pack', 'list']);
     expect(r.out).toMatch(/qd06-2019\s+1\.1\.0\s+provisional\s+[0-9a-f]{16}\s+installed/);
     expect(r.out).toMatch(/qd06-2019\s+1\.0\.0\s+provisional\s+[0-9a-f]{16}\s+builtin/);
+    // cfc pack diff shows the edited brackets.
+    r = await cfc(['pack', 'diff', 'qd06-2019@1.0.0', 'qd06-2019@1.1.0']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/7\.1\s+mức 1 ngưỡng\s+98 → 95/);
+    expect((await cfc(['pack', 'diff', 'qd06-2019', 'qd06-2019@1.1.0'])).code).toBe(1);
     // Installing again: nothing to do.
     r = await cfc(['--json', 'pack', 'install', f]);
     expect(JSON.parse(r.out)).toMatchObject({ installed: false });

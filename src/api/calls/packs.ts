@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { packSchema, packSummarySchema } from '../../core/criteria/schema';
+import { packChangeSchema } from '../../core/criteria/diff';
 import { defineCall } from './define';
+import { assessmentSchema } from './scoring';
 
 /** Criteria packs beyond the built-in ones: workbooks, installation, signing (src/core/criteria/FORMAT.md). */
 
@@ -23,6 +25,24 @@ export const packsCalls = {
     summary: 'Read a staged pack file (workbook, signed pack or JSON), validated, without installing it; every problem named by sheet and cell',
     input: z.object({ stagedId }).strict(),
     output: previewSchema,
+  }),
+  'packs.diff': defineCall({
+    summary: 'The differences between two packs (maxima, brackets, thresholds, wording, confirmed flags, sources)',
+    input: z.object({ a: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict(), b: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict() }).strict(),
+    output: z.object({ a: packSummarySchema, b: packSummarySchema, changes: z.array(packChangeSchema) }),
+  }),
+  'packs.repackDraft': defineCall({
+    summary: 'Move a draft to a newer version of its pack (apply: false only shows what would be kept, flagged, and the score before and after)',
+    input: z.object({ id: z.string().uuid(), version: z.string().min(1), apply: z.boolean() }).strict(),
+    output: z.object({
+      from: z.object({ id: z.string(), version: z.string(), sha256: z.string() }),
+      to: z.object({ id: z.string(), version: z.string(), sha256: z.string() }),
+      kept: z.array(z.string()),
+      flagged: z.array(z.object({ indicatorId: z.string(), reason: z.object({ vi: z.string(), en: z.string() }) })),
+      before: assessmentSchema,
+      after: assessmentSchema,
+      applied: z.boolean(),
+    }),
   }),
   'packs.installStaged': defineCall({
     summary: 'Install a staged pack file in the data folder (a signed pack is verified against the trust store)',

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CfcError } from '../../core/errors';
+import { loadRevision } from '../../core/assessments/assessments';
+import { planRepack, repackDraft } from '../../core/assessments/repack';
+import { diffPacks } from '../../core/criteria/diff';
 import { installPack } from '../../core/criteria/installed';
 import { packRegistry, packSummary } from '../../core/criteria/registry';
 import { signPack } from '../../core/criteria/sign';
@@ -48,7 +51,19 @@ function writeAtomically(file: string, data: string | Buffer): void {
   fs.renameSync(tmp, file);
 }
 
-export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged'> = {
+export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | 'packs.diff' | 'packs.repackDraft'> = {
+  'packs.repackDraft': async (input, ctx) => {
+    const deps = { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), units: ctx.units };
+    if (input.apply) return { ...(await repackDraft(deps, input.id, input.version, await packagesActor(ctx))), applied: true };
+    const rev = await loadRevision(deps.db, deps.packs, input.id);
+    return { ...planRepack(rev, deps.packs.require(rev.row.pack_id, input.version, 'version')), applied: false };
+  },
+  'packs.diff': async (input, ctx) => {
+    const registry = packRegistry(ctx.resourcesDir, ctx.dataDir);
+    const a = registry.require(input.a.id, input.a.version, 'a');
+    const b = registry.require(input.b.id, input.b.version, 'b');
+    return { a: packSummary(a), b: packSummary(b), changes: diffPacks(a.pack, b.pack) };
+  },
   'packs.preview': async (input, ctx) => {
     const src = await readSource(ctx, stagedFile(ctx, input.stagedId), input.stagedId);
     const known = packRegistry(ctx.resourcesDir, ctx.dataDir).find(src.loaded.pack.id, src.loaded.pack.version);

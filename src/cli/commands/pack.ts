@@ -43,6 +43,27 @@ export const registerPack: Register = (program, ctx) => {
       );
     });
   pack
+    .command('diff')
+    .description('so sánh hai gói tiêu chí / the differences between two packs')
+    .argument('<a>', 'mã@phiên bản / id@version')
+    .argument('<b>', 'mã@phiên bản / id@version')
+    .action(async (ra: string, rb: string) => {
+      const c = ctx();
+      const ref = (r: string, side: 'a' | 'b') => {
+        const at = r.lastIndexOf('@');
+        if (at <= 0) throw new Rejection({ code: 'invalid_input', field: side, message: { vi: `${side}: cần mã@phiên bản, ví dụ qd06-2019@1.0.0 (nhận được "${r}").`, en: `${side}: expected id@version, e.g. qd06-2019@1.0.0 (got "${r}").` } });
+        return { id: r.slice(0, at), version: r.slice(at + 1) };
+      };
+      const r = await c.service().call('packs.diff', { a: ref(ra, 'a'), b: ref(rb, 'b') });
+      const show = (v: unknown) => (v === null ? '—' : typeof v === 'object' ? JSON.stringify(v).slice(0, 80) : String(v));
+      c.print(r, () =>
+        [
+          `${r.a.id} ${r.a.version} (${r.a.sha256.slice(0, 16)}) → ${r.b.id} ${r.b.version} (${r.b.sha256.slice(0, 16)}): ${r.changes.length} thay đổi / changes`,
+          ...r.changes.map((x) => `  ${x.at.padEnd(6)} ${(x.what.vi || x.kind).padEnd(28)} ${show(x.before)} → ${show(x.after)}`),
+        ].join('\n'),
+      );
+    });
+  pack
     .command('to-xlsx')
     .description('ghi gói tiêu chí ra bảng tính để sửa / write a pack as an editable workbook')
     .argument('<id>', 'mã gói / pack id')
