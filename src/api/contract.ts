@@ -10,6 +10,7 @@ import { packagesCalls } from './calls/packages';
 import { dashboardCalls } from './calls/dashboard';
 import { reviewsCalls } from './calls/reviews';
 import { backupCalls, backupLocalCalls } from './calls/backup';
+import { packsCalls, packsLocalCalls } from './calls/packs';
 
 /**
  * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
@@ -27,7 +28,10 @@ export const contract = {
   ...packagesCalls,
   ...dashboardCalls,
   ...reviewsCalls,
-  ...backupCalls, ...backupLocalCalls,
+  ...backupCalls,
+  ...backupLocalCalls,
+  ...packsCalls,
+  ...packsLocalCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -19,6 +19,7 @@ import { packagesHandlers } from './handlers/packages';
 import { dashboardHandlers } from './handlers/dashboard';
 import { reviewsHandlers } from './handlers/reviews';
 import { backupHandlers, backupLocalHandlers } from './handlers/backup';
+import { packsHandlers, packsLocalHandlers } from './handlers/packs';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
@@ -37,6 +38,8 @@ const handlers: Handlers = {
   ...reviewsHandlers,
   ...backupHandlers,
   ...backupLocalHandlers,
+  ...packsHandlers,
+  ...packsLocalHandlers,
 };
 
 export interface ServiceOptions {

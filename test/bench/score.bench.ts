@@ -41,6 +41,10 @@ function value(ind: Indicator): IndicatorValue {
       const near = Math.round((b.threshold * d) / 100) + int(2) - 1;
       return { numerator: rand() < 0.5 ? Math.max(0, Math.min(d, near)) : int(d), denominator: d };
     }
+    case 'rate_per_n': {
+      const d = 1 + int(2000);
+      return { numerator: int(Math.min(d, 5)), denominator: d };
+    }
     case 'choice':
       return ind.options[int(ind.options.length - 1)]!.id;
     case 'survey':

@@ -26,7 +26,7 @@ import type { ServiceContext } from '../context';
 import type { Handlers } from './types';
 
 export async function deps(ctx: ServiceContext): Promise<Deps> {
-  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, editions: ctx.editions };
+  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), units: ctx.units, editions: ctx.editions };
 }
 
 /** The person changing things: the profile's user. Without a profile nobody may write. */

@@ -11,7 +11,7 @@ import { reportsDir } from './reports';
 import type { Handlers } from './types';
 
 export async function dashboardDeps(ctx: ServiceContext): Promise<DashboardDeps> {
-  return { db: (await ctx.store()).db, units: ctx.units, packs: packRegistry(ctx.resourcesDir) };
+  return { db: (await ctx.store()).db, units: ctx.units, packs: packRegistry(ctx.resourcesDir, ctx.dataDir) };
 }
 
 export const dashboardHandlers: Handlers<

@@ -74,7 +74,7 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
   'evidence.attach': async (input, ctx) => {
     const d = await deps(ctx);
     const who = await actor(ctx);
-    const rev = await loadRevision(d.db, packRegistry(ctx.resourcesDir), input.id);
+    const rev = await loadRevision(d.db, packRegistry(ctx.resourcesDir, ctx.dataDir), input.id);
     requireDraft(rev.row);
     if (!rev.pack.pack.criteria.some((c) => c.indicators.some((i) => i.id === input.indicatorId))) {
       throw new CfcError(

@@ -147,7 +147,7 @@ export const packagesHandlers: Handlers<Names> = {
     if (!input.outPath) fs.mkdirSync(out, { recursive: true });
     out = path.resolve(out);
     const written = await exportRevision(
-      { db, packs: packRegistry(ctx.resourcesDir), editions: ctx.editions, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },
+      { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },
       input.id,
       { row, pair },
       out,
@@ -163,7 +163,7 @@ export const packagesHandlers: Handlers<Names> = {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
-      const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir), editions: ctx.editions, trust });
+      const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, trust });
       items.push(verifiedView(file, v));
     }
     return { items };
@@ -174,7 +174,7 @@ export const packagesHandlers: Handlers<Names> = {
     const report = ctx.onProgress;
     const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
     const r = await importPackages(
-      { db, packs: packRegistry(ctx.resourcesDir), editions: ctx.editions, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
+      { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
       files,
       { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), ...(progress ? { onProgress: progress } : {}) },
     );

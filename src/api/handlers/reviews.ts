@@ -40,7 +40,7 @@ import { reportsDir } from './reports';
 import type { Handlers } from './types';
 
 async function reviewDeps(ctx: ServiceContext): Promise<ReviewDeps> {
-  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir), units: ctx.units, editions: ctx.editions, dataDir: ctx.dataDir };
+  return { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), units: ctx.units, editions: ctx.editions, dataDir: ctx.dataDir };
 }
 
 /** "Huyện Càng Long, Tỉnh Trà Vinh": where a commune is, without its own name (the catalogue may not know it). */

@@ -74,7 +74,7 @@ export const registerPackage: Register = (program, ctx) => {
       const pair = unsealKey(row, { secrets: svc.context.secrets, passphrase });
       const app = { name: svc.context.app.name, version: svc.context.app.version };
       const w = await createFromInput(
-        { packs: packRegistry(checkoutResourcesDir), editions: svc.context.editions, app },
+        { packs: packRegistry(checkoutResourcesDir, c.dataDir), editions: svc.context.editions, app },
         raw,
         o.evidence ?? null,
         { row, pair },

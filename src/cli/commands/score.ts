@@ -69,7 +69,7 @@ export const registerScore: Register = (program, ctx) => {
     .action(async (file: string, opts: { pack?: string }) => {
       const c = ctx();
       // Packs come from the resources folder and files: scoring never opens the store.
-      const registry = packRegistry(checkoutResourcesDir);
+      const registry = packRegistry(checkoutResourcesDir, c.dataDir);
       let raw = readJsonFile(file, 'file');
       let loaded: LoadedPack;
       if (opts.pack) {

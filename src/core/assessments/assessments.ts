@@ -35,7 +35,8 @@ export type AuditAction =
   | 'evidence_add'
   | 'evidence_remove'
   | 'submit'
-  | 'new_revision';
+  | 'new_revision'
+  | 'repack';
 
 export interface EntryView {
   value: unknown;

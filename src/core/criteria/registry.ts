@@ -3,7 +3,8 @@ import path from 'node:path';
 import { CfcError } from '../errors';
 import { canonicalSha256 } from './hash';
 import type { LoadedPack, Pack, PackSummary } from './schema';
-import { invalidPack, validatePack, type PackValidation } from './validate';
+import { loadInstalled } from './installed';
+import { invalidPack, unconfirmedRules, validatePack, type PackValidation } from './validate';
 
 /** Reads a JSON file, or throws a bilingual `unreadable_file` / `invalid_json` naming it. */
 export function readJsonFile(file: string, field = 'file'): unknown {
@@ -57,6 +58,8 @@ export function packSummary(p: LoadedPack): PackSummary {
     criteria: pack.criteria.length,
     indicators: pack.criteria.reduce((n, c) => n + c.indicators.length, 0),
     origin: p.origin,
+    issuer: p.issuer ?? null,
+    allConfirmed: unconfirmedRules(pack) === 0,
   };
 }
 
@@ -84,11 +87,16 @@ export class PackRegistry {
     this.packs = [...packs].sort((x, y) => (x.pack.id === y.pack.id ? compareVersions(y.pack.version, x.pack.version) : x.pack.id < y.pack.id ? -1 : 1));
   }
 
-  /** Loads every `*.json` of `<resourcesDir>/packs`; a broken built-in pack is a bug, so it throws. */
-  static load(resourcesDir: string): PackRegistry {
+  /**
+   * Loads every `*.json` of `<resourcesDir>/packs` (a broken built-in pack is a bug, so it throws), then the packs
+   * installed in `<dataDir>/packs` (installed.ts); an installed pack never shadows a built-in one.
+   */
+  static load(resourcesDir: string, dataDir?: string): PackRegistry {
     const dir = path.join(resourcesDir, 'packs');
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
-    return new PackRegistry(files.map((f) => ({ ...loadPackFile(path.join(dir, f)), origin: 'builtin' })));
+    const builtin: LoadedPack[] = files.map((f) => ({ ...loadPackFile(path.join(dir, f)), origin: 'builtin' }));
+    const installed = dataDir ? loadInstalled(dataDir).filter((p) => !builtin.some((b) => b.pack.id === p.pack.id && b.pack.version === p.pack.version)) : [];
+    return new PackRegistry([...builtin, ...installed]);
   }
 
   /** All packs, by id, newest version first. */
@@ -105,30 +113,50 @@ export class PackRegistry {
   require(id: string, version?: string, field = 'pack'): LoadedPack {
     const found = this.find(id, version);
     if (found) return found;
-    const known = this.packs.map((p) => `${p.pack.id}@${p.pack.version}`).join(', ') || '—';
-    const what = version === undefined ? `"${id}"` : `"${id}" ${version}`;
-    throw new CfcError(
-      'unknown_pack',
-      {
-        vi: `Không có gói tiêu chí ${what} (trường ${field}). Các gói hiện có: ${known}.`,
-        en: `There is no criteria pack ${what} (field ${field}). Known packs: ${known}.`,
-      },
-      { field },
-    );
+    throw unknownPack(this, id, version, field);
   }
 }
 
-const cache = new Map<string, PackRegistry>();
+/** `unknown_pack`: the pack to ask for (id, version and, when known, its hash) and the packs there are. */
+export function unknownPack(registry: PackRegistry, id: string, version: string | undefined, field = 'pack', sha256?: string): CfcError {
+  const known = registry.list().map((p) => `${p.pack.id}@${p.pack.version}`).join(', ') || '—';
+  const what = version === undefined ? `"${id}"` : `"${id}" ${version}`;
+  const hash = sha256 ? ` (SHA-256 ${sha256})` : '';
+  return new CfcError(
+    'unknown_pack',
+    {
+      vi: `Không có gói tiêu chí ${what}${hash} (trường ${field}); hãy cài gói này (cfc pack install hoặc Cài đặt → Gói tiêu chí). Các gói hiện có: ${known}.`,
+      en: `There is no criteria pack ${what}${hash} (field ${field}); install it (cfc pack install or Settings → Criteria packs). Known packs: ${known}.`,
+    },
+    { field },
+  );
+}
 
-/** The registry of a resources folder, loaded once per process (the CLI and the service share it). */
-export function packRegistry(resourcesDir: string): PackRegistry {
-  const key = path.resolve(resourcesDir);
-  let r = cache.get(key);
-  if (!r) {
-    r = PackRegistry.load(key);
-    cache.set(key, r);
+const cache = new Map<string, { registry: PackRegistry; stamp: string }>();
+
+/** What changes when a pack is installed in a data folder: the listing of its packs folder. */
+function installedStamp(dataDir: string | undefined): string {
+  if (!dataDir) return '';
+  const dir = path.join(dataDir, 'packs');
+  try {
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.install.json')).sort().join('|');
+  } catch {
+    return '';
   }
-  return r;
+}
+
+/**
+ * The registry of a resources folder and a data folder's installed packs, loaded once per process and reloaded when
+ * a pack was installed (by this process or another one, e.g. the CLI beside the app).
+ */
+export function packRegistry(resourcesDir: string, dataDir?: string): PackRegistry {
+  const key = `${path.resolve(resourcesDir)}\0${dataDir ? path.resolve(dataDir) : ''}`;
+  const stamp = installedStamp(dataDir);
+  const hit = cache.get(key);
+  if (hit && hit.stamp === stamp) return hit.registry;
+  const registry = PackRegistry.load(path.resolve(resourcesDir), dataDir);
+  cache.set(key, { registry, stamp });
+  return registry;
 }
 
 export type { LoadedPack, Pack };

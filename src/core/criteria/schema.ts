@@ -74,6 +74,26 @@ export const rateIndicatorSchema = z
   })
   .strict();
 
+/**
+ * A rate per N (*tỷ suất*): cases per `per` people in scope, e.g. children abused per 1,000 children. Captured as
+ * numerator (cases) and denominator (the population, numerator ≤ denominator); brackets on the exact rate per N
+ * (`numerator × per ≤ threshold × denominator`, integers), thresholds with up to 4 decimals, at most `per`.
+ */
+export const ratePerNIndicatorSchema = z
+  .object({
+    ...indicatorBase,
+    kind: z.literal('rate_per_n'),
+    better,
+    /** N: the rate is cases per this many people (1,000, 100,000 …). */
+    per: z.number().int().min(1).max(1_000_000),
+    numeratorLabel: bilingualText,
+    denominatorLabel: bilingualText,
+    brackets: z.array(bracketSchema).min(1),
+    otherwise: otherwiseSchema,
+    denominatorZero: z.object({ points, ...provenance }).strict(),
+  })
+  .strict();
+
 export const countIndicatorSchema = z
   .object({
     ...indicatorBase,
@@ -128,14 +148,19 @@ export const surveyIndicatorSchema = z
 export const indicatorSchema = z.discriminatedUnion('kind', [
   booleanIndicatorSchema,
   rateIndicatorSchema,
+  ratePerNIndicatorSchema,
   countIndicatorSchema,
   choiceIndicatorSchema,
   surveyIndicatorSchema,
 ]);
 export type Indicator = z.infer<typeof indicatorSchema>;
 export type IndicatorKind = Indicator['kind'];
+/** Every indicator kind, read from the schema (the workbook's validation lists and the result schema use it). */
+export const INDICATOR_KINDS = indicatorSchema.options.map((o) => o.shape.kind.value) as [IndicatorKind, ...IndicatorKind[]];
+export const BETTER_DIRECTIONS = better.options;
 export type BooleanIndicator = z.infer<typeof booleanIndicatorSchema>;
 export type RateIndicator = z.infer<typeof rateIndicatorSchema>;
+export type RatePerNIndicator = z.infer<typeof ratePerNIndicatorSchema>;
 export type CountIndicator = z.infer<typeof countIndicatorSchema>;
 export type ChoiceIndicator = z.infer<typeof choiceIndicatorSchema>;
 export type SurveyIndicator = z.infer<typeof surveyIndicatorSchema>;
@@ -181,12 +206,19 @@ export const packSchema = z
   .strict();
 export type Pack = z.infer<typeof packSchema>;
 
+/** Who signed an installed signed pack (from the trust store at installation). */
+export const packIssuerSchema = z.object({ keyId: z.string(), fingerprint: z.string(), name: z.string(), role: z.string(), unitCode: z.string() });
+export type PackIssuer = z.infer<typeof packIssuerSchema>;
+
 /** A validated pack with its identity: id + version + SHA-256 of its canonical JSON (RFC 8785). */
 export interface LoadedPack {
   pack: Pack;
   sha256: string;
-  /** `builtin` for the packs shipped in resources/packs, else the file it was read from. */
+  /** `builtin` for the packs shipped in resources/packs, `installed` / `signed` for the data folder's, else the file it was read from. */
   origin: string;
+  /** For a signed installed pack: who issued it. */
+  issuer?: PackIssuer | null | undefined;
+  installedAt?: string | undefined;
 }
 
 /** How a pack appears in lists. */
@@ -202,5 +234,9 @@ export const packSummarySchema = z.object({
   criteria: z.number().int(),
   indicators: z.number().int(),
   origin: z.string(),
+  /** For a signed installed pack, who issued it; else null. */
+  issuer: packIssuerSchema.nullable(),
+  /** Every rule of the pack is confirmed against the legal text. */
+  allConfirmed: z.boolean(),
 });
 export type PackSummary = z.infer<typeof packSummarySchema>;

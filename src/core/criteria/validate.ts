@@ -120,14 +120,16 @@ function checkIndicator(ind: Indicator, path: string, add: Add): number {
         ids.add(g.id);
         if (!g.confirmed) unconfirmed++;
       });
-      return unconfirmed + checkBrackets(ind.id, ind.brackets, 'higher', 'rate', ind.max, `${path}.brackets`, add) + (ind.otherwise.confirmed ? 0 : 1);
+      return unconfirmed + checkBrackets(ind.id, ind.brackets, 'higher', 100, ind.max, `${path}.brackets`, add) + (ind.otherwise.confirmed ? 0 : 1);
     }
+    case 'rate_per_n':
     case 'rate': {
       if (ind.denominatorZero.points > ind.max) {
         add(`${path}.denominatorZero.points`, `chỉ tiêu ${ind.id}: ${ind.denominatorZero.points} điểm khi mẫu số bằng 0, vượt tối đa ${ind.max}`, `indicator ${ind.id}: ${ind.denominatorZero.points} points for a zero denominator, above the maximum ${ind.max}`);
       }
       if (!ind.denominatorZero.confirmed) unconfirmed++;
-      return unconfirmed + checkBrackets(ind.id, ind.brackets, ind.better, 'rate', ind.max, `${path}.brackets`, add) + (ind.otherwise.confirmed ? 0 : 1);
+      const ceiling = ind.kind === 'rate' ? 100 : ind.per;
+      return unconfirmed + checkBrackets(ind.id, ind.brackets, ind.better, ceiling, ind.max, `${path}.brackets`, add) + (ind.otherwise.confirmed ? 0 : 1);
     }
     case 'count':
       return unconfirmed + checkBrackets(ind.id, ind.brackets, ind.better, 'count', ind.max, `${path}.brackets`, add) + (ind.otherwise.confirmed ? 0 : 1);
@@ -139,7 +141,8 @@ function checkBrackets(
   indicatorId: string,
   brackets: Bracket[],
   better: 'higher' | 'lower',
-  scale: 'rate' | 'count',
+  /** The largest threshold of a rate (100 for a percentage, N for a rate per N), or `count` for whole numbers. */
+  scale: number | 'count',
   max: number,
   path: string,
   add: Add,
@@ -148,8 +151,11 @@ function checkBrackets(
   brackets.forEach((b, bi) => {
     const p = `${path}.${bi}`;
     if (!b.confirmed) unconfirmed++;
-    if (scale === 'rate') {
-      if (b.threshold > 100) add(`${p}.threshold`, `chỉ tiêu ${indicatorId}: ngưỡng ${b.threshold}% vượt 100%`, `indicator ${indicatorId}: threshold ${b.threshold}% is above 100%`);
+    if (scale !== 'count') {
+      if (b.threshold > scale) {
+        if (scale === 100) add(`${p}.threshold`, `chỉ tiêu ${indicatorId}: ngưỡng ${b.threshold}% vượt 100%`, `indicator ${indicatorId}: threshold ${b.threshold}% is above 100%`);
+        else add(`${p}.threshold`, `chỉ tiêu ${indicatorId}: ngưỡng ${b.threshold} trường hợp/${scale} vượt ${scale}`, `indicator ${indicatorId}: threshold ${b.threshold} cases per ${scale} is above ${scale}`);
+      }
       if (scaledThreshold(b.threshold) === null) {
         add(`${p}.threshold`, `chỉ tiêu ${indicatorId}: ngưỡng ${b.threshold} có quá 4 chữ số thập phân`, `indicator ${indicatorId}: threshold ${b.threshold} has more than 4 decimals`);
       }
@@ -183,6 +189,17 @@ function checkBrackets(
     add(`${path}.0.points`, `chỉ tiêu ${indicatorId}: mức cao nhất cho ${top.points} điểm, khác điểm tối đa ${max}`, `indicator ${indicatorId}: the top bracket gives ${top.points} points, not the maximum ${max}`);
   }
   return unconfirmed;
+}
+
+/** How many rules of a (schema-valid) pack are not confirmed against the legal text: 0 for a fully confirmed pack. */
+export function unconfirmedRules(pack: Pack): number {
+  let n = pack.recognition.confirmed ? 0 : 1;
+  const quiet: Add = () => {};
+  for (const c of pack.criteria) {
+    if (!c.confirmed) n++;
+    c.indicators.forEach((ind) => (n += checkIndicator(ind, '', quiet)));
+  }
+  return n;
 }
 
 /** Validates a pack or throws `invalid_pack` listing every problem (the first in the message). */

@@ -59,7 +59,7 @@ export const INVALID_REASONS = {
   audit_malformed: { vi: 'audit.jsonl không đúng định dạng.', en: 'audit.jsonl is malformed.' },
   manifest_assessment_mismatch: { vi: 'manifest.json và assessment.json mô tả khác nhau.', en: 'manifest.json and assessment.json disagree.' },
   evidence_mismatch: { vi: 'Danh sách minh chứng trong assessment.json không khớp với các tệp minh chứng.', en: 'The evidence listed in assessment.json does not match the evidence files.' },
-  unknown_pack: { vi: 'Gói tiêu chí được dùng không có trong ứng dụng này.', en: 'The criteria pack used is not known to this app.' },
+  unknown_pack: { vi: 'Gói tiêu chí được dùng không có trong ứng dụng này: hãy xin và cài gói (mã, phiên bản, SHA-256 ở trên).', en: 'The criteria pack used is not known to this app: ask for that pack (id, version, SHA-256 above) and install it.' },
   pack_mismatch: { vi: 'Gói tiêu chí cùng mã và phiên bản nhưng nội dung khác (SHA-256 khác).', en: 'The criteria pack has the same id and version but different content (SHA-256).' },
   summary_mismatch: { vi: 'Điểm trong manifest/assessment.json khác với điểm tính lại từ số liệu.', en: 'The points in the manifest/assessment.json differ from those recomputed from the values.' },
   // The unit in its catalogue edition (format version 2)

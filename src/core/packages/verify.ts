@@ -406,7 +406,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
 
   // 8. The pack, and the summary recomputed from the values.
   const pack = deps.packs.find(manifest.pack.id, manifest.pack.version);
-  if (!pack) throw invalid('unknown_pack', { detail: `${manifest.pack.id}@${manifest.pack.version}` });
+  if (!pack) throw invalid('unknown_pack', { detail: `${manifest.pack.id}@${manifest.pack.version} sha256 ${manifest.pack.sha256}` });
   if (pack.sha256 !== manifest.pack.sha256) throw invalid('pack_mismatch', { detail: `${manifest.pack.id}@${manifest.pack.version}` });
   v.pack = pack;
   const values: Record<string, unknown> = {};

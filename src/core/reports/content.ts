@@ -174,6 +174,12 @@ export function valueText(ind: IndicatorResult, v: unknown): string {
       if (v.denominator === 0) return `${frac} (không có trường hợp nào thuộc diện)`;
       return `${frac} (${percentVi(percentPlain(v.numerator, v.denominator, 2))}%)`;
     }
+    case 'rate_per_n': {
+      // The rate per N is in the engine's explanation ("3/2.000 = 1,5/1.000 ≤ …"); the value is the fraction.
+      if (!isRate(v)) return String(v);
+      const frac = `${formatInt(v.numerator, 'vi')}/${formatInt(v.denominator, 'vi')}`;
+      return v.denominator === 0 ? `${frac} (không có trường hợp nào thuộc diện)` : frac;
+    }
     case 'survey': {
       if (!isSurvey(v)) return String(v);
       const titles = new Map((ind.groups ?? []).map((g) => [g.id, g.title.vi]));

@@ -55,6 +55,22 @@ export function rateBracketIndex(scaled: number[], better: 'higher' | 'lower', n
   return -1;
 }
 
+/**
+ * Does numerator/denominator per `per` (denominator > 0) reach a scaled threshold (1/10^4 cases per N)? Exact:
+ * `numerator × per × 10^4` against `threshold × 10^4 × denominator` in BigInt (the products pass 2^53 for large N).
+ */
+export function perNMeets(numerator: number, denominator: number, per: number, scaled: number, better: 'higher' | 'lower'): boolean {
+  const lhs = BigInt(numerator) * BigInt(per) * BigInt(THRESHOLD_SCALE);
+  const rhs = BigInt(scaled) * BigInt(denominator);
+  return better === 'higher' ? lhs >= rhs : lhs <= rhs;
+}
+
+/** The index of the first bracket a rate per N meets, or -1. */
+export function perNBracketIndex(scaled: number[], better: 'higher' | 'lower', per: number, numerator: number, denominator: number): number {
+  for (let i = 0; i < scaled.length; i++) if (perNMeets(numerator, denominator, per, scaled[i]!, better)) return i;
+  return -1;
+}
+
 /** The index of the first bracket a count meets, or -1. */
 export function countBracketIndex(thresholds: number[], better: 'higher' | 'lower', count: number): number {
   for (let i = 0; i < thresholds.length; i++) {
@@ -122,8 +138,8 @@ function bracketExplain(
   const op: Op = matched ? (better === 'higher' ? '≥' : '≤') : better === 'higher' ? '<' : '>';
   const p = matched ? b.points : 0;
   const shown = pct(t, op);
-  const unit = ind.kind === 'count' ? '' : '%';
   return both((lang) => {
+    const unit = ind.kind === 'count' ? '' : ind.kind === 'rate_per_n' ? `/${formatInt(ind.per, lang)}` : '%';
     const value = shown === null ? '' : ` = ${formatDecimal(shown, lang)}${unit}`;
     return `${lead(lang)}${value} ${op} ${formatThreshold(b.threshold, lang)}${unit} → ${pointsOf(p, ind.max, lang)}`;
   });
@@ -176,6 +192,32 @@ export function evaluateIndicator(ind: Indicator, value: IndicatorValue | undefi
         percentage: percentPlain(n, d, 2),
         groups: null,
         explanation: bracketExplain((l) => `${formatInt(n, l)}/${formatInt(d, l)}`, (t, op) => percentFor(n, d, t, op), ind, scaled, idx),
+      };
+    }
+    case 'rate_per_n': {
+      const { numerator: n, denominator: d } = value as RateValue;
+      if (d === 0) {
+        const p = ind.denominatorZero.points;
+        return {
+          status: 'scored',
+          computed: p,
+          ruleConfirmed: ind.denominatorZero.confirmed,
+          ...none,
+          explanation: both((l) => (l === 'vi' ? `0/0: không có trường hợp nào thuộc diện → ${pointsOf(p, ind.max, l)}` : `0/0: nobody in scope → ${pointsOf(p, ind.max, l)}`)),
+        };
+      }
+      const scaled = scaledThresholds(ind);
+      const idx = perNBracketIndex(scaled, ind.better, ind.per, n, d);
+      const p = idx >= 0 ? ind.brackets[idx]!.points : 0;
+      // Shown as n × N / d: the percentage helpers on (n × N) / (d × 100), exact in BigInt.
+      const [sn, sd] = [n * ind.per, d * 100];
+      return {
+        status: 'scored',
+        computed: p,
+        ruleConfirmed: idx >= 0 ? ind.brackets[idx]!.confirmed : ind.otherwise.confirmed,
+        percentage: null,
+        groups: null,
+        explanation: bracketExplain((l) => `${formatInt(n, l)}/${formatInt(d, l)}`, (t, op) => percentFor(sn, sd, t, op), ind, scaled, idx),
       };
     }
     case 'survey': {

@@ -77,6 +77,7 @@ function typeName(v: unknown): Bilingual {
 const KIND_EXPECTS: Record<Indicator['kind'], Bilingual> = {
   boolean: { vi: 'true hoặc false', en: 'true or false' },
   rate: { vi: '{ "numerator": số nguyên, "denominator": số nguyên }', en: '{ "numerator": integer, "denominator": integer }' },
+  rate_per_n: { vi: '{ "numerator": số trường hợp, "denominator": số người thuộc diện }', en: '{ "numerator": cases, "denominator": people in scope }' },
   count: { vi: 'một số nguyên không âm', en: 'a non-negative integer' },
   choice: { vi: 'mã của một phương án', en: 'the id of an option' },
   survey: { vi: '{ "groups": { nhóm: { "respondents", "satisfied" } } }', en: '{ "groups": { group: { "respondents", "satisfied" } } }' },
@@ -141,6 +142,7 @@ function checkValue(ind: Indicator, v: unknown, field: string, issues: Issues): 
       }
       return v;
     }
+    case 'rate_per_n':
     case 'rate': {
       if (!isPlainObject(v)) return wrongType();
       issues.onlyKeys(v, ['numerator', 'denominator'], field);

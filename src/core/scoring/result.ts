@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bilingualText, unitClassSchema } from '../criteria/schema';
+import { INDICATOR_KINDS, bilingualText, unitClassSchema } from '../criteria/schema';
 
 /**
  * The score result (product.md, "Score input and result") and the what-if, as zod schemas: the types below are
@@ -10,7 +10,7 @@ const text = bilingualText;
 
 export const indicatorResultSchema = z.object({
   id: z.string(),
-  kind: z.enum(['boolean', 'rate', 'count', 'choice', 'survey']),
+  kind: z.enum(INDICATOR_KINDS),
   title: text,
   max: z.number().int(),
   /** `scored`; `missing` (no value: counts 0 and makes the result incomplete); `not_scorable` (e.g. too few respondents). */
@@ -85,7 +85,7 @@ export type ScoreResult = z.infer<typeof scoreResultSchema>;
 export const whatIfStepSchema = z.object({
   indicatorId: z.string(),
   criterionId: z.string(),
-  kind: z.enum(['boolean', 'rate', 'count', 'choice', 'survey']),
+  kind: z.enum(INDICATOR_KINDS),
   /** The value now and the value that reaches the next bracket, as the indicator writes them ("96/100" → "98/100"). */
   from: z.string(),
   to: z.string(),

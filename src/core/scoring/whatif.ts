@@ -1,7 +1,7 @@
 import type { Bilingual } from '../errors';
 import type { Criterion, Indicator, LoadedPack } from '../criteria/schema';
 import { THRESHOLD_SCALE } from '../criteria/validate';
-import { countBracketIndex, evaluateIndicator, rateBracketIndex, rateMeets, scaledThresholds } from './engine';
+import { countBracketIndex, evaluateIndicator, perNBracketIndex, perNMeets, rateBracketIndex, rateMeets, scaledThresholds } from './engine';
 import { formatInt } from './format';
 import { parseScoreInput, type IndicatorValue, type RateValue, type ScoreInput, type SurveyValue } from './input';
 import type { WhatIf, WhatIfStep } from './result';
@@ -97,6 +97,32 @@ function nextStep(ind: Indicator, criterion: Criterion, value: IndicatorValue, p
       // The denominator is the population in scope: the change is in the numerator.
       const n2 = ind.better === 'higher' ? ceilDiv(t * d, PERCENT_SCALE) : Math.floor((t * d) / PERCENT_SCALE);
       if (n2 > d || n2 < 0 || !rateMeets(n2, d, t, ind.better)) return null;
+      const effort = Math.abs(n2 - n);
+      const word = ind.better === 'lower' ? { vi: 'giảm', en: 'fewer' } : { vi: 'thêm', en: 'more' };
+      const fr = (l: 'vi' | 'en') => `${formatInt(n, l)}/${formatInt(d, l)} → ${formatInt(n2, l)}/${formatInt(d, l)}`;
+      return make({
+        from: `${n}/${d}`,
+        to: `${n2}/${d}`,
+        effort,
+        unit: ind.numeratorLabel,
+        pointsAfter: ind.brackets[target]!.points,
+        next: { numerator: n2, denominator: d },
+        vi: `${word.vi} ${formatInt(effort, 'vi')} ${ind.numeratorLabel.vi}: ${fr('vi')}`,
+        en: `${formatInt(effort, 'en')} ${word.en} ${ind.numeratorLabel.en}: ${fr('en')}`,
+      });
+    }
+    case 'rate_per_n': {
+      const { numerator: n, denominator: d } = value as RateValue;
+      if (d === 0) return null;
+      const ts = scaledThresholds(ind);
+      const idx = perNBracketIndex(ts, ind.better, ind.per, n, d);
+      const target = idx === -1 ? ts.length - 1 : idx - 1;
+      if (target < 0) return null;
+      // n2 × per × 10^4 against t × d, exactly: the largest (lower is better) or smallest (higher) numerator that meets t.
+      const num = BigInt(ts[target]!) * BigInt(d);
+      const den = BigInt(ind.per) * BigInt(THRESHOLD_SCALE);
+      const n2 = Number(ind.better === 'higher' ? (num + den - 1n) / den : num / den);
+      if (n2 > d || n2 < 0 || !perNMeets(n2, d, ind.per, ts[target]!, ind.better)) return null;
       const effort = Math.abs(n2 - n);
       const word = ind.better === 'lower' ? { vi: 'giảm', en: 'fewer' } : { vi: 'thêm', en: 'more' };
       const fr = (l: 'vi' | 'en') => `${formatInt(n, l)}/${formatInt(d, l)} → ${formatInt(n2, l)}/${formatInt(d, l)}`;

@@ -23,6 +23,7 @@ export function bestValue(ind: Indicator): IndicatorValue {
     case 'count':
       return ind.better === 'lower' ? 0 : ind.brackets[0]!.threshold;
     case 'rate':
+    case 'rate_per_n':
       return ind.better === 'higher' ? { numerator: 100, denominator: 100 } : { numerator: 0, denominator: 100 };
     case 'choice':
       return [...ind.options].sort((a, b) => b.points - a.points)[0]!.id;

@@ -18,6 +18,7 @@ function valueArb(ind: Indicator): fc.Arbitrary<IndicatorValue | undefined> {
       case 'count':
         return fc.integer({ min: 0, max: 20 });
       case 'rate':
+      case 'rate_per_n':
         return rateArb;
       case 'choice':
         return fc.constantFrom(...ind.options.map((o) => o.id));

@@ -31,15 +31,16 @@ export function BracketsTable({ ind }: { ind: PackIndicator }) {
       ind.options.forEach((o) => rows.push({ cond: pick(o.title), points: o.points, confirmed: o.confirmed }));
       break;
     case 'rate':
+    case 'rate_per_n':
     case 'survey':
     case 'count': {
       const better = ind.kind === 'survey' ? 'higher' : ind.better;
       const sign = better === 'higher' ? '≥' : '≤';
-      ind.brackets.forEach((b) =>
-        rows.push({ cond: `${sign} ${ind.kind === 'count' ? formatNumber(b.threshold, lang) : pct(b.threshold)}`, points: b.points, confirmed: b.confirmed }),
-      );
+      const shown = (x: number) =>
+        ind.kind === 'count' ? formatNumber(x, lang) : ind.kind === 'rate_per_n' ? `${formatNumber(x, lang, Number.isInteger(x) ? 0 : 2)}/${formatNumber(ind.per, lang)}` : pct(x);
+      ind.brackets.forEach((b) => rows.push({ cond: `${sign} ${shown(b.threshold)}`, points: b.points, confirmed: b.confirmed }));
       rows.push({ cond: t('ws.otherwise'), points: 0, confirmed: ind.otherwise.confirmed });
-      if (ind.kind === 'rate') rows.push({ cond: t('ws.denominatorZero'), points: ind.denominatorZero.points, confirmed: ind.denominatorZero.confirmed });
+      if (ind.kind === 'rate' || ind.kind === 'rate_per_n') rows.push({ cond: t('ws.denominatorZero'), points: ind.denominatorZero.points, confirmed: ind.denominatorZero.confirmed });
       break;
     }
   }

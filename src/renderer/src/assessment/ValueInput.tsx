@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiErrorShape } from '../../../api/errors';
 import { pick } from '../i18n';
 import type { PackIndicator } from './types';
-import { percent, type Draft, type FieldErrors, type Num } from './values';
+import { perN, percent, type Draft, type FieldErrors, type Num } from './values';
 
 /** Which input of an indicator a server rejection names ("values.2.1.numerator" → "numerator"). */
 export function serverErrors(err: ApiErrorShape | undefined): FieldErrors {
@@ -101,11 +101,11 @@ export function ValueInput({ ind, draft, errors, disabled, onChange }: Props) {
     );
   }
 
-  if (draft.kind === 'rate' && ind.kind === 'rate') {
+  if (draft.kind === 'rate' && (ind.kind === 'rate' || ind.kind === 'rate_per_n')) {
     const n = typeof draft.numerator === 'number' ? draft.numerator : NaN;
     const d = typeof draft.denominator === 'number' ? draft.denominator : NaN;
     const ok = Number.isInteger(n) && Number.isInteger(d) && n >= 0 && d >= 0 && n <= d;
-    const p = ok ? percent(n, d, lang) : null;
+    const p = !ok ? null : ind.kind === 'rate_per_n' ? perN(n, d, ind.per, lang) : percent(n, d, lang);
     return (
       <Stack gap={4}>
         <Group align="flex-start" gap="sm" wrap="wrap">

@@ -154,6 +154,7 @@ export function toDraft(ind: PackIndicator, value: unknown): Draft {
     case 'count':
       return { kind: 'count', v: num(value) };
     case 'rate':
+    case 'rate_per_n':
       return isObj(value)
         ? { kind: 'rate', numerator: num(value['numerator']), denominator: num(value['denominator']) }
         : { kind: 'rate', numerator: '', denominator: '' };
@@ -174,6 +175,13 @@ export function percent(n: number, d: number, lang: string): string | null {
   if (d <= 0) return null;
   const hundredths = Math.floor((n * 20000 + d) / (2 * d));
   return `${formatNumber(hundredths / 100, lang, 2)}%`;
+}
+
+/** n/d per `per` rounded half up to 2 decimals ("1,5/1.000"); null for 0/0. Display only: the engine decides. */
+export function perN(n: number, d: number, per: number, lang: string): string | null {
+  if (d <= 0) return null;
+  const hundredths = Number((BigInt(n) * BigInt(per) * 200n + BigInt(d)) / (2n * BigInt(d)));
+  return `${formatNumber(hundredths / 100, lang, 2)}/${formatNumber(per, lang)}`;
 }
 
 /** The engine's "98.33" in the language's format. */
