@@ -12,6 +12,7 @@ import { packToXlsx } from '../../core/criteria/xlsx';
 import { fingerprintOf } from '../../core/packages/keys';
 import { chooseSigningKey, trustLookup, unsealKey } from '../../core/packages/trust';
 import type { ServiceContext } from '../context';
+import { deps as assessmentDeps } from './assessments';
 import { evidenceStore } from './evidence';
 import { packagesActor } from './packages';
 import type { Handlers } from './types';
@@ -53,7 +54,7 @@ function writeAtomically(file: string, data: string | Buffer): void {
 
 export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | 'packs.diff' | 'packs.repackDraft'> = {
   'packs.repackDraft': async (input, ctx) => {
-    const deps = { db: (await ctx.store()).db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), units: ctx.units };
+    const deps = await assessmentDeps(ctx);
     if (input.apply) return { ...(await repackDraft(deps, input.id, input.version, await packagesActor(ctx))), applied: true };
     const rev = await loadRevision(deps.db, deps.packs, input.id);
     return { ...planRepack(rev, deps.packs.require(rev.row.pack_id, input.version, 'version')), applied: false };
