@@ -124,7 +124,8 @@ export class BackupInvalid extends CfcError {
     const where = opts.path ? ` (${opts.path})` : '';
     const detail = opts.detail ? ` [${opts.detail}]` : '';
     super(`backup_${code}`, {
-      vi: `Bản sao lưu bị từ chối — ${m.vi}${where}${detail} Dữ liệu hiện tại không bị thay đổi.`,
+      // The detail is technical English (a reader's error, a count): the Vietnamese message names the entry only.
+      vi: `Bản sao lưu bị từ chối — ${m.vi}${where} Dữ liệu hiện tại không bị thay đổi.`,
       en: `The backup was refused — ${m.en}${where}${detail} Nothing was changed.`,
     }, { field: 'file' });
     this.reason = code;
