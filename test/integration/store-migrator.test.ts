@@ -9,6 +9,7 @@ import { databasePath } from '../../src/core/paths';
 import { openStore } from '../../src/core/store/db';
 import { migrations } from '../../src/core/store/migrations';
 import { backupPath, migrationChecksums } from '../../src/core/store/migrator';
+import { writeTransaction } from '../../src/core/store/write';
 import { repoRoot, snapshotDir, tempDir } from '../helpers';
 
 const cleanups: (() => void)[] = [];
@@ -218,6 +219,25 @@ describe('migrator', () => {
     expect(store.sqlite.prepare('select count(*) as n from crash_b').get()).toEqual({ n: 0 });
     expect(store.sqlite.prepare("select value from setting where key = 'kept'").get()).toEqual({ value: 'yes' });
     expect(store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    await store.close();
+  });
+
+  it('a write transaction holds the one connection: a query started meanwhile never sees its uncommitted rows', async () => {
+    const store = await openStore(dir());
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const tx = writeTransaction(store.db, async (trx) => {
+      await trx.insertInto('setting').values({ key: 'uncommitted', value: '1', updated_at: 't' }).execute();
+      await gate;
+      throw new Error('rolled back');
+    }).catch((e: Error) => e.message);
+    // Started while the transaction is open (its insert done, it waits on the gate): on the same connection, an
+    // interleaved query would see the uncommitted row.
+    const outside = store.db.selectFrom('setting').select('key').execute();
+    await new Promise<void>((r) => setImmediate(r));
+    release();
+    expect(await tx).toBe('rolled back');
+    expect(await outside).toEqual([]);
     await store.close();
   });
 });
