@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import { callNames } from './src/api/contract';
+import { uiCallNames } from './src/api/contract';
 import pkg from './package.json';
 
 const root = __dirname;
@@ -18,9 +18,9 @@ export default defineConfig({
   },
   preload: {
     // The preload is sandboxed: one self-contained CommonJS file that requires nothing but 'electron'. The contract's
-    // call names and the version are written in here as plain constants, so the bundle carries no zod.
+    // UI contract's call names and the version are written in here as plain constants, so the bundle carries no zod.
     define: {
-      __CFC_CALL_NAMES__: JSON.stringify(callNames),
+      __CFC_CALL_NAMES__: JSON.stringify(uiCallNames),
       __CFC_VERSION__: JSON.stringify(pkg.version),
     },
     build: {

@@ -15,6 +15,7 @@ import {
   app,
   BrowserWindow,
   dialog,
+  ipcMain,
   Menu,
   protocol,
   safeStorage,
@@ -162,7 +163,7 @@ async function start(): Promise<void> {
   }
 
   const trustedContents = () => mainWindow?.webContents ?? null;
-  const unbindCalls = bindContract({ service, trustedContents, devUrl, log });
+  const unbindCalls = bindContract({ ipc: ipcMain, service, trustedContents, devUrl, log });
   const unbindFiles = bindFiles({ service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
   unbindContract = () => {
     unbindCalls();

@@ -239,7 +239,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         });
       }
       const name = decodeURIComponent(url.pathname.slice('/api/'.length));
-      const result = await opts.service.dispatch(name, input);
+      const result = await opts.service.dispatch(name, input, 'ui');
       return sendJson(res, statusOf(result), result);
     }
 

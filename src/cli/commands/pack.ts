@@ -1,7 +1,5 @@
-import { packRegistry, packSummary, validatePackFile } from '../../core/criteria/registry';
 import type { Indicator } from '../../core/criteria/schema';
 import { formatInt, formatThreshold } from '../../core/scoring/format';
-import { checkoutResourcesDir } from '../../server/resources';
 import { Rejection } from '../context';
 import type { Register } from '../main';
 import { clip } from './score';
@@ -34,7 +32,8 @@ export const registerPack: Register = (program, ctx) => {
     .description('các gói tiêu chí có sẵn / the built-in criteria packs')
     .action(async () => {
       const c = ctx();
-      const items = packRegistry(checkoutResourcesDir).list().map(packSummary);
+      const { packRegistry, packSummary } = await import('../../core/criteria/registry');
+      const items = packRegistry(c.resourcesDir).list().map(packSummary);
       c.print({ items }, () =>
         items.map((p) => `${p.id.padEnd(12)} ${p.version.padEnd(8)} ${p.status.padEnd(11)} ${p.sha256.slice(0, 16)}  ${p.title.vi}`).join('\n'),
       );
@@ -45,8 +44,9 @@ export const registerPack: Register = (program, ctx) => {
     .argument('<id>', 'mã gói, có thể kèm @phiên bản / pack id, optionally @version')
     .action(async (ref: string) => {
       const c = ctx();
+      const { packRegistry, packSummary } = await import('../../core/criteria/registry');
       const at = ref.lastIndexOf('@');
-      const p = packRegistry(checkoutResourcesDir).require(at > 0 ? ref.slice(0, at) : ref, at > 0 ? ref.slice(at + 1) : undefined, 'id');
+      const p = packRegistry(c.resourcesDir).require(at > 0 ? ref.slice(0, at) : ref, at > 0 ? ref.slice(at + 1) : undefined, 'id');
       const s = packSummary(p);
       c.print({ summary: s, pack: p.pack }, () => {
         const t = p.pack.recognition.thresholds;
@@ -74,6 +74,7 @@ export const registerPack: Register = (program, ctx) => {
     .argument('<file>', 'tệp JSON / JSON file')
     .action(async (file: string) => {
       const c = ctx();
+      const { validatePackFile } = await import('../../core/criteria/registry');
       const v = validatePackFile(file);
       if (!v.ok) {
         const n = v.problems.length;
