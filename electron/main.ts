@@ -258,7 +258,7 @@ function serveRenderer(): void {
   const notFound = (): Response => new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
-    const routed = service && isAppUrl(request.url) ? await serveFileRoute(service, new URL(request.url), request.method === 'HEAD') : null;
+    const routed = service && isAppUrl(request.url) ? await serveFileRoute(service.files, new URL(request.url), request.method === 'HEAD') : null;
     if (routed) return routed;
     const file = resolveAppFile(root, request.url);
     if (!file) {
