@@ -12,8 +12,9 @@ export default defineConfig({
       outDir: 'out/main',
       // better-sqlite3 is native: it stays a runtime require, loaded from node_modules (asar-unpacked when packaged).
       externalizeDeps: true,
-      // `index` → out/main/index.js, package.json's "main".
-      lib: { entry: { index: path.join(root, 'electron/main.ts') } },
+      // `index` → out/main/index.js, package.json's "main"; `hostWorker` → out/main/hostWorker.js, the worker thread
+      // that runs the service (src/api/host).
+      lib: { entry: { index: path.join(root, 'electron/main.ts'), hostWorker: path.join(root, 'src/api/host/worker.ts') } },
     },
   },
   preload: {

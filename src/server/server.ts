@@ -30,7 +30,8 @@ const TYPES: Record<string, string> = {
 const MAX_BODY = 16 * 1024 * 1024;
 
 export interface ServerOptions {
-  service: Service;
+  /** The service, or the worker host that runs it (src/api/host): the server only routes calls and streams files. */
+  service: Pick<Service, 'dispatch' | 'files'>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   port?: number;

@@ -36,7 +36,7 @@ describe('service host (worker thread)', () => {
     const events: string[] = [];
     const MB = 300;
     let sent = 0;
-    let resolveHalf: () => void;
+    let resolveHalf: () => void = () => undefined;
     const half = new Promise<void>((r) => (resolveHalf = r));
     // Bytes produced lazily; halfway through, the other calls are sent.
     const source = Readable.from(
