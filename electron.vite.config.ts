@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import { callNames } from './src/api/contract';
+import { uiCallNames } from './src/api/contract';
 import pkg from './package.json';
 
 const root = __dirname;
@@ -12,15 +12,16 @@ export default defineConfig({
       outDir: 'out/main',
       // better-sqlite3 is native: it stays a runtime require, loaded from node_modules (asar-unpacked when packaged).
       externalizeDeps: true,
-      // `index` → out/main/index.js, package.json's "main".
-      lib: { entry: { index: path.join(root, 'electron/main.ts') } },
+      // `index` → out/main/index.js, package.json's "main"; `hostWorker` → out/main/hostWorker.js, the worker thread
+      // that runs the service (src/api/host).
+      lib: { entry: { index: path.join(root, 'electron/main.ts'), hostWorker: path.join(root, 'src/api/host/worker.ts') } },
     },
   },
   preload: {
     // The preload is sandboxed: one self-contained CommonJS file that requires nothing but 'electron'. The contract's
-    // call names and the version are written in here as plain constants, so the bundle carries no zod.
+    // UI contract's call names and the version are written in here as plain constants, so the bundle carries no zod.
     define: {
-      __CFC_CALL_NAMES__: JSON.stringify(callNames),
+      __CFC_CALL_NAMES__: JSON.stringify(uiCallNames),
       __CFC_VERSION__: JSON.stringify(pkg.version),
     },
     build: {

@@ -3,17 +3,17 @@
  * only: no import of 'electron', so the renderer may import the type (`import type { CfcBridge } from
  * '../../electron/bridge'`) to declare `window.cfc`.
  */
-import type { CallName } from '../src/api/contract';
+import type { UiCallName } from '../src/api/contract';
 import type { CallResult } from '../src/api/errors';
 
-/** `window.cfc`: the contract's transport over IPC, and nothing else. */
+/** `window.cfc`: the UI contract's transport over IPC, and nothing else. */
 export interface CfcBridge {
   /**
    * Sends one contract call to the main process. Never rejects for a known name: failures come back as
    * `{ ok: false, error }` (an unknown name comes back as `unknown_call` without reaching the main process).
    * It fits `Transport` from src/api/client, so `createClient(window.cfc.call)` is the renderer's client.
    */
-  call(name: CallName, input: unknown): Promise<CallResult<unknown>>;
+  call(name: UiCallName, input: unknown): Promise<CallResult<unknown>>;
   /**
    * Streams a dropped or picked file into the core's staging area (read from disk by the main process, never whole in
    * the page); `evidence.attach` then attaches it.

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
 import type { Service } from '../src/api/service';
-import { downloadType } from '../src/api/downloads';
+import { resolveFileRoute, type FileSource } from '../src/api/fileRoute';
 import { STAGE_CHANNEL } from './bridge';
 
 export interface FilesOptions {
@@ -53,43 +53,16 @@ export function bindFiles(opts: FilesOptions): () => void {
   return () => ipcMain.removeHandler(STAGE_CHANNEL);
 }
 
-const INLINE = /^(application\/pdf|image\/(png|jpeg|gif|webp|bmp))$/;
-
-function fileResponse(file: string, type: string, name: string, inline: boolean, head: boolean): Response {
-  const size = fs.statSync(file).size;
-  const encoded = encodeURIComponent(name).replace(/['()]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-  const body = head ? null : (Readable.toWeb(fs.createReadStream(file)) as ReadableStream);
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'Content-Type': type,
-      'Content-Length': String(size),
-      'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encoded}`,
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
-}
-
-/** Serves `/evidence/<id>`, `/reports/<name>` and `/exports/<name>` of the app origin, or null for any other path. */
-export async function serveFileRoute(service: Pick<Service, 'files'>, url: URL, head: boolean): Promise<Response | null> {
-  const evidence = /^\/evidence\/([0-9a-f-]{36})$/.exec(url.pathname);
-  if (evidence) {
-    const r = await service.files.evidence(evidence[1]!);
-    if (!r.ok) return new Response(r.error.message.en, { status: 404 });
-    const inline = !url.searchParams.has('download') && INLINE.test(r.value.mediaType);
-    return fileResponse(r.value.path, r.value.mediaType, r.value.name, inline, head);
+/**
+ * Serves `/evidence/<id>`, `/reports/<name>` and `/exports/<name>` of the app origin through the one file-route
+ * resolver (src/api/fileRoute.ts: type by extension, sandbox CSP, disposition), or null for any other path.
+ */
+export async function serveFileRoute(files: FileSource, url: URL, head: boolean): Promise<Response | null> {
+  const route = await resolveFileRoute(files, url, (f) => fs.statSync(f).size);
+  if (!route) return null;
+  if (route.kind === 'error') {
+    return new Response(JSON.stringify({ ok: false, error: route.error }), { status: route.status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
   }
-  const download = /^\/(reports|exports)\/([^/]+)$/.exec(url.pathname);
-  if (download) {
-    let name: string;
-    try {
-      name = decodeURIComponent(download[2]!);
-    } catch {
-      return new Response('bad name', { status: 400 });
-    }
-    const r = download[1] === 'reports' ? await service.files.report(name) : await service.files.exported(name);
-    if (!r.ok) return new Response(r.error.message.en, { status: 404 });
-    return fileResponse(r.value.path, downloadType(name), name, false, head);
-  }
-  return null;
+  const body = head ? null : (Readable.toWeb(fs.createReadStream(route.path)) as ReadableStream);
+  return new Response(body, { status: 200, headers: route.headers });
 }

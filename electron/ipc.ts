@@ -1,16 +1,19 @@
 /**
- * Binds the contract to IPC: one `ipcMain.handle('cfc:<name>')` per entry of src/api/contract. Each handler checks the
- * sender (our window's main frame, on our app origin), hands the input to `service.dispatch` (which validates it with
- * zod and never throws) and returns its `CallResult`.
+ * Binds the UI contract to IPC: one `ipcMain.handle('cfc:<name>')` per entry of `uiContract` (src/api/contract), never
+ * the local contract's path calls. Each handler checks the sender (our window's main frame, on our app origin), hands the
+ * input to `service.dispatch(name, input, 'ui')` (which validates it with the UI schemas — strict, so a path field is
+ * refused — and never throws) and returns its `CallResult`.
  */
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { callNames, type CallName } from '../src/api/contract';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { uiCallNames } from '../src/api/contract';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
 import type { Service } from '../src/api/service';
 import { channelFor } from './bridge';
 import { isAppUrl } from './security';
 
 export interface IpcOptions {
+  /** Electron's ipcMain (a fake in test/unit/electron-security.test.ts). */
+  ipc: Pick<IpcMain, 'handle' | 'removeHandler'>;
   service: Pick<Service, 'dispatch'>;
   /** The webContents of the app window, or null when there is none (calls are then refused). */
   trustedContents: () => WebContents | null;
@@ -46,18 +49,18 @@ export function isTrustedSender(event: IpcMainInvokeEvent, opts: Pick<IpcOptions
 /** Registers one handler per contract entry; returns a function that removes them. */
 export function bindContract(opts: IpcOptions): () => void {
   const bound: string[] = [];
-  for (const name of callNames) {
+  for (const name of uiCallNames) {
     const channel = channelFor(name);
-    ipcMain.handle(channel, async (event, input: unknown): Promise<CallResult<unknown>> => {
+    opts.ipc.handle(channel, async (event, input: unknown): Promise<CallResult<unknown>> => {
       if (!isTrustedSender(event, opts)) {
         opts.log?.(`IPC ${channel} refused from ${event.senderFrame?.url ?? '(no frame)'}`);
         return unauthorized;
       }
-      return opts.service.dispatch(name satisfies CallName, input);
+      return opts.service.dispatch(name, input, 'ui');
     });
     bound.push(channel);
   }
   return () => {
-    for (const channel of bound) ipcMain.removeHandler(channel);
+    for (const channel of bound) opts.ipc.removeHandler(channel);
   };
 }

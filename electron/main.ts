@@ -15,6 +15,7 @@ import {
   app,
   BrowserWindow,
   dialog,
+  ipcMain,
   Menu,
   protocol,
   safeStorage,
@@ -24,8 +25,10 @@ import {
   type WebContents,
 } from 'electron';
 import { ErrorCodes, type ApiErrorShape } from '../src/api/errors';
+import { main as cliMain } from '../src/cli/main';
 import { appMeta } from '../src/api/meta';
-import { createService, toApiError, type Service } from '../src/api/service';
+import { ApiCallError, toApiError } from '../src/api/errors';
+import { startServiceHost, type ServiceHost } from '../src/api/host/host';
 import type { Secrets } from '../src/core/packages/keys';
 import { APP_DIR_NAME } from '../src/core/paths';
 import { bindFiles, serveFileRoute } from './files';
@@ -92,10 +95,22 @@ const preloadPath = path.join(__dirname, '../preload/index.js');
 const rendererRoot = path.join(__dirname, '../renderer');
 
 let mainWindow: BrowserWindow | null = null;
-let service: Service | null = null;
+let service: ServiceHost | null = null;
 let unbindContract: (() => void) | null = null;
 
-if (!app.requestSingleInstanceLock()) {
+/**
+ * `--cli`: the packaged app as the `cfc` command (no window, no single-instance lock, the OS secret store available
+ * for keys the desktop app sealed). The deb/AppImage wrapper and the Windows console wrapper are in
+ * electron-builder.yml. Everything after `--cli` is cfc's arguments.
+ */
+const cliAt = process.argv.indexOf('--cli');
+if (cliAt >= 0) {
+  void app.whenReady().then(async () => {
+    const secrets = osSecrets().secrets;
+    await cliMain({ resourcesDir, argv: process.argv.slice(cliAt + 1), ...(secrets ? { secrets } : {}) });
+    app.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+} else if (!app.requestSingleInstanceLock()) {
   // Another instance owns this data folder: it gets focused (see 'second-instance') and this one leaves.
   app.quit();
 } else {
@@ -147,12 +162,14 @@ async function start(): Promise<void> {
   );
 
   try {
-    service = createService({
+    // The service runs in a worker thread (out/main/hostWorker.js): this process never runs SQL or hashes a file.
+    service = startServiceHost({
       dataDir,
       resourcesDir,
       mode: 'electron',
+      workerScript: path.join(__dirname, 'hostWorker.js'),
       ...osSecrets(),
-      onInternalError: (name, error) => log(`internal error in ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      onInternalError: (name, message) => log(`internal error in ${name}: ${message}`),
     });
     // Open the store now, so a database this version cannot use is reported here rather than on the first call.
     await service.open();
@@ -162,7 +179,7 @@ async function start(): Promise<void> {
   }
 
   const trustedContents = () => mainWindow?.webContents ?? null;
-  const unbindCalls = bindContract({ service, trustedContents, devUrl, log });
+  const unbindCalls = bindContract({ ipc: ipcMain, service, trustedContents, devUrl, log });
   const unbindFiles = bindFiles({ service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
   unbindContract = () => {
     unbindCalls();
@@ -182,8 +199,8 @@ function osSecrets(): { secrets?: Secrets } {
 }
 
 /** Reports a start-up failure in Vietnamese and English, then quits. */
-function fatal(svc: Service | null, e: unknown): void {
-  const known: ApiErrorShape | null = toApiError(e);
+function fatal(svc: ServiceHost | null, e: unknown): void {
+  const known: ApiErrorShape | null = e instanceof ApiCallError ? e.error : toApiError(e);
   const error: ApiErrorShape = known ?? {
     code: ErrorCodes.internal,
     message: {
@@ -257,7 +274,7 @@ function serveRenderer(): void {
   const notFound = (): Response => new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
-    const routed = service && isAppUrl(request.url) ? await serveFileRoute(service, new URL(request.url), request.method === 'HEAD') : null;
+    const routed = service && isAppUrl(request.url) ? await serveFileRoute(service.files, new URL(request.url), request.method === 'HEAD') : null;
     if (routed) return routed;
     const file = resolveAppFile(root, request.url);
     if (!file) {

@@ -1,11 +1,11 @@
-import type { CallInput, CallName, CallOutput } from './contract';
+import type { UiCallInput, UiCallName, UiCallOutput } from './contract';
 import { ApiCallError, type CallResult } from './errors';
 
-/** How a call travels: IPC in Electron, HTTP in browser mode, a direct call in tests. */
-export type Transport = (name: CallName, input: unknown) => Promise<CallResult<unknown>>;
+/** How a call travels: IPC in Electron, HTTP in browser mode, a direct call in tests. The UI contract only. */
+export type Transport = (name: UiCallName, input: unknown) => Promise<CallResult<unknown>>;
 
 export interface Client {
-  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  call<N extends UiCallName>(name: N, input: UiCallInput<N>): Promise<UiCallOutput<N>>;
 }
 
 /** The renderer's one typed client; it throws ApiCallError with the typed error when a call fails. */

@@ -5,21 +5,22 @@ import { profileCalls } from './calls/profile';
 import { assessmentsCalls } from './calls/assessments';
 import { evidenceCalls } from './calls/evidence';
 import { reportsCalls } from './calls/reports';
+import { reportsLocalCalls } from './calls/reportsLocal';
 import { scoringCalls } from './calls/scoring';
-import { packagesCalls } from './calls/packages';
+import { packagesCalls, packagesLocalCalls } from './calls/packages';
 import { dashboardCalls } from './calls/dashboard';
 import { reviewsCalls } from './calls/reviews';
 import { backupCalls, backupLocalCalls } from './calls/backup';
 import { packsCalls, packsLocalCalls } from './calls/packs';
 
 /**
- * The one contract between the UI and the core. Every call the UI can make is one entry here; Electron binds each
- * entry to IPC, browser mode to HTTP, and the renderer has one typed client over either.
+ * The UI contract: every call the page can make, bound to IPC (Electron) and HTTP (browser mode); the renderer has
+ * one typed client over either. It never takes a file path: files reach the core as staged upload ids and leave it
+ * as downloads (test/integration/contract-surfaces.test.ts walks these schemas).
  */
-export const contract = {
+export const uiContract = {
   ...appCalls,
   ...unitsCalls,
-  ...unitsLocalCalls,
   ...profileCalls,
   ...scoringCalls,
   ...assessmentsCalls,
@@ -29,8 +30,19 @@ export const contract = {
   ...dashboardCalls,
   ...reviewsCalls,
   ...backupCalls,
-  ...backupLocalCalls,
   ...packsCalls,
+} as const;
+
+/**
+ * The local contract (CLI, tests): the UI contract plus the calls that name files on this machine (`<area>LocalCalls`,
+ * one spread each). A local call may widen a UI call of the same name (e.g. `packages.import` with `paths`).
+ */
+export const contract = {
+  ...uiContract,
+  ...packagesLocalCalls,
+  ...reportsLocalCalls,
+  ...unitsLocalCalls,
+  ...backupLocalCalls,
   ...packsLocalCalls,
 } as const;
 
@@ -42,8 +54,22 @@ export type CallInput<N extends CallName> = z.input<Contract[N]['input']>;
 export type ParsedInput<N extends CallName> = z.output<Contract[N]['input']>;
 export type CallOutput<N extends CallName> = z.output<Contract[N]['output']>;
 
-export const callNames = Object.keys(contract) as CallName[];
+export type UiContract = typeof uiContract;
+export type UiCallName = keyof UiContract;
+export type UiCallInput<N extends UiCallName> = z.input<UiContract[N]['input']>;
+export type UiCallOutput<N extends UiCallName> = z.output<UiContract[N]['output']>;
 
-export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+/** Which contract a caller speaks: 'ui' for IPC and HTTP (the page), 'local' for the CLI and tests. */
+export type Surface = 'ui' | 'local';
+
+export const callNames = Object.keys(contract) as CallName[];
+export const uiCallNames = Object.keys(uiContract) as UiCallName[];
+
+export function isCallName(name: unknown, surface: Surface = 'local'): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(surface === 'ui' ? uiContract : contract, name);
+}
+
+/** The definition of a call on a surface (the UI's narrower schema when the local contract widens it). */
+export function callDef(name: CallName, surface: Surface): Contract[CallName] {
+  return (surface === 'ui' ? (uiContract as unknown as Contract) : contract)[name];
 }

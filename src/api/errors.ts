@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCfcError } from '../core/errors';
 
 /** A message in both languages of the app: Vietnamese first, English second. */
 export const bilingual = z.object({ vi: z.string(), en: z.string() });
@@ -38,4 +39,15 @@ export class ApiCallError extends Error {
     this.name = 'ApiCallError';
     this.error = error;
   }
+}
+
+/** A domain failure (CfcError) as the contract's error shape; null for anything else (a bug). */
+export function toApiError(e: unknown): ApiErrorShape | null {
+  if (!isCfcError(e)) return null;
+  return {
+    code: e.code,
+    message: e.messages,
+    ...(e.field !== undefined ? { field: e.field } : {}),
+    ...(e.issues !== undefined ? { issues: e.issues } : {}),
+  };
 }

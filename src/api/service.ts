@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import { collectOrphans } from '../core/evidence/hygiene';
 import type { StagedInfo } from '../core/evidence/store';
-import { isCfcError } from '../core/errors';
 import { openStore, type Store } from '../core/store/db';
 import { UnitEditions } from '../core/units/editions';
 import type { ServiceContext } from './context';
-import { contract, isCallName, type CallInput, type CallName, type CallOutput } from './contract';
-import { ApiCallError, ErrorCodes, type ApiErrorShape, type CallResult } from './errors';
+import { callDef, isCallName, type CallInput, type CallName, type CallOutput, type Surface } from './contract';
+import { ApiCallError, ErrorCodes, toApiError, type ApiErrorShape, type CallResult } from './errors';
+
+export { toApiError };
 import { appHandlers } from './handlers/app';
 import { profileHandlers } from './handlers/profile';
 import { scoringHandlers } from './handlers/scoring';
@@ -14,8 +15,8 @@ import type { Handler, Handlers } from './handlers/types';
 import { unitsHandlers, unitsLocalHandlers } from './handlers/units';
 import { assessmentsHandlers } from './handlers/assessments';
 import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence';
-import { exportedFile, reportFile, reportsHandlers } from './handlers/reports';
-import { packagesHandlers } from './handlers/packages';
+import { exportedFile, reportFile, reportsHandlers, reportsLocalHandlers } from './handlers/reports';
+import { packagesHandlers, packagesLocalHandlers } from './handlers/packages';
 import { dashboardHandlers } from './handlers/dashboard';
 import { reviewsHandlers } from './handlers/reviews';
 import { backupHandlers, backupLocalHandlers } from './handlers/backup';
@@ -37,8 +38,12 @@ const handlers: Handlers = {
   ...dashboardHandlers,
   ...reviewsHandlers,
   ...backupHandlers,
-  ...backupLocalHandlers,
   ...packsHandlers,
+  // The local contract's path calls (CLI, tests): one spread per area.
+  ...packagesLocalHandlers,
+  ...reportsLocalHandlers,
+  ...unitsLocalHandlers,
+  ...backupLocalHandlers,
   ...packsLocalHandlers,
 };
 
@@ -55,8 +60,11 @@ export interface ServiceOptions {
 }
 
 export interface Service {
-  /** Validate, run, validate: what every transport binds to. Never throws. */
-  dispatch(name: unknown, input: unknown): Promise<CallResult<unknown>>;
+  /**
+   * Validate, run, validate: what every transport binds to. Never throws. `surface` 'ui' (IPC, HTTP) admits only the
+   * UI contract's calls and schemas, so a path field from the page is refused; the default 'local' is the superset.
+   */
+  dispatch(name: unknown, input: unknown, surface?: Surface): Promise<CallResult<unknown>>;
   /** The same, typed, throwing ApiCallError: for the CLI and tests. */
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   readonly context: ServiceContext;
@@ -83,18 +91,6 @@ const internalError: ApiErrorShape = {
     en: 'An unexpected error occurred; nothing was changed. Try again or report it.',
   },
 };
-
-export function toApiError(e: unknown): ApiErrorShape | null {
-  if (isCfcError(e)) {
-    return {
-      code: e.code,
-      message: e.messages,
-      ...(e.field !== undefined ? { field: e.field } : {}),
-      ...(e.issues !== undefined ? { issues: e.issues } : {}),
-    };
-  }
-  return null;
-}
 
 /** Opens the store and the catalogue, and serves the contract over them. */
 export function createService(opts: ServiceOptions): Service {
@@ -163,8 +159,8 @@ export function createService(opts: ServiceOptions): Service {
     exclusive,
   };
 
-  async function dispatch(name: unknown, input: unknown): Promise<CallResult<unknown>> {
-    if (!isCallName(name)) {
+  async function dispatch(name: unknown, input: unknown, surface: Surface = 'local'): Promise<CallResult<unknown>> {
+    if (!isCallName(name, surface)) {
       return {
         ok: false,
         error: {
@@ -173,7 +169,7 @@ export function createService(opts: ServiceOptions): Service {
         },
       };
     }
-    const def = contract[name];
+    const def = callDef(name, surface);
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
     running++;

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 'use strict';
-// The `cfc` command. In a checkout it runs the TypeScript sources through tsx (no build step needed after `npm ci`).
+// `cfc` from the TypeScript sources through tsx, for development (`npm run cfc:dev`). What ships is the bundle,
+// out/cli/cfc.cjs (`npm run build:cli`, package.json "bin").
+const path = require('node:path');
 require('tsx/cjs/api').register();
 require('./main.ts')
-  .main()
+  .main({ resourcesDir: process.env.CFC_RESOURCES_DIR || path.resolve(__dirname, '../../resources') })
   .catch((e) => {
     process.stderr.write(`cfc: ${e && e.stack ? e.stack : e}\n`);
     process.exitCode = 1;

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
-import { ApiCallError, type ApiErrorShape } from '../api/errors';
-import { createService, toApiError, type Service } from '../api/service';
+import type { Progress } from '../api/context';
+import { ApiCallError, toApiError, type ApiErrorShape } from '../api/errors';
+import type { Service } from '../api/service';
 import { resolveDataDir } from '../core/paths';
-import { checkoutResourcesDir } from '../server/resources';
 
 export interface CliIO {
   stdout: Writable & { isTTY?: boolean };
@@ -11,10 +11,30 @@ export interface CliIO {
   cwd: string;
   platform: NodeJS.Platform;
   home: string;
+  /**
+   * The resources folder (packs, units, fonts): the entry point passes it in — the checkout's `resources/` for
+   * `out/cli/cfc.cjs` and `src/cli/bin.cjs`, `process.resourcesPath/resources` for the packaged app's `--cli` mode.
+   */
+  resourcesDir: string;
+  /** The packaged app's OS secret store (Electron safeStorage), for keys sealed by the desktop app. */
+  secrets?: Service['context']['secrets'];
+}
+
+/**
+ * What a command sees of the service: `call` on the local contract (the UI contract plus the path calls). The service
+ * module (SQLite, every handler) is loaded on the first call, so `--help`, `--version` and `score` never load it.
+ */
+export interface CliService {
+  call: Service['call'];
+  /** Progress of the long calls (import, export), for the terminal's progress line. */
+  onProgress(f: ((call: string, p: Progress) => void) | undefined): void;
 }
 
 /** Exit statuses of `product.md`: 0 success, 1 input rejected (nothing written), 2 usage error. */
 export const Exit = { ok: 0, rejected: 1, usage: 2 } as const;
+
+/** A usage error found after parsing (a combination of options): exit status 2, the message on stderr. */
+export class UsageError extends Error {}
 
 /** A rejection the CLI reports with exit status 1: the typed error of the contract. */
 export class Rejection extends Error {
@@ -27,8 +47,9 @@ export interface CliContext {
   io: CliIO;
   json: boolean;
   dataDir: string;
+  resourcesDir: string;
   /** The service over the data directory, created on first use (so a rejected input writes nothing). */
-  service(): Service;
+  service(): CliService;
   /** Prints a result: the value as JSON with --json, else the human text. */
   print(value: unknown, human: () => string): void;
   /** Prints a line to stderr, meant for people (progress, notes); silent with --json. */
@@ -36,17 +57,32 @@ export interface CliContext {
 }
 
 export function createCliContext(io: CliIO, global: { dataDir?: string; json?: boolean }): CliContext & { close(): Promise<void> } {
-  let service: Service | null = null;
+  let loading: Promise<Service> | null = null;
+  let progress: ((call: string, p: Progress) => void) | undefined;
   const dataDir = resolveDataDir({ flag: global.dataDir, env: io.env, platform: io.platform, home: io.home });
   const json = !!global.json;
+  const load = () =>
+    (loading ??= import('../api/service').then(({ createService }) =>
+      createService({
+        dataDir,
+        resourcesDir: io.resourcesDir,
+        mode: 'cli',
+        ...(io.secrets ? { secrets: io.secrets } : {}),
+        onProgress: (call, p) => progress?.(call, p),
+      }),
+    ));
+  const cliService: CliService = {
+    call: async (name, input) => (await load()).call(name, input),
+    onProgress: (f) => {
+      progress = f;
+    },
+  };
   return {
     io,
     json,
     dataDir,
-    service() {
-      service ??= createService({ dataDir, resourcesDir: checkoutResourcesDir, mode: 'cli' });
-      return service;
-    },
+    resourcesDir: io.resourcesDir,
+    service: () => cliService,
     print(value, human) {
       io.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human().replace(/\n?$/, '\n'));
     },
@@ -54,7 +90,7 @@ export function createCliContext(io: CliIO, global: { dataDir?: string; json?: b
       if (!json) io.stderr.write(line + '\n');
     },
     async close() {
-      await service?.close();
+      if (loading) await (await loading.catch(() => null))?.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { appMeta } from '../api/meta';
-import { createCliContext, Exit, formatError, rejectionOf, type CliContext, type CliIO } from './context';
+import { createCliContext, Exit, formatError, rejectionOf, UsageError, type CliContext, type CliIO } from './context';
 import { registerInfo } from './commands/info';
 import { registerUnits } from './commands/units';
 import { registerScore } from './commands/score';
@@ -52,6 +52,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return Exit.ok;
       return Exit.usage;
     }
+    if (e instanceof UsageError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return Exit.usage;
+    }
     const err = rejectionOf(e);
     if (!err) throw e;
     io.stderr.write(state.context?.json || argv.includes('--json') ? JSON.stringify({ ok: false, error: err }, null, 2) + '\n' : formatError(err));
@@ -61,14 +65,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-export async function main(): Promise<void> {
-  const code = await run(process.argv.slice(2), {
+/** The process entry: `out/cli/cfc.cjs`, `src/cli/bin.cjs` or the packaged app's `--cli` mode pass the resources folder. */
+export async function main(opts: { resourcesDir: string; argv?: string[]; secrets?: CliIO['secrets'] }): Promise<void> {
+  const code = await run(opts.argv ?? process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
     platform: process.platform,
     home: os.homedir(),
+    resourcesDir: opts.resourcesDir,
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
   });
   process.exitCode = code;
 }

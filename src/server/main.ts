@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createService, toApiError } from '../api/service';
+import { ApiCallError, toApiError } from '../api/errors';
+import { startServiceHost } from '../api/host/host';
 import { resolveDataDir } from '../core/paths';
 import { checkoutResourcesDir } from './resources';
 import { startServer } from './server';
@@ -36,16 +37,17 @@ async function main() {
     process.exit(2);
   }
   const dataDir = resolveDataDir({ flag: args['data-dir'], env: process.env, platform: process.platform, home: os.homedir() });
-  const service = createService({
+  // The service runs in a worker thread; this thread only serves HTTP, routes calls and streams files.
+  const service = startServiceHost({
     dataDir,
     resourcesDir: checkoutResourcesDir,
     mode: 'browser',
-    onInternalError: (name, e) => process.stderr.write(`cfc web: ${name}: ${(e as Error)?.stack ?? String(e)}\n`),
+    onInternalError: (name, message) => process.stderr.write(`cfc web: ${name}: ${message}\n`),
   });
   try {
     await service.open();
   } catch (e) {
-    const err = toApiError(e);
+    const err = e instanceof ApiCallError ? e.error : toApiError(e);
     process.stderr.write(err ? `Lỗi: ${err.message.vi}\nError: ${err.message.en}\n` : `${(e as Error).stack}\n`);
     process.exit(1);
   }

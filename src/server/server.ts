@@ -7,7 +7,7 @@ import type { Service } from '../api/service';
 import type { ApiErrorShape, CallResult } from '../api/errors';
 import { ErrorCodes } from '../api/errors';
 import { CSP } from '../api/csp';
-import { downloadType } from '../api/downloads';
+import { resolveFileRoute } from '../api/fileRoute';
 
 
 const TYPES: Record<string, string> = {
@@ -25,17 +25,17 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-const COOKIE = 'cfc_token';
 
 
 const MAX_BODY = 16 * 1024 * 1024;
 
 export interface ServerOptions {
-  service: Service;
+  /** The service, or the worker host that runs it (src/api/host): the server only routes calls and streams files. */
+  service: Pick<Service, 'dispatch' | 'files'>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   port?: number;
-  /** A random token is made when none is given. */
+  /** The launch token (random when not given): one-time in the address, and the bearer for scripts. */
   token?: string;
 }
 
@@ -71,24 +71,34 @@ function statusOf(r: CallResult<unknown>): number {
   }
 }
 
+function lowerCaseKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-function cookieToken(req: http.IncomingMessage): string | null {
+/** The value of one cookie of the request, or null. */
+function cookieValue(req: http.IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return null;
 }
 
+const text = 'text/plain; charset=utf-8';
+
 /**
  * Browser mode: one Node process serves the built renderer and the contract over HTTP on 127.0.0.1, guarded by a
- * per-run token. `GET /?token=…` sets the token as an HttpOnly, SameSite=Strict cookie and redirects to `/`; every
- * `POST /api/<call>` needs that cookie (or `Authorization: Bearer <token>` for scripts) and the custom header
+ * per-run launch token. `GET /?token=…` works once: it exchanges the token for a separate random session secret, set
+ * as an HttpOnly, SameSite=Strict cookie named for this port (`cfc_session_<port>`: cookies ignore ports, so two
+ * instances on one machine would otherwise overwrite each other's), and redirects to `/`; the address, once used, is
+ * worth nothing to whoever reads it later from the history (opened again in the same browser, it just redirects). Every
+ * `POST /api/<call>` needs that cookie (or `Authorization: Bearer <launch token>` for scripts) and the custom header
  * `X-CFC-Call: 1`. The Host header must be this server's own (no DNS rebinding), and a cross-origin `Origin` is refused.
  * Files travel outside the JSON calls, under the same guard: `PUT /upload` streams evidence into staging,
  * `GET /evidence/<id>` serves an evidence file (images and PDFs inline, the rest as downloads), `GET /reports/<name>` a
@@ -96,6 +106,10 @@ function cookieToken(req: http.IncomingMessage): string | null {
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
+  /** Whether the address's token was exchanged already, and the session secrets handed out (one per exchange). */
+  let tokenSpent = false;
+  const sessions = new Set<string>();
+  const cookieName = () => `cfc_session_${port}`;
   const staticRoot = path.resolve(opts.staticDir);
   let port = 0;
   const okHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -127,8 +141,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   function authorised(req: http.IncomingMessage): boolean {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), token)) return true;
-    const c = cookieToken(req);
-    return c !== null && safeEqual(c, token);
+    const c = cookieValue(req, cookieName());
+    return c !== null && [...sessions].some((x) => safeEqual(c, x));
   }
 
   async function readBody(req: http.IncomingMessage): Promise<string | null> {
@@ -178,46 +192,31 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return sendJson(res, statusOf(result), result);
   }
 
-  async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, type: string, name: string, inline: boolean) {
-    const size = fs.statSync(file).size;
-    const encoded = encodeURIComponent(name).replace(/['()]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-    res.writeHead(200, {
-      'content-type': type,
-      'content-length': String(size),
-      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encoded}`,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'private, max-age=60',
-      'referrer-policy': 'no-referrer',
-    });
-    if (req.method === 'HEAD') return res.end();
-    fs.createReadStream(file).pipe(res);
-  }
-
-  async function serveEvidence(req: http.IncomingMessage, res: http.ServerResponse, id: string, download: boolean) {
-    if (!guard(req, res, false)) return;
-    const r = await opts.service.files.evidence(id);
-    if (!r.ok) return sendJson(res, statusOf(r), r);
-    const inline = !download && (r.value.mediaType === 'application/pdf' || /^image\/(png|jpeg|gif|webp|bmp)$/.test(r.value.mediaType));
-    return serveFile(req, res, r.value.path, r.value.mediaType, r.value.name, inline);
-  }
-
-  /** A generated report (`/reports/<name>`) or an exported package (`/exports/<name>`), as a download. */
-  async function serveDownload(req: http.IncomingMessage, res: http.ServerResponse, folder: 'reports' | 'exports', fileName: string) {
-    if (!guard(req, res, false)) return;
-    let name: string;
-    try {
-      name = decodeURIComponent(fileName);
-    } catch {
-      return send(res, 400, 'bad name', 'text/plain; charset=utf-8');
+  /** `/evidence/<id>`, `/reports/<name>`, `/exports/<name>`: the one file-route resolver (src/api/fileRoute.ts). */
+  async function serveRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> {
+    if (!/^\/(evidence|reports|exports)\//.test(url.pathname)) return false;
+    if (!guard(req, res, false)) return true;
+    const route = await resolveFileRoute(opts.service.files, url, (f) => fs.statSync(f).size);
+    if (!route) return false;
+    if (route.kind === 'error') {
+      sendJson(res, route.status, { ok: false, error: route.error });
+      return true;
     }
-    const r = folder === 'reports' ? await opts.service.files.report(name) : await opts.service.files.exported(name);
-    if (!r.ok) return sendJson(res, statusOf(r), r);
-    return serveFile(req, res, r.value.path, downloadType(name), name, false);
+    res.writeHead(200, lowerCaseKeys(route.headers));
+    if (req.method === 'HEAD') res.end();
+    else fs.createReadStream(route.path).pipe(res);
+    return true;
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    if (!okHosts().has(req.headers.host ?? '')) return send(res, 421, 'wrong host', 'text/plain; charset=utf-8');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!okHosts().has(req.headers.host ?? '')) return send(res, 421, 'wrong host', text);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'Địa chỉ không hợp lệ / malformed address', text);
+    }
 
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain; charset=utf-8', { allow: 'POST' });
@@ -238,24 +237,34 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           error: { code: ErrorCodes.invalidInput, message: { vi: 'Nội dung không phải JSON.', en: 'The body is not JSON.' } },
         });
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/'.length));
-      const result = await opts.service.dispatch(name, input);
+      const name = decodeURIComponent(url.pathname.slice('/api/'.length)); // checked above: cannot throw
+      const result = await opts.service.dispatch(name, input, 'ui');
       return sendJson(res, statusOf(result), result);
     }
 
     if (url.pathname === '/upload') return upload(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only', 'text/plain; charset=utf-8');
-    const evidence = /^\/evidence\/([0-9a-f-]{36})$/.exec(url.pathname);
-    if (evidence) return serveEvidence(req, res, evidence[1]!, url.searchParams.has('download'));
-    const download = /^\/(reports|exports)\/([^/]+)$/.exec(url.pathname);
-    if (download) return serveDownload(req, res, download[1] as 'reports' | 'exports', download[2]!);
+    if (await serveRoute(req, res, url)) return;
 
     const given = url.searchParams.get('token');
     if (given !== null) {
-      if (!safeEqual(given, token)) return send(res, 401, 'Sai mã truy cập / wrong token', 'text/plain; charset=utf-8');
-      return send(res, 303, '', 'text/plain; charset=utf-8', {
+      if (!safeEqual(given, token)) return send(res, 401, 'Sai mã truy cập / wrong token', text);
+      if (tokenSpent) {
+        // Opened again in the browser that used it: already signed in. Anywhere else: the address is spent.
+        if (authorised(req)) return send(res, 303, '', text, { location: '/' });
+        return send(
+          res,
+          401,
+          'Địa chỉ này đã được dùng; hãy khởi động lại chế độ trình duyệt để có địa chỉ mới. / This address was used already; restart browser mode for a new one.',
+          text,
+        );
+      }
+      tokenSpent = true;
+      const secret = crypto.randomBytes(32).toString('base64url');
+      sessions.add(secret);
+      return send(res, 303, '', text, {
         location: '/',
-        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'set-cookie': `${cookieName()}=${secret}; HttpOnly; SameSite=Strict; Path=/`,
       });
     }
 

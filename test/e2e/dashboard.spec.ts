@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { run } from '../../src/cli/main';
 import { callApi, expect, shot, startWebApp, test, type WebApp } from './fixtures';
+import { checkoutResourcesDir } from '../../src/server/resources';
 import { generate, type Generated } from '../integration/dashboard-data';
 
 /**
@@ -31,7 +32,7 @@ test.beforeAll(async () => {
   // `cfc trust add` once per key (115 keys), run in process through the CLI's own entry point: a child per key is slow.
   for (const f of gen.keyFiles) {
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const code = await run(['--data-dir', dataDir, 'trust', 'add', f], { stdout: sink, stderr: sink, env: { ...process.env }, cwd: dir, platform: process.platform, home: dir });
+    const code = await run(['--data-dir', dataDir, 'trust', 'add', f], { stdout: sink, stderr: sink, env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir });
     if (code !== 0) throw new Error(`cfc trust add ${f}: exit ${code}`);
   }
   cfc('package', 'import', gen.dir);

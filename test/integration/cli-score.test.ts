@@ -1,18 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cfcInProcess } from './cli-io';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'src/cli/bin.cjs');
 const fixtures = path.join(root, 'test/fixtures/scoring');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-cli-score-'));
 const dataDir = path.join(tmp, 'data');
 
+/** `cfc` in process, through `run(argv, io)`. */
 function cfc(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return cfcInProcess(['--data-dir', dataDir, ...args], { cwd: tmp });
 }
 
 function writeInput(name: string, mutate: (input: Record<string, unknown> & { values: Record<string, unknown> }) => void): string {
@@ -28,8 +27,8 @@ afterAll(() => {
 });
 
 describe('cfc score', () => {
-  it('scores a good file as JSON', () => {
-    const r = cfc('score', path.join(fixtures, 'recognised-other.json'), '--json');
+  it('scores a good file as JSON', async () => {
+    const r = await cfc('score', path.join(fixtures, 'recognised-other.json'), '--json');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.total).toBe(875);
@@ -38,8 +37,8 @@ describe('cfc score', () => {
     expect(result.whatIf).toBeNull();
   });
 
-  it('prints a readable table with the verdict, reasons and the provisional notice', () => {
-    const r = cfc('score', path.join(fixtures, 'not-recognised.json'));
+  it('prints a readable table with the verdict, reasons and the provisional notice', async () => {
+    const r = await cfc('score', path.join(fixtures, 'not-recognised.json'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Trẻ em được khai sinh đúng quy định');
     expect(r.stdout).toMatch(/Tổng điểm \/ total: 675\/1\.000/);
@@ -48,10 +47,10 @@ describe('cfc score', () => {
     expect(r.stdout).toContain('Kết quả tạm tính: thang điểm của một số tiêu chí chưa được đối chiếu với văn bản gốc');
   });
 
-  it('takes --pack as an id or a file', () => {
-    expect(JSON.parse(cfc('score', path.join(fixtures, 'recognised-other.json'), '--pack', 'qd06-2019@1.0.0', '--json').stdout).total).toBe(875);
+  it('takes --pack as an id or a file', async () => {
+    expect(JSON.parse((await cfc('score', path.join(fixtures, 'recognised-other.json'), '--pack', 'qd06-2019@1.0.0', '--json')).stdout).total).toBe(875);
     const packFile = path.join(root, 'resources/packs/qd06-2019.json');
-    expect(JSON.parse(cfc('score', path.join(fixtures, 'recognised-other.json'), '--pack', packFile, '--json').stdout).total).toBe(875);
+    expect(JSON.parse((await cfc('score', path.join(fixtures, 'recognised-other.json'), '--pack', packFile, '--json')).stdout).total).toBe(875);
   });
 
   const bad: [string, string, RegExp][] = [
@@ -62,8 +61,8 @@ describe('cfc score', () => {
     ['unknown pack', writeInput('pack.json', (i) => (i.pack = 'qd99')), /qd99/],
     ['unknown unitClass', writeInput('class.json', (i) => (i.unitClass = 'village')), /unitClass/],
   ];
-  it.each(bad)('rejects %s: exit 1, nothing on stdout, stderr names the field', (_name, file, field) => {
-    const r = cfc('score', file);
+  it.each(bad)('rejects %s: exit 1, nothing on stdout, stderr names the field', async (_name, file, field) => {
+    const r = await cfc('score', file);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(field);
@@ -71,47 +70,47 @@ describe('cfc score', () => {
     expect(r.stderr).toMatch(/^Error: /m);
   });
 
-  it('rejects an unreadable or non-JSON file', () => {
+  it('rejects an unreadable or non-JSON file', async () => {
     const notJson = path.join(tmp, 'not.json');
     fs.writeFileSync(notJson, '{ "pack": ');
-    const r1 = cfc('score', notJson);
+    const r1 = await cfc('score', notJson);
     expect(r1).toMatchObject({ code: 1, stdout: '' });
     expect(r1.stderr).toMatch(/not valid JSON/);
-    const r2 = cfc('score', path.join(tmp, 'missing.json'), '--json');
+    const r2 = await cfc('score', path.join(tmp, 'missing.json'), '--json');
     expect(r2).toMatchObject({ code: 1, stdout: '' });
     expect(JSON.parse(r2.stderr).error).toMatchObject({ code: 'unreadable_file', field: 'file' });
   });
 
-  it('a usage error exits 2', () => {
-    expect(cfc('score').code).toBe(2);
-    expect(cfc('pack', 'show').code).toBe(2);
+  it('a usage error exits 2', async () => {
+    expect((await cfc('score')).code).toBe(2);
+    expect((await cfc('pack', 'show')).code).toBe(2);
   });
 });
 
 describe('cfc pack', () => {
-  it('lists and shows the built-in pack', () => {
-    const list = JSON.parse(cfc('pack', 'list', '--json').stdout);
+  it('lists and shows the built-in pack', async () => {
+    const list = JSON.parse((await cfc('pack', 'list', '--json')).stdout);
     expect(list.items.map((p: { id: string }) => p.id)).toEqual(['qd06-2019']);
-    const show = cfc('pack', 'show', 'qd06-2019');
+    const show = await cfc('pack', 'show', 'qd06-2019');
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('Mức độ hài lòng của trẻ em và người dân');
-    expect(cfc('pack', 'show', 'nope').code).toBe(1);
+    expect((await cfc('pack', 'show', 'nope')).code).toBe(1);
   });
 
-  it('validates a good pack', () => {
-    const r = cfc('pack', 'validate', path.join(root, 'resources/packs/qd06-2019.json'));
+  it('validates a good pack', async () => {
+    const r = await cfc('pack', 'validate', path.join(root, 'resources/packs/qd06-2019.json'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/valid: qd06-2019 1\.0\.0/);
   });
 
-  it('rejects a bad pack with one problem per line', () => {
+  it('rejects a bad pack with one problem per line', async () => {
     const pack = JSON.parse(fs.readFileSync(path.join(root, 'resources/packs/qd06-2019.json'), 'utf8'));
     pack.maxTotal = 999;
     pack.criteria[1].max = 55;
     pack.recognition.thresholds.urban_ward = 1001;
     const file = path.join(tmp, 'bad-pack.json');
     fs.writeFileSync(file, JSON.stringify(pack));
-    const r = cfc('pack', 'validate', file);
+    const r = await cfc('pack', 'validate', file);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const lines = r.stderr.split('\n').filter((l) => /^(criteria\.|maxTotal:|recognition\.)/.test(l));
@@ -124,7 +123,7 @@ describe('cfc pack', () => {
 });
 
 describe('the data directory', () => {
-  it('was never created by score or pack commands', () => {
+  it('was never created by score or pack commands', async () => {
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import type { Service } from '../../src/api/service';
 import { run } from '../../src/cli/main';
 import { repoRoot, snapshotDir, tempDir, testService } from '../helpers';
 import { packs, units } from '../unit/packages/helpers';
+import { checkoutResourcesDir } from '../../src/server/resources';
 import { generate, type Expected, type Generated, type Status } from './dashboard-data';
 
 /**
@@ -29,7 +30,7 @@ function io() {
   let err = '';
   const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
   return {
-    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env }, cwd: dir, platform: process.platform, home: dir },
+    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir },
     out: () => out,
     err: () => err,
   };

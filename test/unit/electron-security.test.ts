@@ -160,3 +160,59 @@ describe('dataDirFlag', () => {
     expect(dataDirFlag(['app', '--data-dir', '--inspect'])).toBeUndefined();
   });
 });
+
+describe('bindContract (IPC) speaks the UI contract only', () => {
+  type Listener = (event: unknown, input: unknown) => Promise<{ ok: boolean; error?: { code: string; field?: string; message: { vi: string; en: string } } }>;
+  function fakeIpc() {
+    const handlers = new Map<string, Listener>();
+    return {
+      handlers,
+      ipc: {
+        handle: (channel: string, f: Listener) => void handlers.set(channel, f),
+        removeHandler: (channel: string) => void handlers.delete(channel),
+      },
+    };
+  }
+  const contents = { id: 7, isDestroyed: () => false, mainFrame: { processId: 1, routingId: 2 } };
+  const event = { sender: { id: 7 }, senderFrame: { parent: null, processId: 1, routingId: 2, url: APP_INDEX_URL } };
+
+  it('binds one channel per UI call, none for a local-only call, and refuses outPath / paths with the field named', async () => {
+    const { bindContract } = await import('../../electron/ipc');
+    const { uiCallNames, callNames } = await import('../../src/api/contract');
+    const { tempDir, testService, snapshotDir } = await import('../helpers');
+    const t = tempDir();
+    const service = testService(t.dir);
+    try {
+      const f = fakeIpc();
+      const unbind = bindContract({ ipc: f.ipc as never, service, trustedContents: () => contents as never, devUrl: null });
+      expect([...f.handlers.keys()].sort()).toEqual(uiCallNames.map((n) => `cfc:${n}`).sort());
+      expect(callNames).toContain('packages.create');
+      expect(f.handlers.has('cfc:packages.create')).toBe(false);
+      expect(f.handlers.has('cfc:reports.summary')).toBe(false);
+
+      const before = snapshotDir(t.dir);
+      const id = '00000000-0000-4000-8000-000000000000';
+      const cases: [string, unknown, string][] = [
+        ['cfc:packages.export', { id, outPath: '/etc/passwd' }, 'outPath'],
+        ['cfc:packages.verify', { paths: ['/'] }, 'paths'],
+        ['cfc:packages.import', { paths: ['/'], stagedIds: [] }, 'paths'],
+      ];
+      for (const [channel, input, field] of cases) {
+        const r = await f.handlers.get(channel)!(event, input);
+        expect(r.ok, channel).toBe(false);
+        expect(r.error?.code).toBe('invalid_input');
+        expect(JSON.stringify(r.error), channel).toContain(field);
+        expect(r.error?.message.vi.length).toBeGreaterThan(0);
+      }
+      expect(snapshotDir(t.dir)).toEqual(before);
+      // A call from another frame is refused before the service sees it.
+      const r = await f.handlers.get('cfc:app.info')!({ ...event, sender: { id: 8 } }, {});
+      expect(r.error?.code).toBe('unauthorized');
+      unbind();
+      expect(f.handlers.size).toBe(0);
+    } finally {
+      await service.close();
+      t.cleanup();
+    }
+  });
+});

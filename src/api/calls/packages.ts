@@ -165,13 +165,25 @@ export const packageDetail = packageSummary.extend({
 });
 export type PackageDetailView = z.infer<typeof packageDetail>;
 
-/** Packages to verify or import: paths on this machine (CLI, Electron file dialogs, tests) and/or staged uploads. */
-const sources = z
-  .object({
-    paths: z.array(z.string().min(1).max(4096)).max(10_000).optional(),
-    stagedIds: z.array(stagedId).max(10_000).optional(),
-  })
-  .strict();
+/** Packages to verify or import from the page: staged uploads only (the UI contract never takes a path). */
+const stagedSources = z.object({ stagedIds: z.array(stagedId).max(10_000).optional() }).strict();
+/** The local contract (CLI, tests) may also name files and folders on this machine. */
+const localSources = stagedSources.extend({ paths: z.array(z.string().min(1).max(4096)).max(10_000).optional() }).strict();
+
+const exportInput = z.object({ id: z.string().uuid(), keyId: keyId.optional(), passphrase: passphrase.optional() }).strict();
+const exportOutput = z.object({ file: z.string(), fileName: z.string(), size: z.number().int(), manifestSha256: z.string(), keyId: z.string(), fingerprint: z.string() });
+const verifyOutput = z.object({ items: z.array(verifiedPackage) });
+const importOutput = z.object({ items: z.array(importItem), summary: importSummary });
+
+const importDecision = { acceptUntrusted: z.boolean().default(false), reason: z.string().trim().max(2000).optional() };
+
+/** The import rules shared by both contracts: untrusted packages only with a reason; at least one package. */
+function checkImport(v: { acceptUntrusted: boolean; reason?: string | undefined; stagedIds?: string[] | undefined; paths?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  if (v.acceptUntrusted && (!v.reason || v.reason.length < 3)) {
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Accepting untrusted packages needs a reason (at least 3 characters)' });
+  }
+  if (!v.paths?.length && !v.stagedIds?.length) ctx.addIssue({ code: 'custom', path: ['stagedIds'], message: 'Give at least one package (paths or stagedIds)' });
+}
 
 export const packagesCalls = {
   'keys.list': defineCall({
@@ -216,35 +228,19 @@ export const packagesCalls = {
     output: trustedKey,
   }),
   'packages.export': defineCall({
-    summary: 'Sign and write the package of a submitted revision (evidence streamed, uncompressed); re-export gives the same package',
-    input: z
-      .object({
-        id: z.string().uuid(),
-        keyId: keyId.optional(),
-        passphrase: passphrase.optional(),
-        /** A file or folder on this machine; default: the data folder's exports/. */
-        outPath: z.string().min(1).max(4096).optional(),
-      })
-      .strict(),
-    output: z.object({ file: z.string(), fileName: z.string(), size: z.number().int(), manifestSha256: z.string(), keyId: z.string(), fingerprint: z.string() }),
+    summary: "Sign and write the package of a submitted revision into the data folder's exports/ (a download); re-export gives the same package",
+    input: exportInput,
+    output: exportOutput,
   }),
   'packages.verify': defineCall({
-    summary: 'Verify packages (signature, entries, hashes, schema, pack, recomputed scores, trust); writes nothing',
-    input: sources,
-    output: z.object({ items: z.array(verifiedPackage) }),
+    summary: 'Verify staged packages (signature, entries, hashes, schema, pack, recomputed scores, trust); writes nothing',
+    input: stagedSources,
+    output: verifyOutput,
   }),
   'packages.import': defineCall({
-    summary: 'Verify and import packages one transaction each; idempotent; untrusted ones only with an explicit, recorded decision',
-    input: sources
-      .extend({ acceptUntrusted: z.boolean().default(false), reason: z.string().trim().max(2000).optional() })
-      .strict()
-      .superRefine((v, ctx) => {
-        if (v.acceptUntrusted && (!v.reason || v.reason.length < 3)) {
-          ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Accepting untrusted packages needs a reason (at least 3 characters)' });
-        }
-        if (!v.paths?.length && !v.stagedIds?.length) ctx.addIssue({ code: 'custom', path: ['paths'], message: 'Give at least one package (paths or stagedIds)' });
-      }),
-    output: z.object({ items: z.array(importItem), summary: importSummary }),
+    summary: 'Verify and import staged packages one transaction each; idempotent; untrusted ones only with an explicit, recorded decision',
+    input: stagedSources.extend(importDecision).strict().superRefine(checkImport),
+    output: importOutput,
   }),
   'packages.list': defineCall({
     summary: 'Imported packages, newest year first, with state (current / superseded / conflict) and trust decision',
@@ -262,5 +258,45 @@ export const packagesCalls = {
     summary: 'One imported package in full: values, points, notes, evidence, audit trail, review part',
     input: z.object({ manifestSha256: sha256 }).strict(),
     output: packageDetail,
+  }),
+};
+
+/**
+ * The same calls in the local contract (CLI, tests): they may name files and folders on this machine. The UI contract
+ * (IPC, HTTP) has only the versions above.
+ */
+export const packagesLocalCalls = {
+  'packages.export': defineCall({
+    summary: 'Sign and write the package of a submitted revision (to a file or folder, default exports/); re-export gives the same package',
+    input: exportInput.extend({ outPath: z.string().min(1).max(4096).optional() }).strict(),
+    output: exportOutput,
+  }),
+  'packages.verify': defineCall({
+    summary: 'Verify packages (files, folders and/or staged uploads); writes nothing',
+    input: localSources,
+    output: verifyOutput,
+  }),
+  'packages.import': defineCall({
+    summary: 'Verify and import packages (files, folders and/or staged uploads) one transaction each',
+    input: localSources.extend(importDecision).strict().superRefine(checkImport),
+    output: importOutput,
+  }),
+  'packages.create': defineCall({
+    summary: 'A signed self-assessment package straight from a score input file and an evidence folder (cfc package create)',
+    input: z
+      .object({
+        input: z.string().min(1).max(4096),
+        evidenceDir: z.string().min(1).max(4096).optional(),
+        outPath: z.string().min(1).max(4096),
+        keyId: keyId.optional(),
+        passphrase: passphrase.optional(),
+      })
+      .strict(),
+    output: exportOutput.extend({
+      unit: z.object({ code: z.string(), name: z.string() }),
+      year: z.number().int(),
+      revision: z.number().int(),
+      summary: z.object({ total: z.number(), maxTotal: z.number(), verdict: z.string() }),
+    }),
   }),
 };

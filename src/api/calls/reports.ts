@@ -17,3 +17,4 @@ export const reportsCalls = {
     output: reportFile,
   }),
 };
+

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { packRegistry } from '../../core/criteria/registry';
+import { packRegistry, readJsonFile } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
-import { exportRevision } from '../../core/packages/export';
+import { createFromInput, exportRevision } from '../../core/packages/export';
 import { assessmentDocSchema, auditLineSchema, evidenceMetaOf, reviewSchema, unitEditionOf, type AssessmentDoc } from '../../core/packages/format';
 import { importPackages, expandInputs, type ImportProgress } from '../../core/packages/importer';
 import { fingerprintOf } from '../../core/packages/keys';
@@ -233,5 +233,36 @@ export const packagesHandlers: Handlers<Names> = {
       review: doc.review ? reviewSchema.parse(doc.review) : null,
     };
     return detail;
+  },
+};
+
+/** The local contract's extra call (CLI, tests): a package straight from an input file and an evidence folder. */
+export const packagesLocalHandlers: Handlers<'packages.create'> = {
+  'packages.create': async (input, ctx) => {
+    const raw = readJsonFile(input.input, 'input');
+    const { db } = await ctx.store();
+    const row = await chooseSigningKey(db, input.keyId);
+    const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
+    const w = await createFromInput(
+      { packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, app: { name: ctx.app.name, version: ctx.app.version } },
+      raw,
+      input.evidenceDir ?? null,
+      { row, pair },
+      path.resolve(input.outPath),
+      await packagesActor(ctx),
+    );
+    const m = w.manifest;
+    return {
+      file: w.file,
+      fileName: w.fileName,
+      size: w.size,
+      manifestSha256: w.manifestSha256,
+      keyId: row.key_id,
+      fingerprint: fingerprintOf(row.key_id),
+      unit: { code: m.unit.code, name: m.unit.name },
+      year: m.period.year,
+      revision: m.revision,
+      summary: { total: m.summary.total, maxTotal: m.summary.maxTotal, verdict: m.summary.verdict },
+    };
   },
 };

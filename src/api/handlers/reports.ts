@@ -7,6 +7,7 @@ import { renderSelfAssessmentDocx, renderSelfAssessmentPdf, type SelfAssessmentR
 import { asciiSlug } from '../../core/units/fold';
 import type { ServiceContext } from '../context';
 import { deps } from './assessments';
+import { dashboardDeps } from './dashboard';
 import type { Handlers } from './types';
 
 const MEDIA = {
@@ -88,5 +89,29 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
     fs.writeFileSync(`${file}.tmp`, bytes);
     fs.renameSync(`${file}.tmp`, file);
     return { fileName, path: file, size: bytes.length, mediaType: MEDIA[input.format] };
+  },
+};
+
+/** `cfc report summary`: the province summary written where the caller says (local contract only). */
+export const reportsLocalHandlers: Handlers<'reports.summary'> = {
+  'reports.summary': async (input, ctx) => {
+    const { buildSummary, summaryFormatOf, writeSummary } = await import('../../core/reports/summary');
+    const out = path.resolve(input.outPath);
+    const format = summaryFormatOf(out, 'outPath');
+    if (!fs.existsSync(path.dirname(out))) {
+      throw new CfcError(
+        'invalid_input',
+        { vi: `Không có thư mục ${path.dirname(out)} (trường outPath); không có gì được ghi.`, en: `The folder ${path.dirname(out)} does not exist (field outPath); nothing was written.` },
+        { field: 'outPath' },
+      );
+    }
+    let scope = input.scope ?? null;
+    if (scope === null) {
+      const profile = await readProfile((await ctx.store()).db);
+      scope = profile && profile.role !== 'commune' ? (ctx.units.record(profile.unitCode)?.provinceCode ?? null) : null;
+    }
+    const summary = await buildSummary(await dashboardDeps(ctx), input.year, scope, ctx.now());
+    const size = await writeSummary(summary, format, out);
+    return { file: out, format, size, year: input.year, scope: summary.scope, total: summary.overview.total };
   },
 };

@@ -1,7 +1,5 @@
-import { packRegistry, packSummary, validatePackFile } from '../../core/criteria/registry';
 import type { Indicator } from '../../core/criteria/schema';
 import { formatInt, formatThreshold } from '../../core/scoring/format';
-import { checkoutResourcesDir } from '../../server/resources';
 import { Rejection } from '../context';
 import type { Register } from '../main';
 import { passphraseFor } from './keys';
@@ -114,8 +112,9 @@ export const registerPack: Register = (program, ctx) => {
     .argument('<id>', 'mã gói, có thể kèm @phiên bản / pack id, optionally @version')
     .action(async (ref: string) => {
       const c = ctx();
+      const { packRegistry, packSummary } = await import('../../core/criteria/registry');
       const at = ref.lastIndexOf('@');
-      const p = packRegistry(checkoutResourcesDir).require(at > 0 ? ref.slice(0, at) : ref, at > 0 ? ref.slice(at + 1) : undefined, 'id');
+      const p = packRegistry(c.resourcesDir, c.dataDir).require(at > 0 ? ref.slice(0, at) : ref, at > 0 ? ref.slice(at + 1) : undefined, 'id');
       const s = packSummary(p);
       c.print({ summary: s, pack: p.pack }, () => {
         const t = p.pack.recognition.thresholds;
@@ -143,6 +142,7 @@ export const registerPack: Register = (program, ctx) => {
     .argument('<file>', 'tệp JSON / JSON file')
     .action(async (file: string) => {
       const c = ctx();
+      const { validatePackFile } = await import('../../core/criteria/registry');
       const v = validatePackFile(file);
       if (!v.ok) {
         const n = v.problems.length;

@@ -1,11 +1,6 @@
 import path from 'node:path';
-import { packRegistry, readJsonFile } from '../../core/criteria/registry';
-import { createFromInput } from '../../core/packages/export';
-import { chooseSigningKey, unsealKey } from '../../core/packages/trust';
-import { packagesActor } from '../../api/handlers/packages';
 import type { ImportItemView, VerifiedPackage } from '../../api/calls/packages';
-import { checkoutResourcesDir } from '../../server/resources';
-import { Rejection, type CliContext } from '../context';
+import { Rejection, UsageError, type CliContext } from '../context';
 import type { Register } from '../main';
 import { passphraseFor } from './keys';
 
@@ -66,23 +61,20 @@ export const registerPackage: Register = (program, ctx) => {
     .option('--key <keyId>', 'khóa ký (khi có nhiều) / signing key, when there are several')
     .action(async (o: { input: string; evidence?: string; out: string; key?: string }) => {
       const c = ctx();
-      const raw = readJsonFile(o.input, '--input');
       const svc = c.service();
-      const { db } = await svc.open();
-      const row = await chooseSigningKey(db, o.key);
-      const passphrase = row.seal_kind === 'passphrase' ? await passphraseFor(c, `Mật khẩu khóa ký / passphrase for ${row.holder_name}: `) : undefined;
-      const pair = unsealKey(row, { secrets: svc.context.secrets, passphrase });
-      const app = { name: svc.context.app.name, version: svc.context.app.version };
-      const w = await createFromInput(
-        { packs: packRegistry(checkoutResourcesDir, c.dataDir), editions: svc.context.editions, app },
-        raw,
-        o.evidence ?? null,
-        { row, pair },
-        path.resolve(o.out),
-        await packagesActor(svc.context),
-      );
-      c.print({ file: w.file, fileName: w.fileName, size: w.size, manifestSha256: w.manifestSha256, keyId: row.key_id }, () =>
-        [`${w.file}`, `  ${w.manifest.unit.code} ${w.manifest.unit.name}, ${w.manifest.period.year}, lần ${w.manifest.revision}: ${w.manifest.summary.total}/${w.manifest.summary.maxTotal} ${w.manifest.summary.verdict}`, `  manifest sha256 ${w.manifestSha256}`].join('\n'),
+      // The passphrase is asked only when the chosen key is sealed with one (keys.list says how each is sealed).
+      const keys = (await svc.call('keys.list', {})).items.filter((k) => k.status === 'active' && (!o.key || k.keyId === o.key));
+      const key = keys.length === 1 ? keys[0] : undefined;
+      const passphrase = key?.sealedBy === 'passphrase' ? await passphraseFor(c, `Mật khẩu khóa ký / passphrase for ${key.holder.name}: `) : undefined;
+      const w = await svc.call('packages.create', {
+        input: path.resolve(c.io.cwd, o.input),
+        ...(o.evidence ? { evidenceDir: path.resolve(c.io.cwd, o.evidence) } : {}),
+        outPath: path.resolve(c.io.cwd, o.out),
+        ...(o.key ? { keyId: o.key } : {}),
+        ...(passphrase ? { passphrase } : {}),
+      });
+      c.print({ file: w.file, fileName: w.fileName, size: w.size, manifestSha256: w.manifestSha256, keyId: w.keyId }, () =>
+        [`${w.file}`, `  ${w.unit.code} ${w.unit.name}, ${w.year}, lần ${w.revision}: ${w.summary.total}/${w.summary.maxTotal} ${w.summary.verdict}`, `  manifest sha256 ${w.manifestSha256}`].join('\n'),
       );
     });
   pkg
@@ -91,7 +83,7 @@ export const registerPackage: Register = (program, ctx) => {
     .argument('<files...>', 'các tệp gói hoặc thư mục / package files or folders')
     .action(async (files: string[]) => {
       const c = ctx();
-      const r = await c.service().call('packages.verify', { paths: files.map((f) => path.resolve(f)) });
+      const r = await c.service().call('packages.verify', { paths: files.map((f) => path.resolve(c.io.cwd, f)) });
       c.print(r, () => r.items.map(formatVerified).join('\n'));
       const bad = r.items.filter((i) => i.outcome !== 'valid');
       if (bad.length) {
@@ -113,13 +105,16 @@ export const registerPackage: Register = (program, ctx) => {
     .option('--reason <text>', 'lý do chấp nhận gói chưa tin cậy / why untrusted packages are accepted')
     .action(async (paths: string[], o: { acceptUntrusted?: boolean; reason?: string }) => {
       const c = ctx();
+      if (o.acceptUntrusted && !o.reason?.trim()) {
+        throw new UsageError('--accept-untrusted cần --reason "lý do" (quyết định được ghi lại) / --accept-untrusted needs --reason "why" (the decision is recorded)');
+      }
       const svc = c.service();
       const progress = progressLine(c);
-      if (progress) svc.context.onProgress = (_call, p) => progress(p);
+      if (progress) svc.onProgress((_call, p) => progress(p));
       const r = await svc.call('packages.import', {
-        paths: paths.map((p) => path.resolve(p)),
+        paths: paths.map((p) => path.resolve(c.io.cwd, p)),
         acceptUntrusted: !!o.acceptUntrusted,
-        ...(o.acceptUntrusted ? { reason: o.reason ?? 'accepted with --accept-untrusted on the command line' } : {}),
+        ...(o.acceptUntrusted ? { reason: o.reason } : {}),
       });
       if (!c.json && c.io.stderr.isTTY) c.io.stderr.write('\r\x1b[K');
       const s = r.summary;

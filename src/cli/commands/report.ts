@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { dashboardDeps } from '../../api/handlers/dashboard';
-import { buildSummary, summaryFormatOf, writeSummary } from '../../core/reports/summary';
+import { ApiCallError } from '../../api/errors';
 import { Rejection } from '../context';
 import type { Register } from '../main';
 
@@ -24,30 +22,25 @@ export const registerReport: Register = (program, ctx) => {
           message: { vi: `Năm phải là số từ 2000 đến 2100 (trường year: "${opts.year}"); không có gì được ghi.`, en: `The year must be a number from 2000 to 2100 (field year: "${opts.year}"); nothing was written.` },
         });
       }
-      const out = path.resolve(c.io.cwd, opts.out);
-      const format = summaryFormatOf(out, 'out');
-      if (!fs.existsSync(path.dirname(out))) {
-        throw new Rejection({
-          code: 'invalid_input',
-          field: 'out',
-          message: { vi: `Không có thư mục ${path.dirname(out)} (trường out); không có gì được ghi.`, en: `The folder ${path.dirname(out)} does not exist (field out); nothing was written.` },
-        });
-      }
-      const service = c.service();
-      let scope: string | null = opts.province ?? null;
-      if (scope === null) {
-        const profile = await service.call('profile.get', {});
-        scope = profile && profile.role !== 'commune' ? (service.context.units.record(profile.unitCode)?.provinceCode ?? null) : null;
-      } else if (!/^\d{2,5}$/.test(scope)) {
+      if (opts.province !== undefined && !/^\d{2,5}$/.test(opts.province)) {
         throw new Rejection({
           code: 'invalid_input',
           field: 'province',
-          message: { vi: `Mã đơn vị gồm 2 đến 5 chữ số (trường province: "${scope}").`, en: `A unit code has 2 to 5 digits (field province: "${scope}").` },
+          message: { vi: `Mã đơn vị gồm 2 đến 5 chữ số (trường province: "${opts.province}").`, en: `A unit code has 2 to 5 digits (field province: "${opts.province}").` },
         });
       }
-      const summary = await buildSummary(await dashboardDeps(service.context), year, scope, service.context.now());
-      const size = await writeSummary(summary, format, out);
-      const t = summary.overview.total;
+      const summary = await c
+        .service()
+        .call('reports.summary', { year, outPath: path.resolve(c.io.cwd, opts.out), ...(opts.province !== undefined ? { scope: opts.province } : {}) })
+        .catch((e: unknown) => {
+          // The call's field is outPath; on the command line it is --out.
+          if (e instanceof ApiCallError && e.error.field === 'outPath') throw new Rejection({ ...e.error, field: 'out' });
+          throw e;
+        });
+      const out = summary.file;
+      const size = summary.size;
+      const format = summary.format;
+      const t = summary.total;
       const rate = t.ratePercent === null ? '—' : `${t.ratePercent.toFixed(1)}%`;
       c.print({ file: out, format, size, year, scope: summary.scope, total: t }, () =>
         [

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import { loadPackFile, packRegistry, readJsonFile, type PackRegistry } from '../../core/criteria/registry';
+import type { PackRegistry } from '../../core/criteria/registry';
 import type { LoadedPack } from '../../core/criteria/schema';
-import { assess, packForInput, type Assessment } from '../../core/scoring/assess';
+import type { Assessment } from '../../core/scoring/assess';
 import { formatInt } from '../../core/scoring/format';
-import { checkoutResourcesDir } from '../../server/resources';
 import type { Register } from '../main';
 
 /** `--pack FILE|ID[@VERSION]`: an existing file (or a name ending in .json) is read, else the id is looked up. */
-export function resolvePackOption(ref: string, registry: PackRegistry): LoadedPack {
+export function resolvePackOption(ref: string, registry: PackRegistry, loadPackFile: (file: string) => LoadedPack): LoadedPack {
   if (ref.endsWith('.json') || fs.existsSync(ref)) return loadPackFile(ref);
   const at = ref.lastIndexOf('@');
   return at > 0 ? registry.require(ref.slice(0, at), ref.slice(at + 1), '--pack') : registry.require(ref, undefined, '--pack');
@@ -68,12 +67,16 @@ export const registerScore: Register = (program, ctx) => {
     .option('--pack <file|id>', 'gói tiêu chí: tệp hoặc mã[@phiên bản] / criteria pack: a file or an id[@version]')
     .action(async (file: string, opts: { pack?: string }) => {
       const c = ctx();
-      // Packs come from the resources folder and files: scoring never opens the store.
-      const registry = packRegistry(checkoutResourcesDir, c.dataDir);
+      // Packs come from the resources folder and files: scoring never opens the store (nor loads its code).
+      const [{ loadPackFile, packRegistry, readJsonFile }, { assess, packForInput }] = await Promise.all([
+        import('../../core/criteria/registry'),
+        import('../../core/scoring/assess'),
+      ]);
+      const registry = packRegistry(c.resourcesDir, c.dataDir);
       let raw = readJsonFile(file, 'file');
       let loaded: LoadedPack;
       if (opts.pack) {
-        loaded = resolvePackOption(opts.pack, registry);
+        loaded = resolvePackOption(opts.pack, registry, loadPackFile);
         // The pack chosen on the command line wins over the one the file names.
         if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
           const { packVersion: _v, ...rest } = raw as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createClient, type Transport } from '../../api/client';
-import type { CallInput, CallName, CallOutput } from '../../api/contract';
+import type { UiCallInput as CallInput, UiCallName as CallName, UiCallOutput as CallOutput } from '../../api/contract';
 import { ApiCallError, type ApiErrorShape, type CallResult } from '../../api/errors';
 
 /** Electron: the preload's IPC bridge. Browser mode: HTTP to the same origin (the token lives in an HttpOnly cookie). */

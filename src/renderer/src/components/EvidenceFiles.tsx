@@ -215,7 +215,7 @@ export function EvidenceFiles<T extends EvidenceFile>({ indicatorId, items, read
           <img src={evidenceUrl(preview.id)} alt={preview.name} style={{ maxWidth: '100%', maxHeight: '70vh', display: 'block', margin: '0 auto' }} />
         )}
         {preview && !isImage(preview) && isPdf(preview) && (
-          <iframe src={evidenceUrl(preview.id)} title={preview.name} style={{ width: '100%', height: '70vh', border: 0 }} />
+          <iframe sandbox="" src={evidenceUrl(preview.id)} title={preview.name} style={{ width: '100%', height: '70vh', border: 0 }} />
         )}
         {preview && (
           <Anchor href={evidenceUrl(preview.id)} download={preview.name} size="sm" mt="sm" display="inline-block">

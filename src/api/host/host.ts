@@ -1,0 +1,154 @@
+/**
+ * The service host: starts the service (src/api/service.ts) in a worker_threads Worker and routes contract calls to
+ * it as plain JSON, so the shell's main thread — Electron's main process, browser mode's HTTP server — never runs SQL
+ * or hashes a file; it only routes calls and streams files. The worker owns the database and the files. Electron's
+ * safeStorage stays on the main thread behind a small synchronous request channel (`secrets`).
+ *
+ * The host has the transport-facing half of `Service` (dispatch, files, open, close), so a shell binds either.
+ */
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { StagedInfo } from '../../core/evidence/store';
+import type { Secrets } from '../../core/packages/keys';
+import type { Progress } from '../context';
+import type { Surface } from '../contract';
+import { ApiCallError, ErrorCodes, type CallResult } from '../errors';
+import type { Service } from '../service';
+import { SECRETS_BUFFER_BYTES, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
+
+export interface HostOptions {
+  dataDir: string;
+  resourcesDir: string;
+  mode: WorkerInit['mode'];
+  /**
+   * The worker's script: the built one in a packaged app (out/main/hostWorker.js). Without it the TypeScript source
+   * (worker.ts) is run through tsx: checkouts, browser mode, tests.
+   */
+  workerScript?: string;
+  secrets?: Secrets;
+  now?: Date;
+  onProgress?: (call: string, p: Progress) => void;
+  onInternalError?: (name: string, message: string) => void;
+}
+
+export type ServiceHost = Pick<Service, 'dispatch' | 'files' | 'close'> & {
+  /** Opens the store in the worker; rejects with the typed error when it cannot be used. */
+  open(): Promise<void>;
+  /** The same as Service.call, for tests. */
+  call: Service['call'];
+};
+
+const gone: CallResult<never> = {
+  ok: false,
+  error: { code: ErrorCodes.internal, message: { vi: 'Phần lõi của ứng dụng đã dừng.', en: 'The app core has stopped.' } },
+};
+
+export function startServiceHost(opts: HostOptions): ServiceHost {
+  const secretsBuffer = opts.secrets ? new SharedArrayBuffer(8 + SECRETS_BUFFER_BYTES) : null;
+  const init: WorkerInit = {
+    dataDir: opts.dataDir,
+    resourcesDir: opts.resourcesDir,
+    mode: opts.mode,
+    secrets: !!opts.secrets,
+    secretsBuffer,
+    now: opts.now ? opts.now.toISOString() : null,
+  };
+  const worker = opts.workerScript
+    ? new Worker(opts.workerScript, { workerData: init })
+    : new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`, { eval: true, workerData: init });
+
+  let nextId = 1;
+  const pending = new Map<number, (r: CallResult<unknown>) => void>();
+  let exited = false;
+  worker.on('message', (m: FromWorker) => {
+    if (m.type === 'result') {
+      pending.get(m.id)?.(m.result);
+      pending.delete(m.id);
+    } else if (m.type === 'progress') {
+      opts.onProgress?.(m.call, m.progress);
+    } else if (m.type === 'internal-error') {
+      opts.onInternalError?.(m.name, m.message);
+    } else if (m.type === 'secrets') {
+      answerSecrets(m.op, Buffer.from(m.data));
+    }
+  });
+  worker.on('error', (e) => opts.onInternalError?.('worker', e.stack ?? e.message));
+  worker.on('exit', () => {
+    exited = true;
+    for (const resolve of pending.values()) resolve(gone);
+    pending.clear();
+  });
+
+  /** The main thread's half of the secrets channel: run safeStorage, write the answer, wake the worker. */
+  function answerSecrets(op: 'seal' | 'unseal', data: Buffer): void {
+    const header = new Int32Array(secretsBuffer!, 0, 2);
+    const bytes = new Uint8Array(secretsBuffer!, 8);
+    let state = 1;
+    let out: Buffer;
+    try {
+      out = op === 'seal' ? opts.secrets!.seal(data) : opts.secrets!.unseal(data);
+      if (out.length > bytes.length) throw new Error('sealed data too large');
+    } catch (e) {
+      state = 2;
+      out = Buffer.from(String((e as Error).message ?? e));
+    }
+    bytes.set(out.subarray(0, bytes.length));
+    Atomics.store(header, 1, Math.min(out.length, bytes.length));
+    Atomics.store(header, 0, state);
+    Atomics.notify(header, 0);
+  }
+
+  function request(message: Omit<ToWorker, 'id'> & { id?: number }, transfer: ArrayBuffer[] = []): Promise<CallResult<unknown>> {
+    if (exited) return Promise.resolve(gone);
+    const id = message.id ?? nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  async function stage(source: Readable, name: string, declaredSize?: number): Promise<CallResult<StagedInfo>> {
+    const id = nextId++;
+    const done = request({ type: 'stage-begin', id, name, size: declaredSize } as ToWorker);
+    try {
+      for await (const chunk of source) {
+        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+        const copy = new Uint8Array(b); // its own ArrayBuffer, moved to the worker without a second copy
+        worker.postMessage({ type: 'stage-chunk', id, chunk: copy } satisfies ToWorker, [copy.buffer]);
+      }
+      worker.postMessage({ type: 'stage-end', id } satisfies ToWorker);
+    } catch (e) {
+      worker.postMessage({ type: 'stage-end', id, error: String((e as Error).message ?? e) } satisfies ToWorker);
+    }
+    return (await done) as CallResult<StagedInfo>;
+  }
+
+  const file = <T>(op: 'evidence' | 'report' | 'exported', arg: string) => request({ type: 'file', op, arg } as ToWorker) as Promise<CallResult<T>>;
+
+  const dispatch = (name: unknown, input: unknown, surface: Surface = 'local') =>
+    request({ type: 'call', name: String(name), input, surface } as ToWorker);
+
+  return {
+    dispatch,
+    files: {
+      stage,
+      evidence: (id) => file('evidence', id),
+      report: (name) => file('report', name),
+      exported: (name) => file('exported', name),
+    },
+    async call(name, input) {
+      const r = await dispatch(name, input);
+      if (!r.ok) throw new ApiCallError(r.error);
+      return r.value as never;
+    },
+    async open() {
+      const r = await request({ type: 'open' } as ToWorker);
+      if (!r.ok) throw new ApiCallError(r.error);
+    },
+    async close() {
+      if (!exited) await request({ type: 'close' } as ToWorker);
+      await worker.terminate();
+    },
+  };
+}
