@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main';
 import { snapshotDir, tempDir, testService } from '../helpers';
+import { checkoutResourcesDir } from '../../src/server/resources';
 import { dumpFiles, dumpTables, populate } from './backup-data';
 
 /** `cfc backup create | verify | restore`, in-process through run(argv, io). */
@@ -17,7 +18,7 @@ function io(tty = false) {
   let err = '';
   const w = (f: (s: string) => void) => Object.assign(new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) }), { isTTY: tty });
   return {
-    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_DATA_DIR: '' }, cwd: root, platform: process.platform, home: root },
+    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_DATA_DIR: '' }, cwd: root, platform: process.platform, home: root, resourcesDir: checkoutResourcesDir },
     out: () => out,
     err: () => err,
   };

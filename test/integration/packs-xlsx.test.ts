@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkoutResourcesDir } from '../../src/server/resources';
 import { run } from '../../src/cli/main';
 import { canonicalSha256 } from '../../src/core/criteria/hash';
 import { packToXlsx } from '../../src/core/criteria/xlsx';
@@ -31,7 +32,7 @@ async function cfc(args: string[]) {
   let out = '';
   let err = '';
   const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const io = { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_DATA_DIR: '' }, cwd: dir, platform: process.platform, home: dir };
+  const io = { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_DATA_DIR: '' }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir };
   const code = await run(['--data-dir', dataDir, ...args], io);
   return { code, out, err };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkoutResourcesDir } from '../../src/server/resources';
 import { run } from '../../src/cli/main';
 import type { Service } from '../../src/api/service';
 import { snapshotDir, tempDir, testService } from '../helpers';
@@ -31,7 +32,7 @@ function io() {
   let err = '';
   const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
   return {
-    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_KEY_PASSPHRASE: 'một mật khẩu đủ dài' }, cwd: dir, platform: process.platform, home: dir },
+    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_KEY_PASSPHRASE: 'một mật khẩu đủ dài' }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir },
     out: () => out,
     err: () => err,
   };

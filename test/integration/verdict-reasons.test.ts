@@ -40,7 +40,7 @@ async function cfc(...argv: string[]) {
   let out = '';
   let err = '';
   const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const io = { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env }, cwd: dir, platform: process.platform, home: dir };
+  const io = { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir };
   const code = await run(['--data-dir', path.join(dir, 'data'), ...argv], io);
   return { code, out, err };
 }

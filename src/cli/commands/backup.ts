@@ -6,12 +6,16 @@ import type { Register } from '../main';
 /** A progress line on a terminal (stderr), none with --json or when stderr is not a terminal. */
 function progressLine(c: CliContext, verb: string): (() => void) | null {
   if (c.json || !c.io.stderr.isTTY) return null;
-  c.service().context.onProgress = (_call, p) => {
+  const svc = c.service();
+  svc.onProgress((_call, p) => {
     const pct = p.size ? Math.floor((100 * p.bytes) / p.size) : 100;
     const name = p.label.length > 50 ? '…' + p.label.slice(-49) : p.label;
     c.io.stderr.write(`\r\x1b[K${verb} [${p.index + 1}/${p.total}] ${pct}% ${name}`);
+  });
+  return () => {
+    svc.onProgress(undefined);
+    c.io.stderr.write('\r\x1b[K');
   };
-  return () => c.io.stderr.write('\r\x1b[K');
 }
 
 function mb(bytes: number): string {
