@@ -291,10 +291,10 @@ test('a review edit followed at once by the summary and the decision is in the d
 
     const b = await startWebApp();
     apps.push(b);
-    await callApi(b, 'profile.set', { role: 'assessor', unitCode: '844', organisation: 'Ủy ban nhân dân Huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
+    await callApi(b, 'profile.set', { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
     await callApi(b, 'trust.add', { publicKey: communeKey.content });
     await callApi(b, 'packages.import', { paths: [communePkg.file] });
-    await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Huyện Càng Long', role: 'assessor', unitCode: '844', passphrase: TEAM_PASS });
+    await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: TEAM_PASS });
 
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'vi-VN' });
     const page = await ctx.newPage();

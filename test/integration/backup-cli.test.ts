@@ -75,7 +75,7 @@ describe('cfc backup', () => {
     fs.writeFileSync(bad, fs.readFileSync(good).subarray(0, 10_000));
     const target = path.join(root, 'untouched');
     const s = testService(target);
-    await s.call('profile.set', { role: 'province', unitCode: '84', organisation: 'Sở', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+    await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
     await s.close();
     const before = snapshotDir(target);
     for (const cmd of ['verify', 'restore']) {

@@ -54,7 +54,7 @@ beforeEach(async () => {
   ({ dir, cleanup } = tempDir('cfc-hygiene-'));
   fs.mkdirSync(path.join(dir, 'work'));
   s = testService(data());
-  await s.call('profile.set', { role: 'assessor', unitCode: '844', organisation: 'UBND huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
+  await s.call('profile.set', { role: 'assessor', unitCode: '86', organisation: 'UBND Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
   commune = makeKey('commune', '29269', 'Nguyễn Thị Hồng');
   await s.call('trust.add', { publicKey: publicKeyText(commune) });
 });
@@ -65,7 +65,7 @@ afterEach(async () => {
   cleanup();
 });
 
-async function importOne(evidence: Record<string, Buffer>, year = 2026) {
+async function importOne(evidence: Record<string, Buffer>, year = 2024) {
   const p = await makePackage(path.join(dir, 'work'), commune, { year, evidence });
   const r = await s.call('packages.import', { paths: [p.file] });
   expect(r.items[0]!.result, JSON.stringify(r.items[0])).toBe('imported');

@@ -31,12 +31,12 @@ beforeAll(async () => {
   ({ dir, cleanup } = tempDir('cfc-crc-'));
   fs.mkdirSync(path.join(dir, 'work'));
   s = testService(dataDir());
-  await s.call('profile.set', { role: 'assessor', unitCode: '844', organisation: 'UBND huyện Càng Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
+  await s.call('profile.set', { role: 'assessor', unitCode: '86', organisation: 'UBND Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng đoàn' });
   commune = makeKey('commune', '29269', 'Nguyễn Thị Hồng');
   await s.call('trust.add', { publicKey: publicKeyText(commune) });
   const p = await makePackage(path.join(dir, 'work'), commune, { evidence: { 'bienban.pdf': PDF } });
   honest = fs.readFileSync(p.file);
-  const seed = await makePackage(path.join(dir, 'work'), commune, { year: 2025, evidence: { 'cu.pdf': Buffer.from('%PDF cũ') } });
+  const seed = await makePackage(path.join(dir, 'work'), commune, { year: 2023, evidence: { 'cu.pdf': Buffer.from('%PDF cũ') } });
   expect((await s.call('packages.import', { paths: [seed.file] })).summary.imported).toBe(1);
 });
 

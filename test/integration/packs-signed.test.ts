@@ -49,14 +49,14 @@ describe('a province signs a pack; a commune and an assessor install it', () => 
     const packFile = path.join(dir, 'qd06-1.2.0.json');
     fs.writeFileSync(packFile, JSON.stringify(pack, null, 2));
 
-    await ok(province, ['keys', 'init', '--name', 'Phạm Thu', '--role', 'province', '--unit', '84']);
+    await ok(province, ['keys', 'init', '--name', 'Phạm Thu', '--role', 'province', '--unit', '86']);
     const provPub = path.join(dir, 'tinh.json');
     await ok(province, ['keys', 'export-public', '--out', provPub]);
     const signed = path.join(dir, 'qd06-1.2.0.cfcpack');
     const s = JSON.parse((await ok(province, ['--json', 'pack', 'sign', packFile, '--out', signed])).out) as { keyId: string; sha256: string; fingerprint: string };
 
     // A commune that does not trust the province yet: refused, nothing installed.
-    await ok(commune, ['keys', 'init', '--name', 'Nguyễn Thị Hồng', '--role', 'commune', '--unit', '29269']);
+    await ok(commune, ['keys', 'init', '--name', 'Nguyễn Thị Hồng', '--role', 'commune', '--unit', '29266']);
     const communePub = path.join(dir, 'xa.json');
     await ok(commune, ['keys', 'export-public', '--out', communePub]);
     // A commune's key may not issue packs.
@@ -89,19 +89,19 @@ describe('a province signs a pack; a commune and an assessor install it', () => 
     r = await ok(commune, ['--json', 'pack', 'install', signed]);
     expect(JSON.parse(r.out)).toMatchObject({ installed: true, summary: { version: '1.2.0', origin: 'signed', sha256: s.sha256, issuer: { name: 'Phạm Thu', role: 'province', keyId: s.keyId } } });
     r = await ok(commune, ['pack', 'list']);
-    expect(r.out).toMatch(new RegExp(`1\\.2\\.0\\s+provisional\\s+${s.sha256.slice(0, 16)}\\s+signed by Phạm Thu \\(province 84`));
+    expect(r.out).toMatch(new RegExp(`1\\.2\\.0\\s+provisional\\s+${s.sha256.slice(0, 16)}\\s+signed by Phạm Thu \\(province 86`));
 
     // Scored with the installed pack: 96% on 7.1 is 50 points here (35 with the built-in 1.0.0).
     const input = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/scoring/recognised-other.json'), 'utf8')) as Record<string, unknown> & { values: Record<string, unknown> };
     input.values['7.1'] = { numerator: 96, denominator: 100 };
     const inFile = path.join(dir, 'in.json');
-    fs.writeFileSync(inFile, JSON.stringify({ ...input, packVersion: '1.2.0', unitCode: '29269', year: 2026 }));
+    fs.writeFileSync(inFile, JSON.stringify({ ...input, packVersion: '1.2.0', unitCode: '29266', year: 2026 }));
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
     const pkg = JSON.parse((await ok(commune, ['--json', 'package', 'create', '--input', inFile, '--out', out])).out) as { file: string };
 
     // The assessor trusts the commune but has not the pack: unknown_pack names id, version and hash.
-    await ok(assessor, ['keys', 'init', '--name', 'Trần Văn Bình', '--role', 'assessor', '--unit', '844']);
+    await ok(assessor, ['keys', 'init', '--name', 'Trần Văn Bình', '--role', 'assessor', '--unit', '86']);
     await ok(assessor, ['trust', 'add', communePub]);
     r = await cfc(assessor, ['package', 'verify', pkg.file]);
     expect(r.code).toBe(1);

@@ -32,6 +32,7 @@ import { APP, editions, makeKey, makePackage, packs, publicKeyText, units } from
 
 const who = { name: 'Trần Văn Bình', now: '2026-03-20T08:00:00.000Z' };
 const TEAM = [{ name: 'Trần Văn Bình', title: 'Trưởng đoàn' }];
+/** Three communes of old Huyện Càng Long (edition 2025-03-01): 2024 dossiers, from before the reform. */
 const COMMUNES = ['29269', '29272', '29275'];
 
 let dir: string;
@@ -44,10 +45,10 @@ const sha: Record<string, string> = {};
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir('cfc-reviews-integrity-'));
   assessor = testService(path.join(dir, 'assessor'));
-  await assessor.call('profile.set', { role: 'assessor', unitCode: '844', organisation: 'UBND Huyện Càng Long', userName: who.name, userTitle: 'Trưởng phòng' });
+  await assessor.call('profile.set', { role: 'assessor', unitCode: '86', organisation: 'UBND Tỉnh Vĩnh Long', userName: who.name, userTitle: 'Trưởng phòng' });
   const files: string[] = [];
   for (const code of COMMUNES) {
-    const key = makeKey('commune', code, `Chủ tịch ${code}`);
+    const key = makeKey('commune', code, `Chủ tịch ${code}`, '2025-03-01');
     await assessor.call('trust.add', { publicKey: publicKeyText(key) });
     const p = await makePackage(path.join(dir, 'in', code), key);
     sha[code] = p.manifestSha256;
