@@ -8,6 +8,7 @@ import { asciiSlug } from '../../core/units/fold';
 import type { ServiceContext } from '../context';
 import { deps } from './assessments';
 import { dashboardDeps } from './dashboard';
+import { buildSummary, summaryFormatOf, writeSummary } from '../../core/reports/summary';
 import type { Handlers } from './types';
 
 const MEDIA = {
@@ -95,7 +96,6 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
 /** `cfc report summary`: the province summary written where the caller says (local contract only). */
 export const reportsLocalHandlers: Handlers<'reports.summary'> = {
   'reports.summary': async (input, ctx) => {
-    const { buildSummary, summaryFormatOf, writeSummary } = await import('../../core/reports/summary');
     const out = path.resolve(input.outPath);
     const format = summaryFormatOf(out, 'outPath');
     if (!fs.existsSync(path.dirname(out))) {
