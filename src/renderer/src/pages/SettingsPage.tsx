@@ -4,6 +4,7 @@ import type { Profile } from '../../../api/calls/profile';
 import { transportKind, useCall } from '../api';
 import { ProfileForm } from '../components/ProfileForm';
 import { SigningKeysSection } from '../keys/SigningKeys';
+import { PacksSection } from '../packs/PacksSection';
 
 export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
   const { t } = useTranslation();
@@ -17,6 +18,7 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
       </Title>
       <ProfileForm initial={profile} onSaved={onSaved} submitLabel={t('settings.saveProfile')} />
       <SigningKeysSection profile={profile} />
+      <PacksSection />
       <Title order={3} size="h4">
         {t('settings.about')}
       </Title>
