@@ -6,6 +6,7 @@ import { ProfileForm } from '../components/ProfileForm';
 import { UnitCatalogueSection } from '../components/UnitCatalogue';
 import { SigningKeysSection } from '../keys/SigningKeys';
 import { BackupSection } from '../settings/BackupSection';
+import { PacksSection } from '../packs/PacksSection';
 
 export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
   const { t } = useTranslation();
@@ -21,6 +22,7 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
       <SigningKeysSection profile={profile} />
       <UnitCatalogueSection />
       <BackupSection />
+      <PacksSection />
       <Title order={3} size="h4">
         {t('settings.about')}
       </Title>
