@@ -64,7 +64,7 @@ describe('assessments: guards inside the transaction', () => {
     expect(b.ok).toBe(false);
     if (b.ok) return;
     expect(b.error.code).toBe('already_exists');
-    expect(b.error.messages.en).toContain('Xã Mỹ Cẩm already has a 2026 assessment');
+    expect(b.error.messages.en).toContain('Xã Càng Long already has a 2026 assessment');
     expect(b.error.messages.vi).toContain('đã có bản đánh giá năm 2026');
     expect(count('select count(*) as n from assessment')).toBe(1);
     expect(count("select count(*) as n from audit where action = 'create'")).toBe(1);
@@ -78,10 +78,10 @@ describe('assessments: guards inside the transaction', () => {
           "insert into assessment (id, assessment_id, revision, unit_code, unit_edition, year, unit_class, pack_id, pack_version, pack_sha256, status, created_by, created_at, updated_at) select 'other-id', 'other-assessment', 1, unit_code, unit_edition, year, unit_class, pack_id, pack_version, pack_sha256, 'draft', 'x', created_at, updated_at from assessment where id = ?",
         )
         .run(a.id);
-    expect(copy).toThrow(/UNIQUE constraint failed: assessment\.unit_code, assessment\.year/);
+    expect(copy).toThrow(/UNIQUE constraint failed: assessment\.unit_edition, assessment\.unit_code, assessment\.year/);
     expect(count('select count(*) as n from assessment')).toBe(1);
     // Another year is another assessment.
-    await s.call('assessments.create', { unitCode: '29269', year: 2027 });
+    await s.call('assessments.create', { unitCode: '29266', year: 2027 });
     expect(count('select count(*) as n from assessment')).toBe(2);
   });
 

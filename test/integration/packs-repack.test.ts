@@ -15,7 +15,7 @@ let s: Service;
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir('cfc-packs-repack-'));
   s = testService(path.join(dir, 'data'));
-  await s.call('profile.set', { role: 'commune', unitCode: '29269', organisation: 'UBND Xã Mỹ Cẩm', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
+  await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });
 });
 afterEach(async () => {
   await s.close();
@@ -51,7 +51,7 @@ describe('diff and re-score', () => {
   });
 
   it('a draft moves to 1.1.0: values kept, the changed kind flagged and cleared, the score before and after', async () => {
-    const a = await s.call('assessments.create', { unitCode: '29269', year: 2026 });
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '7.1', value: { numerator: 96, denominator: 100 } });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '5.2', value: { numerator: 1, denominator: 100 } });
     await s.call('assessments.setValue', { id: a.id, indicatorId: '1.1', value: true });
