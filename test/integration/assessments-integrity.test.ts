@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
@@ -130,6 +131,39 @@ describe('assessments: guards inside the transaction', () => {
     expect(refused.error.code).toBe('invalid_state');
     expect(refused.error.messages.en).toContain('A newer revision than 1 exists');
     expect(count('select count(*) as n from assessment')).toBe(2);
+  });
+
+  it('evidence attached racing the submit: either linked before the submit, or refused as read-only; never linked after', async () => {
+    const id = await filled();
+    const staged = await s.files.stage(Readable.from([Buffer.from('%PDF-1.4 biên bản')]), 'Biên bản.pdf');
+    if (!staged.ok) throw new Error(staged.error.message.en);
+    const [attach, submit] = await Promise.all([
+      settled(s.call('evidence.attach', { id, indicatorId: '1.1', files: [{ stagedId: staged.value.stagedId, name: 'Biên bản.pdf' }] })),
+      settled(s.call('assessments.submit', { id })),
+    ]);
+    expect(submit.ok).toBe(true);
+    const linked = count("select count(*) as n from evidence where removed_at is null");
+    if (attach.ok) expect(linked).toBe(1);
+    else {
+      expect(attach.error.code).toBe('read_only');
+      expect(linked).toBe(0);
+    }
+    // The submit's audit entry is the last one: nothing was written to the revision after it.
+    const last = store.sqlite.prepare('select action from audit order by rowid desc limit 1').get() as { action: string };
+    expect(last.action).toBe('submit');
+  });
+
+  it('two removals of one evidence link at once: one removes it, the other is told it is gone; one audit entry', async () => {
+    const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });
+    const staged = await s.files.stage(Readable.from([Buffer.from('%PDF-1.4 ảnh')]), 'Ảnh.pdf');
+    if (!staged.ok) throw new Error(staged.error.message.en);
+    const { items } = await s.call('evidence.attach', { id: a.id, indicatorId: '1.1', files: [{ stagedId: staged.value.stagedId, name: 'Ảnh.pdf' }] });
+    const evidenceId = items[0]!.id;
+    const [x, y] = await Promise.all([settled(s.call('evidence.remove', { evidenceId })), settled(s.call('evidence.remove', { evidenceId }))]);
+    expect([x.ok, y.ok].sort()).toEqual([false, true]);
+    const refused = (x.ok ? y : x) as { ok: false; error: CfcError };
+    expect(refused.error.code).toBe('not_found');
+    expect(count("select count(*) as n from audit where action = 'evidence_remove'")).toBe(1);
   });
 });
 

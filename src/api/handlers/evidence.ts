@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { appendAudit, loadRevision, requireDraft } from '../../core/assessments/assessments';
+import { writeTransaction } from '../../core/store/write';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
 import { ensureEvidence } from '../../core/evidence/hygiene';
@@ -109,7 +110,9 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       removed_by: null,
       removed_at: null,
     }));
-    await d.db.transaction().execute(async (trx) => {
+    await writeTransaction(d.db, async (trx) => {
+      // Checked again under the write lock: the revision may have been submitted since it was read above.
+      requireDraft((await loadRevision(trx, d.packs, rev.row.id)).row);
       for (const r of rows) {
         await trx.insertInto('evidence').values(r).execute();
         await appendAudit(trx, rev.row, who, 'evidence_add', {
@@ -124,14 +127,15 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
   'evidence.remove': async (input, ctx) => {
     const d = await deps(ctx);
     const who = await actor(ctx);
-    const row = await d.db.selectFrom('evidence').selectAll().where('id', '=', input.evidenceId).where('removed_at', 'is', null).executeTakeFirst();
-    if (!row) {
-      throw new CfcError('not_found', { vi: 'Không tìm thấy minh chứng này (có thể đã được gỡ).', en: 'No such evidence (it may have been removed already).' }, { field: 'evidenceId' });
-    }
-    const rev = await loadRevision(d.db, d.packs, row.revision_id);
-    requireDraft(rev.row);
-    let live = 0;
-    await d.db.transaction().execute(async (trx) => {
+    // Read and checked inside one BEGIN IMMEDIATE transaction: a removal racing a submit (or another removal) sees
+    // the state it changes.
+    const { row, live } = await writeTransaction(d.db, async (trx) => {
+      const row = await trx.selectFrom('evidence').selectAll().where('id', '=', input.evidenceId).where('removed_at', 'is', null).executeTakeFirst();
+      if (!row) {
+        throw new CfcError('not_found', { vi: 'Không tìm thấy minh chứng này (có thể đã được gỡ).', en: 'No such evidence (it may have been removed already).' }, { field: 'evidenceId' });
+      }
+      const rev = await loadRevision(trx, d.packs, row.revision_id);
+      requireDraft(rev.row);
       await trx.updateTable('evidence').set({ removed_at: who.now, removed_by: who.name }).where('id', '=', row.id).execute();
       await appendAudit(trx, rev.row, who, 'evidence_remove', {
         indicatorId: row.indicator_id,
@@ -140,7 +144,7 @@ export const evidenceHandlers: Handlers<'evidence.attach' | 'evidence.remove'> =
       });
       await trx.updateTable('assessment').set({ updated_at: who.now }).where('id', '=', rev.row.id).execute();
       // Live links of the workspaces, imported packages and review teams that refer to the same file.
-      live = await evidenceRefCount(trx, row.sha256);
+      return { row, live: await evidenceRefCount(trx, row.sha256) };
     });
     const fileReleased = live === 0 ? evidenceStore(ctx).release(row.sha256) : false;
     return { removed: evidenceItemOf({ ...row, removed_at: who.now, removed_by: who.name }), fileReleased };
