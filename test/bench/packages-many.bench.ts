@@ -49,7 +49,10 @@ async function child(step: string, args: string[]): Promise<void> {
 }
 
 function runChild(step: string, args: string[]): { ms: number; maxRssMb: number; extra: unknown } {
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), __filename, '--child', step, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // `CFC_BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the steps (tsx loaded with --import, so
+  // the flags reach the process that runs them).
+  const nodeArgs = (process.env['CFC_BENCH_CHILD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, '--child', step, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${step} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMb: number; extra: unknown };
 }
