@@ -42,7 +42,7 @@ async function child(step: string, args: string[]): Promise<void> {
     extra = outcomes;
   } else if (step === 'import') {
     extra = (await s.call('packages.import', { paths: [folder] })).summary;
-  } else throw new Error(`unknown step ${step}`);
+  } else if (step !== 'open') throw new Error(`unknown step ${step}`);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   await s.close();
   process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, extra }) + '\n');
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     const cpSync = best(['sh', '-c', 'cp -t "$0" "$@" && cd "$0" && sync -- * && sync .', copies, ...files], fresh);
     fs.rmSync(copies, { recursive: true, force: true });
 
+    const base = runChild('open', [reviewer, folder]); // the service opened and closed: the floor of every step's RSS
     const ver = runChild('verify', [reviewer, folder]);
     const imp = runChild('import', [reviewer, folder]);
 
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
       row('openssl dgst -sha256 (all files)', sha, null, ''),
       row('cp (all files)', cp, null, ''),
       row('cp + sync (all files)', cpSync, cp, 'cp'),
+      row('(service open, nothing done)', base, null, '').map((c, i) => (i >= 1 && i <= 4 ? '—' : c)),
       row('packages.verify', ver, sha, 'openssl'),
       row('packages.import', imp, cp, 'cp'),
       row('packages.import', imp, cpSync, 'cp+sync'),

@@ -150,6 +150,7 @@ async function main(): Promise<void> {
       const sha = best(['openssl', 'dgst', '-sha256', pkg]);
       const cp = best(['cp', pkg, copy], rm);
       const cpSync = best(['sh', '-c', 'cp "$1" "$2" && sync "$2"', 'sh', pkg, copy], rm);
+      const base = runChild('open', [assessor, pkg]); // the service opened and closed: the floor of every step's RSS
       const ver = runChild('verify', [assessor, pkg]);
       const imp = runChild('import', [assessor, pkg]);
       if (ver.extra !== 'untrusted' && ver.extra !== 'valid') throw new Error(`verify gave ${String(ver.extra)}`);
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
         row('openssl dgst -sha256', sha, null, ''),
         row('cp', cp, null, ''),
         row('cp + sync', cpSync, cp, 'cp'),
+        row('(service open, nothing done)', base, null, '').map((c, i) => (i === 2 || i === 3 ? '—' : c)),
         row('export', exp, cp, 'cp'),
         row('verify', ver, sha, 'openssl'),
         row('import', imp, cp, 'cp'),
