@@ -10,7 +10,15 @@ const year = z.number().int().min(2000, 'A year between 2000 and 2100').max(2100
 /** A province or district code; null: the whole country. */
 const scope = unitCode.nullable();
 const pct = z.number().nullable();
-const scopeView = z.object({ code: z.string().nullable(), name: z.string(), level: z.enum(['country', 'province', 'district']) });
+const scopeView = z.object({
+  code: z.string().nullable(),
+  name: z.string(),
+  level: z.enum(['country', 'province', 'district']),
+  /** The catalogue edition of the year's communes (the denominator). */
+  edition: z.string(),
+  /** A new province seen in a year before the reform: the former provinces it took in, which are its groups. */
+  formerProvinces: z.array(z.string()),
+});
 const status = z.enum(['recognised', 'not_recognised', 'returned', 'self_recognised', 'self_not_recognised', 'self_incomplete', 'conflict', 'not_assessed']);
 export type CommuneStatusView = z.infer<typeof status>;
 

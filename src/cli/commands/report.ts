@@ -45,7 +45,7 @@ export const registerReport: Register = (program, ctx) => {
           message: { vi: `Mã đơn vị gồm 2 đến 5 chữ số (trường province: "${scope}").`, en: `A unit code has 2 to 5 digits (field province: "${scope}").` },
         });
       }
-      const summary = await buildSummary(await dashboardDeps(service.context), year, scope, service.context.now());
+      const summary = await buildSummary(await dashboardDeps(service.context, year), year, scope, service.context.now());
       const size = await writeSummary(summary, format, out);
       const t = summary.overview.total;
       const rate = t.ratePercent === null ? '—' : `${t.ratePercent.toFixed(1)}%`;

@@ -14,7 +14,7 @@ export interface OverviewRow extends Counts {
 
 export interface Overview {
   year: number;
-  scope: { code: string | null; name: string; level: Scope['level'] };
+  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[] };
   total: Counts & { target: TargetView | null; gapPoints: number | null };
   rows: (OverviewRow & { gapPoints: number | null })[];
   targets: TargetView[];
@@ -25,7 +25,7 @@ export interface TrendPoint extends Counts {
   target: TargetView | null;
 }
 
-const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level });
+const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level, edition: s.edition, formerProvinces: s.formerProvinces });
 
 /** The counts of every group of the scope for a year (each group's communes from the catalogue). */
 async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Promise<Map<string, Counts>> {
@@ -46,7 +46,7 @@ async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Pro
 }
 
 export async function overview(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Overview> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const [groups, all] = await Promise.all([groupCounts(deps, scope, year), listTargets(deps.db)]);
   const targets = targetsFor(all, scope.provinceCode);
   const target = targetView(milestoneFor(targets, year));
@@ -64,7 +64,7 @@ export async function overview(deps: DashboardDeps, year: number, scopeCode: str
 
 /** Every year the scope has a counted package in, with the scope's totals (one grouped query over all years). */
 export async function trend(deps: DashboardDeps, scopeCode: string | null): Promise<{ scope: Overview['scope']; points: TrendPoint[]; targets: TargetView[] }> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const r = scoped(deps, scope, 'counted', null);
   const grouped = (
     await sql<StatusRow & { year: number; n: number }>`
