@@ -17,7 +17,7 @@ import { generate, valuesFor, rng, type Generated } from './dashboard-data';
 /**
  * The maintained `counted` tables give the same dashboard as today's queries (test/oracle/dashboard-legacy.ts, which
  * recomputes everything from `package` at each call): every call, every scope, every year, compared deeply, after each
- * of several imports that arrive in awkward orders. Generated data: two districts of Trà Vinh (2021–2024) and two of
+ * of several imports that arrive in awkward orders. Generated data: two districts of Trà Vinh (2022–2024, 2023–2024) and two of
  * Bắc Kạn (2023–2024), in the 2025-03-01 catalogue, plus hand-made cases the generator does not make (several dossiers of one commune and year, a
  * conflict between two reviews, a resubmission imported before the review it answers, a later review of the
  * resubmission, a new dossier after a review, an untrusted package accepted with a reason).
@@ -80,7 +80,7 @@ beforeAll(async () => {
     // Districts of the 2025-03-01 catalogue: the years before the reform (from 2025 their communes are refused).
     ['844', [2022, 2023, 2024], 11],
     ['058', [2023, 2024], 12],
-    ['842', [2021, 2022, 2023, 2024], 13],
+    ['842', [2023, 2024], 13], // 2022 is left for the hand-made cases below
     ['060', [2023, 2024], 14],
   ];
   for (const [scope, years, seed] of plan) gens.push(await generate({ scope, years, dir: path.join(dir, 'gen', scope), seed }));
@@ -184,7 +184,7 @@ describe('the counted table gives the same dashboard as the queries it replaces'
 
   it('the table kept import by import equals the table rebuilt from scratch (what migration 0009 does)', async () => {
     const kept = await dump();
-    expect(kept.counted.length).toBeGreaterThan(100);
+    expect(kept.counted.length).toBeGreaterThan(80);
     await deps.db.transaction().execute((trx) => N.rebuildCounted(trx));
     expect(await dump()).toEqual(kept);
   });

@@ -196,12 +196,16 @@ describe('dashboard figures equal the independent computation', () => {
     }
   });
 
-  it('trend: the province totals per year (the new province: the years of its edition)', async () => {
+  it('trend: the province totals per year, each in its edition (2024: the former provinces), the reform marked', async () => {
     const tr = await service.call('dashboard.trend', { scope: PROVINCE });
-    expect(tr.points.map((p) => p.year)).toEqual(YEARS.filter((y) => provinceOf(y) === PROVINCE));
+    expect(tr.points.map((p) => [p.year, p.edition, p.reform])).toEqual([[2024, '2025-03-01', false], [2025, '2025-07-01', true], [2026, '2025-07-01', false]]);
+    // 2024 for the new province: its former provinces' communes are the denominator (only Trà Vinh's have packages).
+    const formerCommunes = catOf(2025).formerProvincesOf(PROVINCE).reduce((n, p) => n + catOf(2024).communesUnder(p).length, 0);
     for (const p of tr.points) {
-      const { year, target, ...counts } = p;
-      expect(counts).toEqual(countsOf(rowsOf(year)));
+      const { year, target, edition: _e, reform: _r, ...counts } = p;
+      const exp = countsOf(rowsOf(year));
+      if (year < 2025) Object.assign(exp, { communes: formerCommunes, ratePercent: (exp.recognised * 100) / formerCommunes });
+      expect(counts).toEqual(exp);
       expect(target).toMatchObject(targetFor(year));
     }
   });

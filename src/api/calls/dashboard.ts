@@ -83,7 +83,14 @@ export const rateStat = z.object({
 });
 export type RateStatView = z.infer<typeof rateStat>;
 
-export const trendPoint = counts.extend({ year: z.number().int(), target: targetView.nullable() });
+export const trendPoint = counts.extend({
+  year: z.number().int(),
+  target: targetView.nullable(),
+  /** The catalogue edition of the year's communes (the denominator). */
+  edition: z.string(),
+  /** The first year of a newer edition (the administrative reform): the groups and the denominator change here. */
+  reform: z.boolean(),
+});
 
 /**
  * A commune of the table, compact: the UI gets every commune of the scope at once (10,047 rows for the whole country,
@@ -182,9 +189,9 @@ export const dashboardCalls = {
     output: z.object({ year: z.number().int(), planSource: z.string(), items: z.array(rateStat) }),
   }),
   'dashboard.trend': defineCall({
-    summary: 'The scope totals per year, with the target milestone of each year',
+    summary: 'The scope totals per year, each year in the catalogue edition in force for it, with the target milestone of each year and the reform marked',
     input: z.object({ scope }).strict(),
-    output: z.object({ scope: scopeView, points: z.array(trendPoint), targets: z.array(targetView) }),
+    output: z.object({ scope: scopeView, points: z.array(trendPoint), targets: z.array(targetView), reforms: z.array(z.object({ year: z.number().int(), edition: z.string() })) }),
   }),
   'dashboard.communes': defineCall({
     summary: 'Every commune of the scope with its counted figure for the year (compact rows, for a windowed table)',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
-import { commune, communes, COUNTING_RULES, editionForYear, failingCriteria, overview, rateIndicators, trend, years, type DashboardDeps } from '../../core/dashboard';
+import { commune, communes, COUNTING_RULES, editionForYear, failingCriteria, overview, rateIndicators, trendAcross, years, type DashboardDeps } from '../../core/dashboard';
 import { deleteTarget, listTargets, saveTarget, targetHistory } from '../../core/dashboard/targets';
 import { CfcError } from '../../core/errors';
 import { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } from '../../core/reports/summary';
@@ -33,7 +33,11 @@ export const dashboardHandlers: Handlers<
   'dashboard.overview': async (input, ctx) => ({ ...(await overview(await dashboardDeps(ctx, input.year), input.year, input.scope)), countingRules: COUNTING_RULES }),
   'dashboard.failingCriteria': async (input, ctx) => failingCriteria(await dashboardDeps(ctx, input.year), input.year, input.scope),
   'dashboard.rateIndicators': async (input, ctx) => rateIndicators(await dashboardDeps(ctx, input.year), input.year, input.scope),
-  'dashboard.trend': async (input, ctx) => trend(await dashboardDeps(ctx), input.scope),
+  'dashboard.trend': async (input, ctx) => {
+    const base = await dashboardDeps(ctx);
+    const dates = ctx.editions.dates().slice().sort();
+    return trendAcross((e) => ({ ...base, units: ctx.editions.get(e), ...(e !== ctx.units.dataDate ? { current: ctx.units } : {}) }), dates, input.scope);
+  },
   'dashboard.communes': async (input, ctx) => communes(await dashboardDeps(ctx, input.year), input.year, input.scope),
   'dashboard.commune': async (input, ctx) => {
     if (ctx.units.record(input.unitCode)?.level !== 'commune') {

@@ -16,7 +16,7 @@ export { COUNTING_RULES, isRecognised, statusOf, type CommuneStatus } from './ru
 export { refreshCounted, rebuildCounted } from './counted';
 export { editionForYear, type DashboardDeps } from './read';
 export type { Counts, TargetView } from './counts';
-export { overview, trend, years, type Overview, type OverviewRow, type TrendPoint } from './overview';
+export { overview, trend, trendAcross, years, type EditionTrendPoint, type Overview, type OverviewRow, type TrendPoint } from './overview';
 export { criterionProvisional, failingCriteria, type CriterionStat, type FailingCriteria } from './criteria';
 export { rateIndicators, type RateIndicatorStat, type RateIndicators } from './rates';
 export { communePoints, communes, type CommuneRow } from './communes';

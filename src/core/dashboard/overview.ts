@@ -82,6 +82,45 @@ export async function trend(deps: DashboardDeps, scopeCode: string | null): Prom
   return { scope: scopeView(scope), points, targets: targets.map((t) => targetView(t)!) };
 }
 
+/** A trend point with the edition its communes come from; `reform` on the first year of a newer edition. */
+export type EditionTrendPoint = TrendPoint & { edition: string; reform: boolean };
+
+/**
+ * The trend across catalogue editions: each year counted in the edition in force for it (`depsOf(edition)`, editions
+ * oldest first, each in force from the year of its date), so a new province shows the years before the reform through
+ * its former provinces (scope.ts) and the years since in its own communes. The first year of each newer edition that
+ * follows earlier points is marked `reform` (the denominator and the groups change there). A scope unknown in an
+ * edition gives no points for it; unknown in every edition, the last edition's error.
+ */
+export async function trendAcross(
+  depsOf: (edition: string) => DashboardDeps,
+  editions: string[],
+  scopeCode: string | null,
+): Promise<{ scope: Overview['scope']; points: EditionTrendPoint[]; targets: TargetView[]; reforms: { year: number; edition: string }[] }> {
+  const firstYear = (e: string) => Number(e.slice(0, 4));
+  const points: EditionTrendPoint[] = [];
+  const reforms: { year: number; edition: string }[] = [];
+  let last: Awaited<ReturnType<typeof trend>> | null = null;
+  let error: unknown = null;
+  for (const [i, e] of editions.entries()) {
+    const until = editions[i + 1] ? firstYear(editions[i + 1]!) : Infinity;
+    const from = i === 0 ? -Infinity : firstYear(e);
+    let t: Awaited<ReturnType<typeof trend>>;
+    try {
+      t = await trend(depsOf(e), scopeCode);
+    } catch (err) {
+      error = err;
+      continue;
+    }
+    last = t;
+    const mine = t.points.filter((p) => p.year >= from && p.year < until);
+    if (mine.length && points.length) reforms.push({ year: mine[0]!.year, edition: e });
+    for (const [k, p] of mine.entries()) points.push({ ...p, edition: e, reform: k === 0 && points.length > 0 });
+  }
+  if (!last) throw error;
+  return { scope: last.scope, points, targets: last.targets, reforms };
+}
+
 /** The years the dashboard can show: those with imported packages, and those of the targets. */
 export async function years(deps: DashboardDeps): Promise<{ withPackages: number[]; withTargets: number[] }> {
   const withPackages = (await deps.db.selectFrom('package').select('year').distinct().orderBy('year').execute()).map((r) => r.year);
