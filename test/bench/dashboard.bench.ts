@@ -1,5 +1,5 @@
 /**
- * National-scale run of the province dashboard: 10,047 communes × 3 years (catalogue of 2025-03), the queries of
+ * National-scale run of the province dashboard: 10,047 communes × 3 years before the reform (catalogue of 2025-03), the queries of
  * today (the maintained `counted` tables, src/core/dashboard) against those they replaced (test/oracle/
  * dashboard-legacy.ts, recomputing from `package` at each call), in the same run, on the same database.
  *
@@ -8,7 +8,8 @@
  *
  *   BENCH_BUDGET_MIN   time for generating and importing real signed packages (default 12)
  *   BENCH_COMMUNES     how many communes get packages in all (default: every commune of the edition)
- *   BENCH_EDITION      '2025-03' (default; 10,047 communes × 2024–2026). '2025-07' (3,321 communes × 8 years) is the
+ *   BENCH_EDITION      '2025-03' (default; 10,047 communes × 2022–2024, the years that edition is in force: from 2025
+ *                      the app refuses packages for its units). '2025-07' (3,321 communes × 8 years) is the
  *                      hook for the reform work (issue 10): it runs once that catalogue and its packages exist.
  *   BENCH_RUNS         runs per query (default 3; the median is shown)
  *   BENCH_KEEP=1       keep the data folder
@@ -35,7 +36,7 @@ import * as O from '../oracle/dashboard-legacy';
 import { units } from '../unit/packages/helpers';
 
 const EDITIONS = {
-  '2025-03': { file: 'vn-admin-units-2025-03.json', years: [2024, 2025, 2026], year: 2025, scopes: [['Trà Vinh (84)', '84'], ['Hà Nội (01)', '01'], ['Thanh Hóa (38)', '38'], ['Huyện Càng Long (844)', '844']] },
+  '2025-03': { file: 'vn-admin-units-2025-03.json', years: [2022, 2023, 2024], year: 2024, scopes: [['Trà Vinh (84)', '84'], ['Hà Nội (01)', '01'], ['Thanh Hóa (38)', '38'], ['Huyện Càng Long (844)', '844']] },
   '2025-07': { file: 'vn-admin-units-2025-07.json', years: [2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026], year: 2026, scopes: [['Vĩnh Long (86)', '86'], ['Hà Nội (01)', '01']] },
 } as const;
 const edition = (process.env['BENCH_EDITION'] ?? '2025-03') as keyof typeof EDITIONS;
@@ -56,7 +57,7 @@ async function main() {
   }
   const YEARS = [...ed.years];
   const service = testService(dataDir);
-  await service.call('profile.set', { role: 'province', unitCode: '84', organisation: 'Bench', userName: 'Bench', userTitle: 'Bench' });
+  await service.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Bench', userName: 'Bench', userTitle: 'Bench' });
   const provinces = units.children(null);
   const allCommunes = units.communesUnder(null).length;
   const target = Math.min(allCommunes, Number(process.env['BENCH_COMMUNES'] ?? allCommunes));

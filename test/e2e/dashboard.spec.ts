@@ -9,8 +9,9 @@ import { checkoutResourcesDir } from '../../src/server/resources';
 import { generate, type Generated } from '../integration/dashboard-data';
 
 /**
- * The province dashboard in browser mode over a data folder prepared by the CLI: a generated Trà Vinh (every commune,
- * 2024–2026) trusted with `cfc trust add` and imported with `cfc package import`; the province profile set over HTTP.
+ * The province dashboard in browser mode over a data folder prepared by the CLI: a generated province across the reform (2024: every
+ * commune of the old Trà Vinh, 84 in the 2025-03-01 catalogue; 2025–2026: every commune of the new Tỉnh Vĩnh Long, 86
+ * in the 2025-07-01 one, which took Trà Vinh in) trusted with `cfc trust add` and imported with `cfc package import`; the province profile set over HTTP.
  */
 
 const root = path.resolve(__dirname, '../..');
@@ -24,12 +25,12 @@ test.beforeAll(async () => {
   test.setTimeout(300_000);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-e2e-dash-'));
   const dataDir = path.join(dir, 'data');
-  gen = await generate({ scope: '84', years: [2024, 2025, 2026], dir: path.join(dir, 'gen'), seed: 2024 });
+  gen = await generate({ scope: { '2025-03-01': '84', '2025-07-01': '86' }, years: [2024, 2025, 2026], dir: path.join(dir, 'gen'), seed: 2024 });
   const cfc = (...args: string[]) => {
     const r = spawnSync(process.execPath, [path.join(root, 'src/cli/bin.cjs'), '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, CFC_KEY_PASSPHRASE: 'mật khẩu thử nghiệm dài' } });
     if (r.status !== 0) throw new Error(`cfc ${args.join(' ')}: ${r.stderr}`);
   };
-  // `cfc trust add` once per key (115 keys), run in process through the CLI's own entry point: a child per key is slow.
+  // `cfc trust add` once per key (one per commune and district), run in process through the CLI's own entry point: a child per key is slow.
   for (const f of gen.keyFiles) {
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
     const code = await run(['--data-dir', dataDir, 'trust', 'add', f], { stdout: sink, stderr: sink, env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir });
@@ -37,7 +38,7 @@ test.beforeAll(async () => {
   }
   cfc('package', 'import', gen.dir);
   app = await startWebApp(dataDir);
-  await callApi(app, 'profile.set', { role: 'province', unitCode: '84', organisation: 'Sở Y tế tỉnh Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+  await callApi(app, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế tỉnh Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
 });
 
 test.afterAll(async () => {
@@ -93,8 +94,8 @@ test('dashboard: figures, charts, commune table, drill-down and XLSX export', as
   const download = page.waitForEvent('download');
   await page.getByTestId('export-xlsx').click();
   const d = await download;
-  expect(d.suggestedFilename()).toBe('TongHop_84_2026.xlsx');
-  await expect(page.getByTestId('export-result')).toContainText('TongHop_84_2026.xlsx');
+  expect(d.suggestedFilename()).toBe('TongHop_86_2026.xlsx');
+  await expect(page.getByTestId('export-result')).toContainText('TongHop_86_2026.xlsx');
   const saved = path.join(dir, 'dl.xlsx');
   await d.saveAs(saved);
   expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe('PK');

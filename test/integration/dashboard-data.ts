@@ -11,12 +11,15 @@ import { createFromInput, type Signing } from '../../src/core/packages/export';
 import { createReview } from '../../src/core/packages/review';
 import { assess } from '../../src/core/scoring/assess';
 import type { Manifest } from '../../src/core/packages/format';
-import { editions, APP, makeKey, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
+import { editionForYear } from '../../src/core/dashboard/read';
+import { editions, APP, makeKey, packs, publicKeyText, trustOf, type TestKey } from '../unit/packages/helpers';
 
 export type Status = 'recognised' | 'not_recognised' | 'returned' | 'self_recognised' | 'self_not_recognised' | 'self_incomplete' | 'conflict' | 'not_assessed';
 
 export interface Expected {
   code: string;
+  /** The catalogue edition of the commune: the edition in force for the year (2025-03-01 before 2025, then 2025-07-01). */
+  edition: string;
   year: number;
   status: Status;
   reviewed: boolean;
@@ -130,8 +133,11 @@ function summaryOf(m: Manifest) {
 }
 
 export interface GenerateOptions {
-  /** A province code, or null for every province. */
-  scope: string | null;
+  /**
+   * A province code, or null for every province: one code for every year, or per edition, e.g.
+   * `{ '2025-03-01': '84', '2025-07-01': '86' }` (the old Trà Vinh before 2025, the new Vĩnh Long from 2025).
+   */
+  scope: string | null | Record<string, string | null>;
   years: number[];
   dir: string;
   seed?: number;
@@ -140,60 +146,79 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The edition in force for a year (the app's own rule: years before 2025 → 2025-03-01, from 2025 → 2025-07-01). */
+export const editionOfYear = (year: number) => editionForYear(editions, year);
+
+/** The communes generated for a year: the scope's communes in the edition in force that year. */
+export function communesOf(scope: GenerateOptions['scope'], year: number) {
+  const edition = editionOfYear(year);
+  const code = scope !== null && typeof scope === 'object' ? (scope[edition] ?? null) : scope;
+  return editions.get(edition).communesUnder(code);
+}
+
 export async function generate(o: GenerateOptions): Promise<Generated> {
   const started = Date.now();
   const r = rng(o.seed ?? 84);
-  const communes = units.communesUnder(o.scope);
   fs.mkdirSync(o.dir, { recursive: true });
   const pkgDir = path.join(o.dir, 'packages');
   const keyDir = path.join(o.dir, 'keys');
   fs.mkdirSync(pkgDir, { recursive: true });
   fs.mkdirSync(keyDir, { recursive: true });
   const keys = new Map<string, TestKey>();
-  const keyFor = (role: 'commune' | 'assessor', code: string, name: string) => {
-    const id = `${role}:${code}`;
+  const keyFor = (role: 'commune' | 'assessor', edition: string, code: string, name: string) => {
+    const id = `${role}:${edition}:${code}`;
     let k = keys.get(id);
     if (!k) {
-      k = makeKey(role, code, name);
+      k = makeKey(role, code, name, edition);
       keys.set(id, k);
     }
     return k;
   };
-  const selfKey = (c: (typeof communes)[number]) =>
-    o.communeKeys === false ? keyFor('assessor', c.provinceCode, `Sở LĐTBXH ${c.provinceCode}`) : keyFor('commune', c.code, `Chủ tịch UBND ${c.name}`);
-  const reviewKey = (c: (typeof communes)[number]) => {
-    const d = units.ancestors(c.code).find((a) => a.level === 'district');
-    return d ? keyFor('assessor', d.code, `Trưởng đoàn ${d.name}`) : keyFor('assessor', c.provinceCode, `Trưởng đoàn tỉnh ${c.provinceCode}`);
+  type Commune = ReturnType<typeof communesOf>[number];
+  const selfKey = (c: Commune, edition: string) =>
+    o.communeKeys === false ? keyFor('assessor', edition, c.provinceCode, `Sở LĐTBXH ${c.provinceCode}`) : keyFor('commune', edition, c.code, `Chủ tịch UBND ${c.name}`);
+  const reviewKey = (c: Commune, edition: string) => {
+    const d = editions.get(edition).ancestors(c.code).find((a) => a.level === 'district');
+    return d ? keyFor('assessor', edition, d.code, `Trưởng đoàn ${d.name}`) : keyFor('assessor', edition, c.provinceCode, `Trưởng đoàn tỉnh ${c.provinceCode}`);
   };
   const deps = { packs, editions, app: APP };
   const expected = new Map<string, Expected>();
   let count = 0;
-  const quality = new Map(communes.map((c) => [c.code, r()]));
+  const perYear = o.years.map((year) => ({ year, edition: editionOfYear(year), communes: communesOf(o.scope, year) }));
+  // A commune's quality is drawn once per (edition, code) and improves over the years.
+  const quality = new Map<string, number>();
+  const qualityOf = (edition: string, code: string) => {
+    const k = `${edition}:${code}`;
+    if (!quality.has(k)) quality.set(k, r());
+    return quality.get(k)!;
+  };
   // Two commune-years with a conflict (two different revision 1 of the same assessment).
-  const conflictAt = new Set([`${communes[3]?.code}:${o.years.at(-1)}`, `${communes[Math.floor(communes.length / 2)]?.code}:${o.years[0]}`]);
-  const total = communes.length * o.years.length;
+  const first = perYear[0]!;
+  const last = perYear.at(-1)!;
+  const conflictAt = new Set([`${last.communes[3]?.code}:${last.year}`, `${first.communes[Math.floor(first.communes.length / 2)]?.code}:${first.year}`]);
+  const total = perYear.reduce((n, y) => n + y.communes.length, 0);
   let done = 0;
 
   const mk = async (key: Signing, c: string, year: number, values: Record<string, unknown>, extra: Record<string, unknown>, now: string, sub = '') => {
     const out = path.join(pkgDir, sub);
     fs.mkdirSync(out, { recursive: true });
-    const w = await createFromInput(deps, { pack: 'qd06-2019', unitClass: 'other', unitCode: c, year, values, ...extra }, null, key, out, { name: key.row.holder_name, now });
+    const w = await createFromInput(deps, { pack: 'qd06-2019', unitClass: 'other', unitCode: c, unitEdition: editionOfYear(year), year, values, ...extra }, null, key, out, { name: key.row.holder_name, now });
     count++;
     return w;
   };
 
-  for (const c of communes) {
-    for (const [yi, year] of o.years.entries()) {
+  for (const [yi, { year, edition, communes }] of perYear.entries()) {
+    for (const c of communes) {
       done++;
       if (done % 500 === 0) o.onProgress?.(done, total);
       const id = `${c.code}:${year}`;
-      const exp: Expected = { code: c.code, year, status: 'not_assessed', reviewed: false, selfTotal: null, teamTotal: null, provisional: false, resubmitted: false, unitClass: null, criteria: null, values: null, countedSha: null, packages: [] };
+      const exp: Expected = { code: c.code, edition, year, status: 'not_assessed', reviewed: false, selfTotal: null, teamTotal: null, provisional: false, resubmitted: false, unitClass: null, criteria: null, values: null, countedSha: null, packages: [] };
       expected.set(id, exp);
       if (r() < 0.08 && !conflictAt.has(id)) continue; // no dossier this year
-      const q = Math.min(1, quality.get(c.code)! + yi * 0.12);
+      const q = Math.min(1, qualityOf(edition, c.code) + yi * 0.12);
       const zero = r() < 0.09 ? (['3', '5', '12', '7'] as const)[Math.floor(r() * 4)]! : null;
       const values = valuesFor(r, q, zero);
-      const sk = selfKey(c);
+      const sk = selfKey(c, edition);
       const assessmentId = crypto.randomUUID();
       const selfAt = `${year}-10-0${1 + (yi % 8)}T08:00:00.000Z`;
       const note = (p: { manifestSha256: string; manifest: Manifest }, kind: 'self-assessment' | 'review', k: Signing) =>
@@ -227,7 +252,7 @@ export async function generate(o: GenerateOptions): Promise<Generated> {
         continue;
       }
       const team = teamValues(r, selfValues);
-      const rk = reviewKey(c);
+      const rk = reviewKey(c, edition);
       const returned = r() < 0.07;
       const trust = trustOf([sk]);
       const teamScore = assess({ pack: 'qd06-2019', unitClass: 'other', values: team, overrides: {} }, packs.require('qd06-2019'));
@@ -268,7 +293,7 @@ export async function generate(o: GenerateOptions): Promise<Generated> {
   }
   const keyFiles: string[] = [];
   for (const k of keys.values()) {
-    const f = path.join(keyDir, `${k.role}-${k.unitCode}.json`);
+    const f = path.join(keyDir, `${k.role}-${k.unitEdition}-${k.unitCode}.json`);
     fs.writeFileSync(f, publicKeyText(k));
     keyFiles.push(f);
   }

@@ -34,9 +34,9 @@ const packages = async (db: Kysely<Database>) => (await sql`select * from packag
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir('cfc-mig-0009-'));
   reference = path.join(dir, 'reference');
-  const gen = await generate({ scope: '842', years: [2024, 2025], dir: path.join(dir, 'gen'), seed: 9 });
+  const gen = await generate({ scope: '842', years: [2023, 2024], dir: path.join(dir, 'gen'), seed: 9 });
   const service = testService(reference);
-  await service.call('profile.set', { role: 'province', unitCode: '84', organisation: 'Sở', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+  await service.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
   for (const k of gen.keys) await service.call('trust.add', { publicKey: publicKeyText(k) });
   const r = await service.call('packages.import', { paths: [gen.dir] });
   expect(r.summary.rejected).toBe(0);
@@ -83,7 +83,7 @@ describe('migration 0009_counted', () => {
       expect(await packages(migrated.db)).toEqual(stored);
       // And the dashboard reads the same as the old queries over the migrated database.
       const deps = { db: migrated.db, units, packs: packRegistry(checkoutResourcesDir) };
-      for (const y of [2024, 2025]) {
+      for (const y of [2023, 2024]) {
         expect(await N.communes(deps, y, '84')).toEqual(await O.communes(deps, y, '84'));
         expect(await N.overview(deps, y, '84')).toEqual(await O.overview(deps, y, '84'));
       }

@@ -7,17 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
 import { run } from '../../src/cli/main';
 import { repoRoot, snapshotDir, tempDir, testService } from '../helpers';
-import { packs, units } from '../unit/packages/helpers';
+import { editions, packs } from '../unit/packages/helpers';
 import { checkoutResourcesDir } from '../../src/server/resources';
-import { generate, type Expected, type Generated, type Status } from './dashboard-data';
+import { editionOfYear, generate, type Expected, type Generated, type Status } from './dashboard-data';
 
 /**
- * The province dashboard over a generated Trà Vinh (every commune of the catalogue, 2024–2026, signed packages
- * imported through the CLI): every figure is worked out here from the generated inputs and compared with the calls.
+ * The province dashboard over a generated province across the reform, signed packages imported through the CLI: 2024
+ * for every commune of the old Trà Vinh (84 in the 2025-03-01 catalogue, with its districts), 2025–2026 for every
+ * commune of the new Tỉnh Vĩnh Long (86 in the 2025-07-01 catalogue, communes directly under it), which took Trà Vinh
+ * in. Each year is shown in the edition in force for it, with that edition's scope. Every figure is worked out here
+ * from the generated inputs and compared with the calls.
  */
 
 const YEARS = [2024, 2025, 2026];
-const PROVINCE = '84';
+const SCOPES: Record<string, string> = { '2025-03-01': '84', '2025-07-01': '86' };
+/** The province of a year (its edition's), its catalogue. */
+const provinceOf = (year: number) => SCOPES[editionOfYear(year)]!;
+const catOf = (year: number) => editions.get(editionOfYear(year));
+/** The new province (current edition), for the calls without a year (trend, targets, drill-down). */
+const PROVINCE = '86';
 const bin = path.join(repoRoot, 'src/cli/bin.cjs');
 let dir: string;
 let cleanup: () => void;
@@ -48,9 +56,9 @@ function cli(args: string[]) {
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir('cfc-dash-'));
   dataDir = path.join(dir, 'data');
-  gen = await generate({ scope: PROVINCE, years: YEARS, dir: path.join(dir, 'gen'), seed: 2024 });
+  gen = await generate({ scope: SCOPES, years: YEARS, dir: path.join(dir, 'gen'), seed: 2024 });
   const setup = testService(dataDir);
-  await setup.call('profile.set', { role: 'province', unitCode: PROVINCE, organisation: 'Sở Y tế tỉnh Trà Vinh', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+  await setup.call('profile.set', { role: 'province', unitCode: PROVINCE, organisation: 'Sở Y tế tỉnh Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
   await setup.close();
   // The signing keys are trusted with `cfc trust add` (in process: the CLI's own entry point, one call per key).
   for (const f of gen.keyFiles) {
@@ -77,7 +85,10 @@ afterAll(async () => {
 
 // Recognised = the team's decision; a self-assessed pass is counted apart (recognisedSelf).
 const recognised = (s: Status) => s === 'recognised';
-const districts = () => units.children(PROVINCE).filter((d) => d.level === 'district');
+const districts = (year: number) => catOf(year).children(provinceOf(year)).filter((d) => d.level === 'district');
+/** The overview's groups of a year: the districts, or the province itself where it has none (2025-07-01). */
+const groupsOf = (year: number) => (districts(year).length ? districts(year) : [catOf(year).record(provinceOf(year))!]);
+const communesOf = (year: number, code = provinceOf(year)) => catOf(year).communesUnder(code);
 const rowsOf = (year: number, codes?: Set<string>) => [...gen.expected.values()].filter((e) => e.year === year && (!codes || codes.has(e.code)));
 
 function countsOf(rows: Expected[]) {
@@ -102,9 +113,11 @@ function countsOf(rows: Expected[]) {
 const targetFor = (year: number) => (year <= 2025 ? { year: 2025, ratePercent: 65 } : { year: 2030, ratePercent: 75 });
 
 describe('the generated province is realistic', () => {
-  it('has every commune of Trà Vinh, three years and every kind of case', () => {
-    expect(units.communesUnder(PROVINCE).length).toBeGreaterThan(100);
-    expect(gen.expected.size).toBe(units.communesUnder(PROVINCE).length * 3);
+  it('has every commune of the old Trà Vinh (2024) and of the new Vĩnh Long (2025, 2026), every kind of case', () => {
+    expect(communesOf(2024).length).toBeGreaterThan(100);
+    expect(communesOf(2025).length).toBeGreaterThan(communesOf(2024).length);
+    expect(gen.expected.size).toBe(communesOf(2024).length + 2 * communesOf(2025).length);
+    for (const e of gen.expected.values()) expect(e.edition, e.code).toBe(e.year < 2025 ? '2025-03-01' : '2025-07-01');
     const all = [...gen.expected.values()];
     const by = (s: Status) => all.filter((e) => e.status === s).length;
     for (const s of ['recognised', 'not_recognised', 'returned', 'self_recognised', 'self_not_recognised', 'conflict', 'not_assessed'] as const) expect(by(s), s).toBeGreaterThan(0);
@@ -118,31 +131,32 @@ describe('the generated province is realistic', () => {
 describe('dashboard figures equal the independent computation', () => {
   it('overview: province totals and every district, each year, against the targets', async () => {
     for (const year of YEARS) {
-      const ov = await service.call('dashboard.overview', { year, scope: PROVINCE });
+      const ov = await service.call('dashboard.overview', { year, scope: provinceOf(year) });
       const exp = countsOf(rowsOf(year));
       const { target, gapPoints, ...total } = ov.total;
       expect(total).toEqual(exp);
       expect(target).toMatchObject(targetFor(year));
       expect(gapPoints).toBeCloseTo(exp.ratePercent - targetFor(year).ratePercent, 10);
-      expect(ov.rows.map((r) => r.code)).toEqual(districts().map((d) => d.code));
-      for (const d of districts()) {
+      expect(ov.rows.map((r) => r.code)).toEqual(groupsOf(year).map((d) => d.code));
+      for (const d of groupsOf(year)) {
         const row = ov.rows.find((r) => r.code === d.code)!;
         const { code: _c, name, level: _l, gapPoints: _g, ...counts } = row;
         expect(name).toBe(d.name);
-        expect(counts, `${d.name} ${year}`).toEqual(countsOf(rowsOf(year, new Set(units.communesUnder(d.code).map((u) => u.code)))));
+        expect(counts, `${d.name} ${year}`).toEqual(countsOf(rowsOf(year, new Set(communesOf(year, d.code).map((u) => u.code)))));
       }
-      // A district scope: its one row equals the district's counts.
-      const d0 = districts()[0]!;
+      // A district scope (where the edition has districts): its one row equals the district's counts.
+      const d0 = districts(year)[0];
+      if (!d0) continue;
       const dv = await service.call('dashboard.overview', { year, scope: d0.code });
       expect(dv.rows).toHaveLength(1);
-      expect(dv.total.communes).toBe(units.communesUnder(d0.code).length);
+      expect(dv.total.communes).toBe(communesOf(year, d0.code).length);
     }
   });
 
   it('failing criteria: zeros and average share of the maximum per criterion, with the provisional flag', async () => {
     const pack = packs.require('qd06-2019').pack;
     for (const year of YEARS) {
-      const fc = await service.call('dashboard.failingCriteria', { year, scope: PROVINCE });
+      const fc = await service.call('dashboard.failingCriteria', { year, scope: provinceOf(year) });
       const counted = rowsOf(year).filter((e) => e.criteria);
       expect(fc.items).toHaveLength(13);
       for (const c of pack.criteria) {
@@ -165,7 +179,7 @@ describe('dashboard figures equal the independent computation', () => {
 
   it('rate indicators: Σ numerators / Σ denominators of the counted packages, with the plan targets', async () => {
     for (const year of YEARS) {
-      const ri = await service.call('dashboard.rateIndicators', { year, scope: PROVINCE });
+      const ri = await service.call('dashboard.rateIndicators', { year, scope: provinceOf(year) });
       const counted = rowsOf(year).filter((e) => e.values);
       for (const id of ['2.1', '5.2', '6.1', '6.2', '7.1', '8.1', '8.2', '9.1', '10.1']) {
         const item = ri.items.find((i) => i.id === id)!;
@@ -183,20 +197,24 @@ describe('dashboard figures equal the independent computation', () => {
     }
   });
 
-  it('trend: the province totals per year', async () => {
+  it('trend: the province totals per year, each in its edition (2024: the former provinces), the reform marked', async () => {
     const tr = await service.call('dashboard.trend', { scope: PROVINCE });
-    expect(tr.points.map((p) => p.year)).toEqual(YEARS);
+    expect(tr.points.map((p) => [p.year, p.edition, p.reform])).toEqual([[2024, '2025-03-01', false], [2025, '2025-07-01', true], [2026, '2025-07-01', false]]);
+    // 2024 for the new province: its former provinces' communes are the denominator (only Trà Vinh's have packages).
+    const formerCommunes = catOf(2025).formerProvincesOf(PROVINCE).reduce((n, p) => n + catOf(2024).communesUnder(p).length, 0);
     for (const p of tr.points) {
-      const { year, target, ...counts } = p;
-      expect(counts).toEqual(countsOf(rowsOf(year)));
+      const { year, target, edition: _e, reform: _r, ...counts } = p;
+      const exp = countsOf(rowsOf(year));
+      if (year < 2025) Object.assign(exp, { communes: formerCommunes, ratePercent: (exp.recognised * 100) / formerCommunes });
+      expect(counts).toEqual(exp);
       expect(target).toMatchObject(targetFor(year));
     }
   });
 
   it('communes: every commune with its counted figure, in catalogue order', async () => {
     for (const year of YEARS) {
-      const cs = await service.call('dashboard.communes', { year, scope: PROVINCE });
-      expect(cs.rows.map((r) => r.code)).toEqual(units.communesUnder(PROVINCE).map((u) => u.code));
+      const cs = await service.call('dashboard.communes', { year, scope: provinceOf(year) });
+      expect(cs.rows.map((r) => r.code)).toEqual(communesOf(year).map((u) => u.code));
       for (const r of cs.rows) {
         const e = gen.expected.get(`${r.code}:${year}`)!;
         expect(
@@ -208,7 +226,9 @@ describe('dashboard figures equal the independent computation', () => {
   });
 
   it('drill-down: every package of a commune, its states and its chain of custody', async () => {
-    const e = [...gen.expected.values()].find((x) => x.packages.length >= 3 && x.packages.some((p) => p.kind === 'review'))!;
+    // The drill-down names a commune of the current edition.
+    const current = [...gen.expected.values()].filter((x) => x.edition === editions.currentEdition);
+    const e = current.find((x) => x.packages.length >= 3 && x.packages.some((p) => p.kind === 'review'))!;
     const d = await service.call('dashboard.commune', { unitCode: e.code });
     const y = d.years.find((x) => x.year === e.year)!;
     expect(y.status).toBe(e.status);
@@ -229,7 +249,7 @@ describe('dashboard figures equal the independent computation', () => {
     expect(review.innerManifestSha256).not.toBeNull();
     expect(y.packages.find((p) => p.manifestSha256 === review.innerManifestSha256)!.reviewedBy).toEqual([review.manifestSha256]);
     // A conflict is flagged on both packages and counted once.
-    const c = [...gen.expected.values()].find((x) => x.status === 'conflict')!;
+    const c = current.find((x) => x.status === 'conflict')!;
     const cd = (await service.call('dashboard.commune', { unitCode: c.code })).years.find((x) => x.year === c.year)!;
     expect(cd.status).toBe('conflict');
     expect(cd.packages.filter((p) => p.state === 'conflict')).toHaveLength(2);
@@ -278,10 +298,11 @@ function cellsOf(row: ExcelJS.Row, n: number): unknown[] {
 
 describe('exports', () => {
   it('cfc report summary writes an XLSX that reads back cell by cell as the packages say', async () => {
-    const out = path.join(dir, 'TongHop-2025.xlsx');
-    const r = cli(['report', 'summary', '--year', '2025', '--out', out]);
+    // 2024, the old Trà Vinh with its districts (the 2025-03-01 catalogue, in force that year).
+    const out = path.join(dir, 'TongHop-2024.xlsx');
+    const r = cli(['report', 'summary', '--year', '2024', '--province', '84', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Tỉnh Trà Vinh, 2025/);
+    expect(r.stdout).toMatch(/Tỉnh Trà Vinh, 2024/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Xã', 'Huyện', 'Chỉ tiêu kế hoạch', 'Tiêu chí', 'Ghi chú']);
@@ -290,12 +311,12 @@ describe('exports', () => {
     expect(head.slice(0, 13)).toEqual(['Tỉnh', 'Huyện', 'Mã xã', 'Xã, phường, thị trấn', 'Phân loại', 'Năm', 'Tổng điểm tự đánh giá', 'Tổng điểm thẩm định', 'Kết quả', 'Mã kết quả', 'Đã thẩm định', 'Tạm tính', 'Ghi chú']);
     expect(head.slice(13)).toEqual(Array.from({ length: 13 }, (_, i) => `TC${i + 1}`));
     expect(xa.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const communes = units.communesUnder(PROVINCE);
+    const communes = communesOf(2024);
     expect(xa.rowCount).toBe(communes.length + 1);
     for (const [i, u] of communes.entries()) {
-      const e = gen.expected.get(`${u.code}:2025`)!;
+      const e = gen.expected.get(`${u.code}:2024`)!;
       const v = cellsOf(xa.getRow(i + 2), 26);
-      const district = units.ancestors(u.code).find((a) => a.level === 'district')!;
+      const district = catOf(2024).ancestors(u.code).find((a) => a.level === 'district')!;
       const assessed = e.status !== 'not_assessed';
       const cells = [
         'Tỉnh Trà Vinh',
@@ -303,7 +324,7 @@ describe('exports', () => {
         u.code,
         u.name,
         assessed ? 'Xã, phường, thị trấn khác (ngưỡng 850)' : undefined,
-        2025,
+        2024,
         e.selfTotal ?? undefined,
         e.teamTotal ?? undefined,
         VERDICT_VI[e.status],
@@ -315,38 +336,38 @@ describe('exports', () => {
       for (let k = 1; k <= 13; k++) expect(v[12 + k], `${u.name} TC${k}`).toBe(e.criteria ? e.criteria[String(k)] : undefined);
     }
     const hu = wb.getWorksheet('Huyện')!;
-    for (const [i, d] of districts().entries()) {
+    for (const [i, d] of districts(2024).entries()) {
       const v = (hu.getRow(i + 2).values as unknown[]).slice(1);
-      const exp = countsOf(rowsOf(2025, new Set(units.communesUnder(d.code).map((u) => u.code))));
+      const exp = countsOf(rowsOf(2024, new Set(communesOf(2024, d.code).map((u) => u.code))));
       expect(v.slice(0, 12), d.name).toEqual([d.code, d.name, exp.communes, exp.assessed, exp.reviewed, exp.selfOnly, exp.recognised, exp.recognisedReviewed, exp.recognisedSelf, exp.returned, exp.conflicts, exp.provisional]);
       expect(v[12]).toBeCloseTo(exp.ratePercent, 1);
       expect(v[13]).toBeCloseTo(exp.ratePercent - 65, 1);
     }
-    const total = (hu.getRow(districts().length + 2).values as unknown[]).slice(1);
-    expect(total.slice(2, 7)).toEqual([communes.length, countsOf(rowsOf(2025)).assessed, countsOf(rowsOf(2025)).reviewed, countsOf(rowsOf(2025)).selfOnly, countsOf(rowsOf(2025)).recognised]);
+    const total = (hu.getRow(districts(2024).length + 2).values as unknown[]).slice(1);
+    expect(total.slice(2, 7)).toEqual([communes.length, countsOf(rowsOf(2024)).assessed, countsOf(rowsOf(2024)).reviewed, countsOf(rowsOf(2024)).selfOnly, countsOf(rowsOf(2024)).recognised]);
     const ct = wb.getWorksheet('Chỉ tiêu kế hoạch')!;
-    const exp = countsOf(rowsOf(2025));
+    const exp = countsOf(rowsOf(2024));
     expect((ct.getRow(2).values as unknown[]).slice(1, 6)).toEqual([2025, 65, Math.round(exp.ratePercent * 10) / 10, Math.round(Math.max(0, 65 - exp.ratePercent) * 10) / 10, Math.max(0, Math.ceil(0.65 * communes.length - 1e-9) - exp.recognised)]);
     expect((ct.getRow(3).values as unknown[]).slice(1, 3)).toEqual([2030, 75]);
   });
 
   it('CSV (UTF-8 with BOM) and JSON through the contract: row counts and spot checks', async () => {
     const csv = await service.call('dashboard.export', { year: 2026, scope: PROVINCE, format: 'csv' });
-    expect(csv.fileName).toBe('TongHop_84_2026.csv');
+    expect(csv.fileName).toBe('TongHop_86_2026.csv');
     const text = fs.readFileSync(csv.path, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trim().split('\r\n');
-    expect(lines).toHaveLength(units.communesUnder(PROVINCE).length + 1);
+    expect(lines).toHaveLength(communesOf(2026).length + 1);
     const e = [...gen.expected.values()].find((x) => x.year === 2026 && x.status === 'recognised')!;
     const line = lines.find((l) => l.includes(`,${e.code},`))!;
     expect(line).toContain(`,2026,${e.selfTotal},${e.teamTotal},${VERDICT_VI.recognised},recognised,Có,`);
 
     const json = await service.call('dashboard.export', { year: 2026, scope: PROVINCE, format: 'json' });
     const doc = JSON.parse(fs.readFileSync(json.path, 'utf8')) as { communes: { code: string; status: string; points: Record<string, number> | null }[]; overview: { total: { recognised: number } } };
-    expect(doc.communes).toHaveLength(units.communesUnder(PROVINCE).length);
+    expect(doc.communes).toHaveLength(communesOf(2026).length);
     expect(doc.overview.total.recognised).toBe(countsOf(rowsOf(2026)).recognised);
     expect(doc.communes.find((c) => c.code === e.code)!.points).toEqual(e.criteria);
-    expect(fs.readdirSync(path.join(dataDir, 'reports')).sort()).toEqual(['TongHop_84_2026.csv', 'TongHop_84_2026.json']);
+    expect(fs.readdirSync(path.join(dataDir, 'reports')).sort()).toEqual(['TongHop_86_2026.csv', 'TongHop_86_2026.json']);
   });
 
   it('bad input: a typed error naming the field, nothing written', async () => {
@@ -373,5 +394,5 @@ describe('exports', () => {
     await expect(service.call('dashboard.export', { year: 2031, scope: PROVINCE, format: 'xlsx' })).rejects.toMatchObject({ error: { code: 'no_data', field: 'year' } });
     await expect(service.call('dashboard.commune', { unitCode: '84' })).rejects.toMatchObject({ error: { field: 'unitCode' } });
     expect(snapshotDir(dataDir)).toEqual(before);
-  });
+  }, 180_000); // four `cfc` child processes, one after the other, on a loaded machine
 });

@@ -191,7 +191,7 @@ export interface TargetView {
 
 export interface Overview {
   year: number;
-  scope: { code: string | null; name: string; level: Scope['level'] };
+  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[] };
   total: Counts & { target: TargetView | null; gapPoints: number | null };
   rows: (OverviewRow & { gapPoints: number | null })[];
   targets: TargetView[];
@@ -264,7 +264,7 @@ export async function overview(deps: DashboardDeps, year: number, scopeCode: str
   finish(total);
   return {
     year,
-    scope: { code: scope.code, name: scope.name, level: scope.level },
+    scope: { code: scope.code, name: scope.name, level: scope.level, edition: scope.edition, formerProvinces: scope.formerProvinces },
     total: { ...total, target, gapPoints: gap(total.ratePercent, target) },
     rows,
     targets: targets.map((t) => targetView(t)!),
@@ -450,7 +450,7 @@ export async function trend(deps: DashboardDeps, scopeCode: string | null): Prom
     if (total.assessed === 0) continue;
     points.push({ year, ...finish(total), target: targetView(milestoneFor(targets, year)) });
   }
-  return { scope: { code: scope.code, name: scope.name, level: scope.level }, points, targets: targets.map((t) => targetView(t)!) };
+  return { scope: { code: scope.code, name: scope.name, level: scope.level, edition: scope.edition, formerProvinces: scope.formerProvinces }, points, targets: targets.map((t) => targetView(t)!) };
 }
 
 /** The years the dashboard can show: those with imported packages, and those of the targets. */

@@ -10,7 +10,15 @@ const year = z.number().int().min(2000, 'A year between 2000 and 2100').max(2100
 /** A province or district code; null: the whole country. */
 const scope = unitCode.nullable();
 const pct = z.number().nullable();
-const scopeView = z.object({ code: z.string().nullable(), name: z.string(), level: z.enum(['country', 'province', 'district']) });
+const scopeView = z.object({
+  code: z.string().nullable(),
+  name: z.string(),
+  level: z.enum(['country', 'province', 'district']),
+  /** The catalogue edition of the year's communes (the denominator). */
+  edition: z.string(),
+  /** A new province seen in a year before the reform: the former provinces it took in, which are its groups. */
+  formerProvinces: z.array(z.string()),
+});
 const status = z.enum(['recognised', 'not_recognised', 'returned', 'self_recognised', 'self_not_recognised', 'self_incomplete', 'conflict', 'not_assessed']);
 export type CommuneStatusView = z.infer<typeof status>;
 
@@ -75,7 +83,14 @@ export const rateStat = z.object({
 });
 export type RateStatView = z.infer<typeof rateStat>;
 
-export const trendPoint = counts.extend({ year: z.number().int(), target: targetView.nullable() });
+export const trendPoint = counts.extend({
+  year: z.number().int(),
+  target: targetView.nullable(),
+  /** The catalogue edition of the year's communes (the denominator). */
+  edition: z.string(),
+  /** The first year of a newer edition (the administrative reform): the groups and the denominator change here. */
+  reform: z.boolean(),
+});
 
 /**
  * A commune of the table, compact: the UI gets every commune of the scope at once (10,047 rows for the whole country,
@@ -174,9 +189,9 @@ export const dashboardCalls = {
     output: z.object({ year: z.number().int(), planSource: z.string(), items: z.array(rateStat) }),
   }),
   'dashboard.trend': defineCall({
-    summary: 'The scope totals per year, with the target milestone of each year',
+    summary: 'The scope totals per year, each year in the catalogue edition in force for it, with the target milestone of each year and the reform marked',
     input: z.object({ scope }).strict(),
-    output: z.object({ scope: scopeView, points: z.array(trendPoint), targets: z.array(targetView) }),
+    output: z.object({ scope: scopeView, points: z.array(trendPoint), targets: z.array(targetView), reforms: z.array(z.object({ year: z.number().int(), edition: z.string() })) }),
   }),
   'dashboard.communes': defineCall({
     summary: 'Every commune of the scope with its counted figure for the year (compact rows, for a windowed table)',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
-import { commune, communes, COUNTING_RULES, failingCriteria, overview, rateIndicators, trend, years, type DashboardDeps } from '../../core/dashboard';
+import { commune, communes, COUNTING_RULES, editionForYear, failingCriteria, overview, rateIndicators, trendAcross, years, type DashboardDeps } from '../../core/dashboard';
 import { deleteTarget, listTargets, saveTarget, targetHistory } from '../../core/dashboard/targets';
 import { CfcError } from '../../core/errors';
 import { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } from '../../core/reports/summary';
@@ -10,8 +10,10 @@ import { packagesActor } from './packages';
 import { reportsDir } from './reports';
 import type { Handlers } from './types';
 
-export async function dashboardDeps(ctx: ServiceContext): Promise<DashboardDeps> {
-  return { db: (await ctx.store()).db, units: ctx.units, packs: packRegistry(ctx.resourcesDir, ctx.dataDir) };
+/** The dashboard's deps for a year: the catalogue of the edition in force that year (none: the current edition). */
+export async function dashboardDeps(ctx: ServiceContext, year?: number): Promise<DashboardDeps> {
+  const units = year === undefined ? ctx.units : ctx.editions.get(editionForYear(ctx.editions, year));
+  return { db: (await ctx.store()).db, units, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), ...(units !== ctx.units ? { current: ctx.units } : {}) };
 }
 
 export const dashboardHandlers: Handlers<
@@ -28,11 +30,15 @@ export const dashboardHandlers: Handlers<
   | 'targets.delete'
 > = {
   'dashboard.years': async (_input, ctx) => years(await dashboardDeps(ctx)),
-  'dashboard.overview': async (input, ctx) => ({ ...(await overview(await dashboardDeps(ctx), input.year, input.scope)), countingRules: COUNTING_RULES }),
-  'dashboard.failingCriteria': async (input, ctx) => failingCriteria(await dashboardDeps(ctx), input.year, input.scope),
-  'dashboard.rateIndicators': async (input, ctx) => rateIndicators(await dashboardDeps(ctx), input.year, input.scope),
-  'dashboard.trend': async (input, ctx) => trend(await dashboardDeps(ctx), input.scope),
-  'dashboard.communes': async (input, ctx) => communes(await dashboardDeps(ctx), input.year, input.scope),
+  'dashboard.overview': async (input, ctx) => ({ ...(await overview(await dashboardDeps(ctx, input.year), input.year, input.scope)), countingRules: COUNTING_RULES }),
+  'dashboard.failingCriteria': async (input, ctx) => failingCriteria(await dashboardDeps(ctx, input.year), input.year, input.scope),
+  'dashboard.rateIndicators': async (input, ctx) => rateIndicators(await dashboardDeps(ctx, input.year), input.year, input.scope),
+  'dashboard.trend': async (input, ctx) => {
+    const base = await dashboardDeps(ctx);
+    const dates = ctx.editions.dates().slice().sort();
+    return trendAcross((e) => ({ ...base, units: ctx.editions.get(e), ...(e !== ctx.units.dataDate ? { current: ctx.units } : {}) }), dates, input.scope);
+  },
+  'dashboard.communes': async (input, ctx) => communes(await dashboardDeps(ctx, input.year), input.year, input.scope),
   'dashboard.commune': async (input, ctx) => {
     if (ctx.units.record(input.unitCode)?.level !== 'commune') {
       throw new CfcError('unknown_unit', { vi: `Không có xã mã ${input.unitCode} (trường unitCode).`, en: `There is no commune ${input.unitCode} (field unitCode).` }, { field: 'unitCode' });
@@ -40,7 +46,7 @@ export const dashboardHandlers: Handlers<
     return commune(await dashboardDeps(ctx), input.unitCode);
   },
   'dashboard.export': async (input, ctx) => {
-    const summary = await buildSummary(await dashboardDeps(ctx), input.year, input.scope, ctx.now());
+    const summary = await buildSummary(await dashboardDeps(ctx, input.year), input.year, input.scope, ctx.now());
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });
     const fileName = summaryFileName(summary, input.format);

@@ -110,7 +110,8 @@ export const reportsLocalHandlers: Handlers<'reports.summary'> = {
       const profile = await readProfile((await ctx.store()).db);
       scope = profile && profile.role !== 'commune' ? (ctx.units.record(profile.unitCode)?.provinceCode ?? null) : null;
     }
-    const summary = await buildSummary(await dashboardDeps(ctx), input.year, scope, ctx.now());
+    // The catalogue of the edition in force that year (a province before 2025 is one of the 2025-03-01 edition).
+    const summary = await buildSummary(await dashboardDeps(ctx, input.year), input.year, scope, ctx.now());
     const size = await writeSummary(summary, format, out);
     return { file: out, format, size, year: input.year, scope: summary.scope, total: summary.overview.total };
   },

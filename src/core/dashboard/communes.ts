@@ -23,7 +23,7 @@ export interface CommuneRow {
 
 /** Every commune of the scope, in catalogue order, with its counted figure for the year. */
 export async function communes(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<{ year: number; rows: CommuneRow[] }> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const columns = ['unit_code', 'unit_class', 'status', 'reviewed', 'self_total', 'team_total', 'provisional', 'candidates', 'resubmitted', 'manifest_sha256'] as const;
   const counted = await packedRows(deps, scoped(deps, scope, 'counted', year), columns);
   const byCode = new Map(counted.map((f) => [f[0]!, f]));
@@ -56,7 +56,7 @@ export async function communes(deps: DashboardDeps, year: number, scopeCode: str
 
 /** Points per criterion of each commune's counted package (for the exports): commune code → criterion id → points. */
 export async function communePoints(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Map<string, Map<string, number>>> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const rows = await packedRows(deps, scoped(deps, scope, 'counted_criterion', year), ['unit_code', 'criterion_id', 'points']);
   const out = new Map<string, Map<string, number>>();
   for (const [code, cid, points] of rows) {

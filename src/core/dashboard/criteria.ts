@@ -52,7 +52,7 @@ export function criterionProvisional(c: LoadedPack['pack']['criteria'][number]):
 }
 
 export async function failingCriteria(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<FailingCriteria> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   // How many counted packages have each number of points on each criterion (a covering index, read in its order);
   // folded below into count, zeros and Σ points per criterion.
   const r = scoped(deps, scope, 'counted_criterion', year);

@@ -14,9 +14,9 @@
  */
 export { COUNTING_RULES, isRecognised, statusOf, type CommuneStatus } from './rules';
 export { refreshCounted, rebuildCounted } from './counted';
-export type { DashboardDeps } from './read';
+export { editionForYear, type DashboardDeps } from './read';
 export type { Counts, TargetView } from './counts';
-export { overview, trend, years, type Overview, type OverviewRow, type TrendPoint } from './overview';
+export { overview, trend, trendAcross, years, type EditionTrendPoint, type Overview, type OverviewRow, type TrendPoint } from './overview';
 export { criterionProvisional, failingCriteria, type CriterionStat, type FailingCriteria } from './criteria';
 export { rateIndicators, type RateIndicatorStat, type RateIndicators } from './rates';
 export { communePoints, communes, type CommuneRow } from './communes';

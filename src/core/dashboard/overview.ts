@@ -14,7 +14,7 @@ export interface OverviewRow extends Counts {
 
 export interface Overview {
   year: number;
-  scope: { code: string | null; name: string; level: Scope['level'] };
+  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[] };
   total: Counts & { target: TargetView | null; gapPoints: number | null };
   rows: (OverviewRow & { gapPoints: number | null })[];
   targets: TargetView[];
@@ -25,7 +25,7 @@ export interface TrendPoint extends Counts {
   target: TargetView | null;
 }
 
-const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level });
+const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level, edition: s.edition, formerProvinces: s.formerProvinces });
 
 /** The counts of every group of the scope for a year (each group's communes from the catalogue). */
 async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Promise<Map<string, Counts>> {
@@ -46,7 +46,7 @@ async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Pro
 }
 
 export async function overview(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Overview> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const [groups, all] = await Promise.all([groupCounts(deps, scope, year), listTargets(deps.db)]);
   const targets = targetsFor(all, scope.provinceCode);
   const target = targetView(milestoneFor(targets, year));
@@ -64,7 +64,7 @@ export async function overview(deps: DashboardDeps, year: number, scopeCode: str
 
 /** Every year the scope has a counted package in, with the scope's totals (one grouped query over all years). */
 export async function trend(deps: DashboardDeps, scopeCode: string | null): Promise<{ scope: Overview['scope']; points: TrendPoint[]; targets: TargetView[] }> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const r = scoped(deps, scope, 'counted', null);
   const grouped = (
     await sql<StatusRow & { year: number; n: number }>`
@@ -80,6 +80,45 @@ export async function trend(deps: DashboardDeps, scopeCode: string | null): Prom
   }
   const points = [...byYear].map(([year, c]) => ({ year, ...finish(c), target: targetView(milestoneFor(targets, year)) }));
   return { scope: scopeView(scope), points, targets: targets.map((t) => targetView(t)!) };
+}
+
+/** A trend point with the edition its communes come from; `reform` on the first year of a newer edition. */
+export type EditionTrendPoint = TrendPoint & { edition: string; reform: boolean };
+
+/**
+ * The trend across catalogue editions: each year counted in the edition in force for it (`depsOf(edition)`, editions
+ * oldest first, each in force from the year of its date), so a new province shows the years before the reform through
+ * its former provinces (scope.ts) and the years since in its own communes. The first year of each newer edition that
+ * follows earlier points is marked `reform` (the denominator and the groups change there). A scope unknown in an
+ * edition gives no points for it; unknown in every edition, the last edition's error.
+ */
+export async function trendAcross(
+  depsOf: (edition: string) => DashboardDeps,
+  editions: string[],
+  scopeCode: string | null,
+): Promise<{ scope: Overview['scope']; points: EditionTrendPoint[]; targets: TargetView[]; reforms: { year: number; edition: string }[] }> {
+  const firstYear = (e: string) => Number(e.slice(0, 4));
+  const points: EditionTrendPoint[] = [];
+  const reforms: { year: number; edition: string }[] = [];
+  let last: Awaited<ReturnType<typeof trend>> | null = null;
+  let error: unknown = null;
+  for (const [i, e] of editions.entries()) {
+    const until = editions[i + 1] ? firstYear(editions[i + 1]!) : Infinity;
+    const from = i === 0 ? -Infinity : firstYear(e);
+    let t: Awaited<ReturnType<typeof trend>>;
+    try {
+      t = await trend(depsOf(e), scopeCode);
+    } catch (err) {
+      error = err;
+      continue;
+    }
+    last = t;
+    const mine = t.points.filter((p) => p.year >= from && p.year < until);
+    if (mine.length && points.length) reforms.push({ year: mine[0]!.year, edition: e });
+    for (const [k, p] of mine.entries()) points.push({ ...p, edition: e, reform: k === 0 && points.length > 0 });
+  }
+  if (!last) throw error;
+  return { scope: last.scope, points, targets: last.targets, reforms };
 }
 
 /** The years the dashboard can show: those with imported packages, and those of the targets. */

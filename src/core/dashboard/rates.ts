@@ -30,7 +30,7 @@ export interface RateIndicators {
 }
 
 export async function rateIndicators(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<RateIndicators> {
-  const scope = resolveScope(deps.units, scopeCode);
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
   const pack = await packOf(deps, scope, year);
   const rates = (pack?.pack.criteria ?? []).flatMap((c) => c.indicators.flatMap((i) => (i.kind === 'rate' ? [{ c, i }] : [])));
   const ids = rates.map((r) => r.i.id);

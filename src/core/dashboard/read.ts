@@ -2,6 +2,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PackRegistry } from '../criteria/registry';
 import type { Database } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
+import { firstYearOf } from '../units/current';
+import type { UnitEditions } from '../units/editions';
 import type { Scope } from './scope';
 
 /**
@@ -19,8 +21,21 @@ import type { Scope } from './scope';
 
 export interface DashboardDeps {
   db: Kysely<Database>;
+  /** The catalogue of the year shown (the edition in force that year, see editionForYear). */
   units: UnitCatalogue;
   packs: PackRegistry;
+  /** The newest edition, when `units` is older: a new province's code then means its former provinces (scope.ts). */
+  current?: UnitCatalogue;
+}
+
+/**
+ * The catalogue edition in force for a year: the newest edition whose first year (the year of its `dataDate`) is not
+ * after it. Years before 2025 → 2025-03-01 (63 provinces, districts), 2025 on → 2025-07-01. A year's figures, its
+ * scope and its denominator (the communes of the catalogue) all come from this edition.
+ */
+export function editionForYear(editions: UnitEditions, year: number): string {
+  const dates = editions.dates().slice().sort();
+  return dates.filter((d) => firstYearOf(d) <= year).pop() ?? dates[0]!;
 }
 
 export interface ScopedRead {

@@ -1,7 +1,7 @@
 /**
  * THE COUNTING RULES of the province dashboard: which package a commune's figure for a year comes from, and what it
  * counts as. This list is the one statement of them: the UI (Tổng hợp → "Cách tính") and the XLSX export ("Ghi chú")
- * show it as is, `counted.ts` implements rules 1–6 (its comments cite the numbers) and `counts.ts` rules 7–9.
+ * show it as is, `counted.ts` implements rules 1–6 (its comments cite the numbers) and `counts.ts` rules 7–9, `read.ts` (editionForYear) and `scope.ts` rule 10.
  */
 export const COUNTING_RULES: { vi: string; en: string }[] = [
   {
@@ -39,6 +39,10 @@ export const COUNTING_RULES: { vi: string; en: string }[] = [
   {
     vi: '9. Kết quả chấm theo quy tắc tạm tính (chưa đối chiếu văn bản gốc) được ghi "tạm tính".',
     en: '9. Results computed with provisional rules (not yet checked against the legal text) are marked provisional.',
+  },
+  {
+    vi: '10. Mỗi năm được tính theo danh mục đơn vị hành chính có hiệu lực năm đó (trước 2025: danh mục 01/03/2025; từ 2025: danh mục 01/07/2025), số xã trong danh mục (mẫu số) cũng theo danh mục đó. Tỉnh mới xem các năm trước 2025 theo các tỉnh cũ đã hợp nhất vào tỉnh (nhóm "theo tỉnh cũ"); xu hướng đánh dấu năm sắp xếp đơn vị hành chính.',
+    en: "10. Each year counts in the administrative units catalogue in force that year (before 2025: the 2025-03-01 catalogue; from 2025: the 2025-07-01 one), and so does the number of communes (the denominator). A new province sees the years before 2025 through the former provinces merged into it (grouped by former province); the trend marks the year of the reorganisation.",
   },
 ];
 

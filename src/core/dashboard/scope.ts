@@ -18,17 +18,42 @@ export interface Scope {
   groupOf: Map<string, string>;
   /** The groups in catalogue order, with their names. */
   groups: { code: string; name: string; level: 'province' | 'district' }[];
+  /** The catalogue edition the communes (the denominator) come from. */
+  edition: string;
+  /**
+   * A province of the current edition seen in a year of an older edition ("theo tỉnh cũ"): the former provinces it
+   * took in (formerProvinces of the newer catalogue), which are then its groups; empty otherwise.
+   */
+  formerProvinces: string[];
 }
 
 const cache = new WeakMap<UnitCatalogue, Map<string | null, Scope>>();
 
-/** The scope of a unit code (null: the country), resolved once per catalogue (a scope is never changed once made). */
-export function resolveScope(units: UnitCatalogue, code: string | null, field = 'scope'): Scope {
+/**
+ * The scope of a unit code (null: the country) in `units`, resolved once per catalogue (a scope is never changed once
+ * made). With `current` (the newest edition, when `units` is an older one, i.e. a year before the reform): a province
+ * code of the current edition that took in former provinces means those former provinces, grouped by them — a
+ * reviewer of the new Tỉnh Vĩnh Long (86) sees 2024 as the old Vĩnh Long, Bến Tre and Trà Vinh (86, 83, 84 of
+ * 2025-03-01). Any other code is read in `units`.
+ */
+export function resolveScope(units: UnitCatalogue, code: string | null, field = 'scope', current?: UnitCatalogue): Scope {
   let byCode = cache.get(units);
   if (!byCode) cache.set(units, (byCode = new Map()));
-  let scope = byCode.get(code);
-  if (!scope) byCode.set(code, (scope = makeScope(units, code, field)));
+  const former = current && current !== units && code !== null && current.record(code)?.level === 'province' ? current.formerProvincesOf(code) : [];
+  const key = former.length ? `former:${code}` : code;
+  let scope = byCode.get(key);
+  if (!scope) byCode.set(key, (scope = former.length ? formerScope(units, current!, code!, former) : makeScope(units, code, field)));
   return scope;
+}
+
+/** A province of the current edition in an older edition: its former provinces' communes, one group per former province. */
+function formerScope(units: UnitCatalogue, current: UnitCatalogue, code: string, former: string[]): Scope {
+  const olds = former.map((p) => units.record(p)).filter((p): p is UnitRecord => p !== undefined && p.level === 'province');
+  const communes = olds.flatMap((p) => units.communesUnder(p.code));
+  const groupOf = new Map(communes.map((c) => [c.code, c.provinceCode]));
+  const groups = olds.map((p) => ({ code: p.code, name: p.name, level: 'province' as const }));
+  const name = current.record(code)!.name;
+  return { code, name, level: 'province', provinceCode: code, communes, groupOf, groups, edition: units.dataDate, formerProvinces: olds.map((p) => p.code) };
 }
 
 function makeScope(units: UnitCatalogue, code: string | null, field: string): Scope {
@@ -36,7 +61,7 @@ function makeScope(units: UnitCatalogue, code: string | null, field: string): Sc
     const communes = units.communesUnder(null);
     const groupOf = new Map(communes.map((c) => [c.code, c.provinceCode]));
     const groups = units.children(null).map((p) => ({ code: p.code, name: p.name, level: 'province' as const }));
-    return { code: null, name: 'Toàn quốc', level: 'country', provinceCode: null, communes, groupOf, groups };
+    return { code: null, name: 'Toàn quốc', level: 'country', provinceCode: null, communes, groupOf, groups, edition: units.dataDate, formerProvinces: [] };
   }
   const unit = units.record(code);
   if (!unit) {
@@ -66,5 +91,5 @@ function makeScope(units: UnitCatalogue, code: string | null, field: string): Sc
     if (hasDirect) groups.push({ code: unit.code, name: unit.name, level: 'province' });
     for (const c of communes) groupOf.set(c.code, c.parentCode === code ? unit.code : c.parentCode!);
   }
-  return { code, name: unit.name, level: unit.level, provinceCode: unit.provinceCode, communes, groupOf, groups };
+  return { code, name: unit.name, level: unit.level, provinceCode: unit.provinceCode, communes, groupOf, groups, edition: units.dataDate, formerProvinces: [] };
 }

@@ -202,6 +202,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
                   { name: 'target', label: t('dash.targetPct'), color: 'red.6', strokeDasharray: '5 5' },
                 ]}
                 yAxisProps={{ domain: [0, 100] }}
+                referenceLines={(tr.data?.reforms ?? []).map((r) => ({ x: String(r.year), label: t('dashReform.marker'), color: 'orange.6' }))}
                 withLegend
                 connectNulls
                 data-testid="chart-trend"

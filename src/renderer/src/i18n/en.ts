@@ -671,6 +671,9 @@ export const en: Messages = {
     },
     resubmitted: 'Resubmitted',
   },
+  dashReform: {
+    marker: 'Administrative reorganisation',
+  },
   /** The assessor's screens (inbox, review, summary). */
   rv: {
     inbox: {

@@ -670,6 +670,9 @@ export const vi = {
     },
     resubmitted: 'Đã gửi lại bản mới',
   },
+  dashReform: {
+    marker: 'Sắp xếp đơn vị hành chính',
+  },
   /** The assessor's screens (inbox, review, summary). */
   rv: {
     inbox: {
