@@ -44,6 +44,14 @@ function io() {
   };
 }
 
+/** `cfc ARGS` in this process, through the bin's own `run(argv, io)`. */
+async function cfc(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const x = io();
+  const status = await run(['--data-dir', dataDir, ...args], x.io);
+  return { status, stdout: x.out(), stderr: x.err() };
+}
+
+/** `cfc ARGS` as a child process: used once, for the import of the whole generated folder. */
 function cli(args: string[]) {
   return spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], {
     cwd: dir,
@@ -300,7 +308,7 @@ describe('exports', () => {
   it('cfc report summary writes an XLSX that reads back cell by cell as the packages say', async () => {
     // 2024, the old Trà Vinh with its districts (the 2025-03-01 catalogue, in force that year).
     const out = path.join(dir, 'TongHop-2024.xlsx');
-    const r = cli(['report', 'summary', '--year', '2024', '--province', '84', '--out', out]);
+    const r = await cfc(['report', 'summary', '--year', '2024', '--province', '84', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Tỉnh Trà Vinh, 2024/);
     const wb = new ExcelJS.Workbook();
@@ -379,7 +387,7 @@ describe('exports', () => {
       { args: ['report', 'summary', '--year', '2025', '--province', '99999', '--out', path.join(dir, 'a.csv')], field: 'scope' },
     ];
     for (const b of bad) {
-      const r = cli(['--json', ...b.args]);
+      const r = await cfc(['--json', ...b.args]);
       expect(r.status, b.args.join(' ')).toBe(1);
       const err = JSON.parse(r.stderr) as { error: { field: string; message: { vi: string; en: string } } };
       expect(err.error.field).toBe(b.field);
