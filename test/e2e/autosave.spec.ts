@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import yauzl from 'yauzl';
-import { callApi, expect as baseExpect, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect as baseExpect, importPackageFiles, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
 
 // Each step here waits on a chain (save → answer → re-render → next call); on a loaded machine that takes seconds.
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -111,14 +111,14 @@ function burst(page: Page, steps: Step[]): Promise<number> {
 
 async function filledAssessment(app: WebApp): Promise<string> {
   await setCommuneProfile(app);
-  const a = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29269', year: 2025 });
+  const a = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29266', year: 2025 });
   for (const [indicatorId, value] of Object.entries(fixture.values)) await callApi(app, 'assessments.setValue', { id: a.id, indicatorId, value });
   return a.id;
 }
 
 test('a correction typed and submitted at once is in the submitted revision, its report and its package', async ({ page, app }) => {
   const id = await filledAssessment(app);
-  await callApi(app, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Mỹ Cẩm', role: 'commune', unitCode: '29269', passphrase: COMMUNE_PASS });
+  await callApi(app, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Càng Long', role: 'commune', unitCode: '29266', passphrase: COMMUNE_PASS });
   await page.goto(app.url);
   await page.goto(`${app.origin}/#/assessments/${id}/2`);
   const num = page.getByLabel('Tử số chỉ tiêu 2.1', { exact: true });
@@ -285,7 +285,7 @@ test('a review edit followed at once by the summary and the decision is in the d
     apps.push(a);
     const created = await filledAssessment(a);
     await callApi(a, 'assessments.submit', { id: created });
-    await callApi(a, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Mỹ Cẩm', role: 'commune', unitCode: '29269', passphrase: COMMUNE_PASS });
+    await callApi(a, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Càng Long', role: 'commune', unitCode: '29266', passphrase: COMMUNE_PASS });
     const communeKey = await callApi<{ content: string }>(a, 'keys.exportPublic', {});
     const communePkg = await callApi<{ file: string }>(a, 'packages.export', { id: created, passphrase: COMMUNE_PASS });
 
@@ -293,15 +293,15 @@ test('a review edit followed at once by the summary and the decision is in the d
     apps.push(b);
     await callApi(b, 'profile.set', { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
     await callApi(b, 'trust.add', { publicKey: communeKey.content });
-    await callApi(b, 'packages.import', { paths: [communePkg.file] });
+    await importPackageFiles(b, [communePkg.file]);
     await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: TEAM_PASS });
 
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     await page.goto(b.url);
-    const row = page.getByTestId('inbox-29269-2025');
-    await row.getByRole('button', { name: /Thẩm định Xã Mỹ Cẩm 2025/ }).click();
-    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Mỹ Cẩm năm 2025/ })).toBeVisible();
+    const row = page.getByTestId('inbox-29266-2025');
+    await row.getByRole('button', { name: /Thẩm định Xã Càng Long 2025/ }).click();
+    await expect(page.getByRole('heading', { name: /Thẩm định: Xã Càng Long năm 2025/ })).toBeVisible();
     const reviewId = /#\/reviews\/([0-9a-f-]{36})/.exec(page.url())![1]!;
     await callApi(b, 'reviews.setTeam', { id: reviewId, members: [{ name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH' }] });
     await page.getByTestId('step-2').click();

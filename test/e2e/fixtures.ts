@@ -96,3 +96,22 @@ export async function setCommuneProfile(app: WebApp, unitCode = '29266'): Promis
     userTitle: 'Công chức Văn hóa - Xã hội',
   });
 }
+
+/** Uploads a file the way the page does (PUT /upload into staging): its staged id. */
+export async function stageFile(app: WebApp, file: string): Promise<string> {
+  const res = await fetch(`${app.origin}/upload`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${app.token}`, 'x-cfc-call': '1', 'x-file-name': encodeURIComponent(path.basename(file)), 'content-type': 'application/octet-stream' },
+    body: fs.readFileSync(file),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: { stagedId: string }; error?: { code: string; message: { en: string } } };
+  if (!body.ok) throw new Error(`upload ${path.basename(file)}: ${body.error?.code} ${body.error?.message.en}`);
+  return body.value!.stagedId;
+}
+
+/** Imports package files over HTTP as the page does: staged uploads, then `packages.import` (the UI contract takes no path). */
+export async function importPackageFiles<T = unknown>(app: WebApp, files: string[], decision: Record<string, unknown> = {}): Promise<T> {
+  const stagedIds: string[] = [];
+  for (const f of files) stagedIds.push(await stageFile(app, f));
+  return callApi<T>(app, 'packages.import', { stagedIds, ...decision });
+}

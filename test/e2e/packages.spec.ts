@@ -206,8 +206,9 @@ test('signed package: export from the workspace, import in a second instance as 
     await dropPackages(pb, [tampered]);
     await expect(row).toHaveAttribute('data-outcome', 'invalid');
     await expect(row.getByTestId('outcome-badge')).toHaveText('Không hợp lệ');
-    const bad = pb.getByTestId('verify-reasons').locator('[data-code="hash_mismatch"]');
-    await expect(bad).toContainText('Mã băm SHA-256 của một mục khác với manifest (nội dung đã bị sửa).');
+    // The byte is inside an entry's data: its CRC-32 no longer matches (checked while it streams, before the SHA-256).
+    const bad = pb.getByTestId('verify-reasons').locator('[data-code="corrupt_entry"]');
+    await expect(bad).toContainText('Dữ liệu của một mục bị hỏng: không đọc được, không giải nén được hoặc không khớp mã CRC-32.');
     await expect(pb.getByTestId('import-button')).toBeDisabled();
     await shot(pb, 'pkg-10-b-tampered');
     const list = await callApi<{ items: unknown[] }>(b, 'packages.list', {});
@@ -218,7 +219,7 @@ test('signed package: export from the workspace, import in a second instance as 
     await expect(pb.getByRole('heading', { name: 'Signed packages' })).toBeVisible();
     await expect(pb.getByRole('tab', { name: 'Trusted keys' })).toBeVisible();
     await expect(row.getByTestId('outcome-badge')).toHaveText('Invalid');
-    await expect(bad).toContainText("An entry's SHA-256 differs from the manifest (its content was altered).");
+    await expect(bad).toContainText("An entry's data is damaged: it cannot be read or inflated, or does not match its CRC-32.");
     await expect(pb.getByText('What is wrong')).toBeVisible();
     await expect(pb.getByTestId('import-button')).toHaveText('Import 0 package(s)');
     await shot(pb, 'pkg-11-b-english');

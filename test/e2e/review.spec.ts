@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dialog, Page } from '@playwright/test';
-import { callApi, expect, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect, importPackageFiles, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
 
 /**
  * The assessor's side across three browser-mode instances, each with its own data folder: the commune (A, through the
@@ -59,7 +59,7 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     apps.push(b);
     await callApi(b, 'profile.set', { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
     await callApi(b, 'trust.add', { publicKey: communeKey.content });
-    const imported = await callApi<{ items: { result: string }[] }>(b, 'packages.import', { paths: [communePkg.file] });
+    const imported = await importPackageFiles<{ items: { result: string }[] }>(b, [communePkg.file]);
     expect(imported.items[0]!.result).toBe('imported');
     await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: TEAM_PASS });
 
@@ -165,7 +165,7 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await callApi(c, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
     await callApi(c, 'trust.add', { publicKey: communeKey.content });
     await callApi(c, 'trust.add', { publicKey: assessorKey.content });
-    const imp = await callApi<{ items: { result: string; outcome: string; kind: string }[] }>(c, 'packages.import', { paths: [reviewFile] });
+    const imp = await importPackageFiles<{ items: { result: string; outcome: string; kind: string }[] }>(c, [reviewFile]);
     expect(imp.items[0]).toMatchObject({ result: 'imported', outcome: 'valid', kind: 'review' });
     const list = await callApi<{ items: { kind: string; manifestSha256: string; total: number; verdict: string; state: string; innerManifestSha256: string | null }[] }>(c, 'packages.list', {
       year: 2025,
@@ -196,6 +196,8 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     const pp = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'vi-VN' })).newPage();
     await pp.goto(c.url);
     await pp.goto(`${c.origin}/#/dashboard`);
+    // Tỉnh Vĩnh Long has 124 communes: find ours in the windowed table by its code.
+    await pp.getByTestId('commune-search').fill('29266');
     await expect(pp.getByText('Xã Càng Long').first()).toBeVisible({ timeout: 15_000 });
     await shot(pp, 'rev-province-dashboard');
     await pp.getByText('Xã Càng Long').first().click();
