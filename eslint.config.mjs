@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Modules that only the Node side may use. */
 const nodeOnly = ['better-sqlite3', 'kysely', 'node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'electron'];
@@ -72,6 +73,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // React's rules of hooks, and effects that name what they depend on.
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   // Electron's preload is sandboxed: it may import electron and the contract's call names, nothing else.
   {

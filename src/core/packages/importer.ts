@@ -69,6 +69,8 @@ export interface ImportOptions {
   acceptUntrusted?: { reason: string } | null;
   who: { name: string; now: string };
   onProgress?: (p: ImportProgress) => void;
+  /** Cancels the import (src/core/cancel.ts): checked between chunks and packages; what was begun is undone. */
+  signal?: AbortSignal;
 }
 
 /** Folders become the `.cfcpkg` files under them (sorted, recursively); files stay as given. */

@@ -21,7 +21,7 @@ export function AssessmentsPage({ profile }: { profile: Profile }) {
   const list = useCall('assessments.list', { ...(year ? { year: Number(year) } : {}), ...(status !== 'all' ? { status } : {}) });
   const [creating, setCreating] = useState(false);
   const [duplicating, setDuplicating] = useState<Summary | null>(null);
-  const items = list.data?.items ?? [];
+  const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const years = list.data?.years ?? [];
   const byId = useMemo(() => new Map(items.map((i) => [i.id, i])), [items]);
 

@@ -74,8 +74,9 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
   );
 
   // A new step: focus its heading (screen readers announce it), or the indicator picked from the empty list.
+  const loaded = ws.detail !== null;
   useEffect(() => {
-    if (!ws.detail) return;
+    if (!loaded) return;
     if (focusIndicator) {
       const el = document.getElementById(`ind-${focusIndicator}`);
       if (el) {
@@ -87,7 +88,7 @@ export function WorkspacePage({ id, view }: { id: string; view: string | undefin
     }
     headingRef.current?.focus({ preventScroll: false });
     window.scrollTo({ top: 0 });
-  }, [currentIndex, focusIndicator, ws.detail === null]);
+  }, [currentIndex, focusIndicator, loaded]);
 
   if (ws.error) {
     return (

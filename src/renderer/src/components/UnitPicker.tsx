@@ -1,6 +1,6 @@
 import { Autocomplete, Checkbox, Select, Stack, Text, type ComboboxItem, type OptionsFilter } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../api/calls/profile';
 import type { Unit } from '../../../api/calls/units';
@@ -67,8 +67,12 @@ export function UnitPicker({ role, value, onChange, error }: UnitPickerProps) {
     [found.data, role],
   );
 
-  // What the chosen selects add up to, for this role.
+  // What the chosen selects add up to, for this role. The parent's value and callback are read as they are now, but
+  // only a change of the selects themselves reports a new code (a parent re-rendering is not a choice).
+  const parent = useRef({ value, onChange });
+  parent.current = { value, onChange };
   useEffect(() => {
+    const { value, onChange } = parent.current;
     if (!ready) return;
     let code: string | null;
     if (role === 'province') code = province;

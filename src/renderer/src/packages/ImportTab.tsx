@@ -86,10 +86,12 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
 
   // A key added to (or revoked from) the trust store changes the outcome: verify what is waiting again.
   const seenTrust = useRef(trustVersion);
+  const reverifyWaiting = useRef(() => {});
+  reverifyWaiting.current = () => reverifyAll(rows);
   useEffect(() => {
     if (seenTrust.current === trustVersion) return;
     seenTrust.current = trustVersion;
-    reverifyAll(rows);
+    reverifyWaiting.current();
   }, [trustVersion]);
 
   const verified = rows.filter((r) => r.state === 'verified' && r.v);
