@@ -31,6 +31,11 @@ export const packsCalls = {
     input: z.object({ a: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict(), b: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict() }).strict(),
     output: z.object({ a: packSummarySchema, b: packSummarySchema, changes: z.array(packChangeSchema) }),
   }),
+  'packs.newerVersions': defineCall({
+    summary: "The installed or built-in versions of a revision's pack newer than the one that scores it, newest first (none for a submitted revision)",
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: z.object({ current: z.object({ id: z.string(), version: z.string() }), draft: z.boolean(), items: z.array(packSummarySchema) }),
+  }),
   'packs.repackDraft': defineCall({
     summary: 'Move a draft to a newer version of its pack (apply: false only shows what would be kept, flagged, and the score before and after)',
     input: z.object({ id: z.string().uuid(), version: z.string().min(1), apply: z.boolean() }).strict(),
@@ -39,6 +44,8 @@ export const packsCalls = {
       to: z.object({ id: z.string(), version: z.string(), sha256: z.string() }),
       kept: z.array(z.string()),
       flagged: z.array(z.object({ indicatorId: z.string(), reason: z.object({ vi: z.string(), en: z.string() }) })),
+      /** Indicators new in the target version: empty, to be entered. */
+      added: z.array(z.string()),
       before: assessmentSchema,
       after: assessmentSchema,
       applied: z.boolean(),
