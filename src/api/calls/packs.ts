@@ -8,6 +8,8 @@ import { assessmentSchema } from './scoring';
 
 const stagedId = z.string().min(1).max(200);
 const filePath = z.string().min(1).max(4096);
+/** The uploaded file's own name, so messages name what the person picked (never a path: no slash). */
+const fileName = z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name, not a path');
 
 const previewSchema = z.object({
   summary: packSummarySchema,
@@ -23,7 +25,7 @@ const installedSchema = z.object({ summary: packSummarySchema, installed: z.bool
 export const packsCalls = {
   'packs.preview': defineCall({
     summary: 'Read a staged pack file (workbook, signed pack or JSON), validated, without installing it; every problem named by sheet and cell',
-    input: z.object({ stagedId }).strict(),
+    input: z.object({ stagedId, name: fileName.optional() }).strict(),
     output: previewSchema,
   }),
   'packs.diff': defineCall({
@@ -53,7 +55,7 @@ export const packsCalls = {
   }),
   'packs.installStaged': defineCall({
     summary: 'Install a staged pack file in the data folder (a signed pack is verified against the trust store)',
-    input: z.object({ stagedId }).strict(),
+    input: z.object({ stagedId, name: fileName.optional() }).strict(),
     output: installedSchema,
   }),
 };

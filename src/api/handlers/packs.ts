@@ -65,7 +65,7 @@ export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | '
     return { a: packSummary(a), b: packSummary(b), changes: diffPacks(a.pack, b.pack) };
   },
   'packs.preview': async (input, ctx) => {
-    const src = await readSource(ctx, stagedFile(ctx, input.stagedId), input.stagedId);
+    const src = await readSource(ctx, stagedFile(ctx, input.stagedId), input.name ?? input.stagedId);
     const known = packRegistry(ctx.resourcesDir, ctx.dataDir).find(src.loaded.pack.id, src.loaded.pack.version);
     if (known && known.sha256 !== src.loaded.sha256) {
       throw new CfcError(
@@ -80,7 +80,7 @@ export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | '
     const summary = packSummary(src.signed ? { ...src.loaded, origin: 'signed', issuer: src.signed.issuer } : { ...src.loaded, origin: 'installed' });
     return { summary, pack: src.loaded.pack, format: src.format, existing: known ? 'same' : 'new' };
   },
-  'packs.installStaged': async (input, ctx) => install(ctx, stagedFile(ctx, input.stagedId), input.stagedId),
+  'packs.installStaged': async (input, ctx) => install(ctx, stagedFile(ctx, input.stagedId), input.name ?? input.stagedId),
 };
 
 export const packsLocalHandlers: Handlers<'packs.install' | 'packs.toXlsx' | 'packs.fromXlsx' | 'packs.sign'> = {

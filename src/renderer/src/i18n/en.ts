@@ -253,6 +253,7 @@ export const en: Messages = {
         evidence_remove: 'Evidence removed',
         submit: 'Assessment submitted',
         new_revision: 'New revision opened',
+        repack: 'Moved to a newer version of the scale',
       },
     },
     unitClass: {

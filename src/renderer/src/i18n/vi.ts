@@ -252,6 +252,7 @@ export const vi = {
         evidence_remove: 'Xoá minh chứng',
         submit: 'Nộp bản đánh giá',
         new_revision: 'Mở bản sửa đổi',
+        repack: 'Chuyển sang phiên bản thang điểm mới',
       },
     },
     unitClass: {

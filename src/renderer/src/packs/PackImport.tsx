@@ -150,7 +150,7 @@ export function PackImport({ onInstalled }: { onInstalled(): void }) {
     setBusy('upload');
     try {
       const s = await stageFile(f);
-      setStaged({ stagedId: s.stagedId, name: f.name, preview: await api.call('packs.preview', { stagedId: s.stagedId }) });
+      setStaged({ stagedId: s.stagedId, name: f.name, preview: await api.call('packs.preview', { stagedId: s.stagedId, name: f.name }) });
     } catch (e) {
       setError(errorOf(e));
     } finally {
@@ -163,7 +163,7 @@ export function PackImport({ onInstalled }: { onInstalled(): void }) {
     setBusy('install');
     setError(null);
     try {
-      const r = await api.call('packs.installStaged', { stagedId: staged.stagedId });
+      const r = await api.call('packs.installStaged', { stagedId: staged.stagedId, name: staged.name });
       setDone(r.installed ? t('packsUi.installedOk', { id: r.summary.id, version: r.summary.version }) : t('packsUi.alreadyThere', { id: r.summary.id, version: r.summary.version }));
       setStaged(null);
       onInstalled();
