@@ -839,6 +839,7 @@ export const en: Messages = {
     seeDiff: 'Compare the two scales',
     moveConfirm: 'Move to version {{version}}',
     moved: 'Moved from version {{from}} to {{to}}: total {{before}} → {{after}}.',
+    close: 'Close',
     needEntry: 'Enter again:',
   },
 };

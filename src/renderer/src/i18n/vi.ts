@@ -838,6 +838,7 @@ export const vi = {
     seeDiff: 'Xem so sánh hai thang điểm',
     moveConfirm: 'Chuyển sang phiên bản {{version}}',
     moved: 'Đã chuyển từ phiên bản {{from}} sang {{to}}: tổng điểm {{before}} → {{after}}.',
+    close: 'Đóng',
     needEntry: 'Cần nhập lại:',
   },
 };

@@ -1,4 +1,4 @@
-import { Alert, Badge, Group, List, Loader, Modal, Stack, Switch, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, List, Loader, Modal, Stack, Switch, Table, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../api';
@@ -149,6 +149,11 @@ export function PackDiffModal({ a, b, onClose }: { a: PackRef; b: PackRef; onClo
                 ))}
             </Table.Tbody>
           </Table>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} data-testid="packs-diff-close">
+              {t('packsUi.close')}
+            </Button>
+          </Group>
         </Stack>
       )}
     </Modal>

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { packToXlsx } from '../../src/core/criteria/xlsx';
+import type { Pack } from '../../src/core/criteria/schema';
+import { callApi, expect, setCommuneProfile, shot, test } from './fixtures';
+
+/**
+ * Criteria packs in Settings and the workspace, in Chromium against browser mode: a bad workbook is refused naming its
+ * cell and installs nothing; the province's edited workbook (made here with exceljs, as a spreadsheet program would)
+ * is previewed, installed and listed; the two versions are compared side by side; a draft scored with 1.0.0 is offered
+ * 1.1.0, shows what changes and the score before and after, moves, and its summary shows the new total.
+ */
+
+const root = path.resolve(__dirname, '../..');
+const builtin = JSON.parse(fs.readFileSync(path.join(root, 'resources/packs/qd06-2019.json'), 'utf8')) as Pack;
+const fixture = JSON.parse(fs.readFileSync(path.join(root, 'test/fixtures/scoring/recognised-other.json'), 'utf8')) as { values: Record<string, unknown> };
+
+/** The province's edit: 7.1's three brackets (98/95/90% in the built-in pack) lowered to these. */
+const NEW_71 = [95, 90, 85];
+const edited: Pack = structuredClone(builtin);
+edited.version = '1.1.0';
+for (const i of edited.criteria.find((c) => c.id === '7')!.indicators) if (i.kind === 'rate') i.brackets.forEach((b, n) => (b.threshold = NEW_71[n]!));
+
+/** The built-in pack's workbook, edited in its cells: version 1.1.0 with 7.1's brackets at NEW_71, or a further edit. */
+async function workbook(file: string, edit?: (wb: ExcelJS.Workbook) => void): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await packToXlsx(builtin)) as unknown as ArrayBuffer);
+  const pack = wb.getWorksheet('pack')!;
+  for (let r = 2; r <= pack.rowCount; r++) if (pack.getCell(r, 1).value === 'version') pack.getCell(r, 3).value = '1.1.0';
+  const br = wb.getWorksheet('brackets')!;
+  const r7 = [...Array(br.rowCount).keys()].map((i) => i + 1).find((r) => String(br.getCell(r, 1).value) === '7.1')!;
+  NEW_71.forEach((x, n) => (br.getCell(r7 + n, 2).value = x));
+  edit?.(wb);
+  fs.writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+  return file;
+}
+
+/** 7.1's points in a pack for `n` of `d` children, read from its brackets (higher is better). */
+function points71(p: Pack, n: number, d: number): number {
+  const i = p.criteria.find((c) => c.id === '7')!.indicators[0]!;
+  if (i.kind !== 'rate') throw new Error('7.1 is a rate');
+  return i.brackets.find((b) => n * 100 >= b.threshold * d)?.points ?? 0;
+}
+
+test('packs: import a workbook, preview, install, list, diff side by side, move a draft and see the score change', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-packs-e2e-'));
+  try {
+    await setCommuneProfile(app);
+    const draft = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29266', year: 2026 });
+    for (const [indicatorId, value] of Object.entries(fixture.values)) await callApi(app, 'assessments.setValue', { id: draft.id, indicatorId, value });
+    const before = (await callApi<{ result: { total: number } }>(app, 'assessments.get', { id: draft.id })).result.total;
+
+    const good = await workbook(path.join(tmp, 'qd06-2019-1.1.0.xlsx'));
+    let badCell = '';
+    const bad = await workbook(path.join(tmp, 'sai.xlsx'), (wb) => {
+      const br = wb.getWorksheet('brackets')!;
+      for (let r = 2; r <= br.rowCount; r++) {
+        if (String(br.getCell(r, 1).value) === '2.1') {
+          br.getCell(r, 3).value = 60; // 60 points on an indicator whose maximum is 50
+          badCell = `brackets!C${r}`;
+          return;
+        }
+      }
+    });
+    const packsDir = path.join(app.dataDir, 'packs');
+
+    await page.goto(app.url);
+    await page.goto(`${app.origin}/#/settings`);
+    const section = page.getByTestId('packs-import');
+    const drop = section.getByTestId('packs-dropzone').locator('input[type=file]');
+
+    // A bad workbook: refused naming its cell; nothing installed.
+    await drop.setInputFiles(bad);
+    const refusal = section.getByTestId('packs-import-error');
+    await expect(refusal).toContainText('sai.xlsx');
+    await expect(refusal.getByTestId('packs-import-error-issues')).toContainText(`${badCell}: `);
+    await expect(refusal).toContainText('vượt tối đa 50');
+    await expect(section.getByTestId('packs-install')).toHaveCount(0);
+    expect(fs.existsSync(packsDir)).toBe(false);
+
+    // The good one: previewed before anything is installed.
+    await drop.setInputFiles(good);
+    const preview = section.getByTestId('packs-preview');
+    await expect(preview).toContainText('qd06-2019 1.1.0');
+    await expect(preview).toContainText('Tạm thời');
+    await expect(preview.getByTestId('packs-preview-signer')).toHaveText('Không có chữ ký số');
+    await expect(preview.getByTestId('packs-preview-counts')).toContainText('quy tắc đã đối chiếu');
+    await expect(preview.getByTestId('packs-preview-criteria').locator('tbody tr')).toHaveCount(builtin.criteria.length + 1);
+    await expect(preview.getByTestId('packs-preview-recognition')).toContainText(`Còn lại ${builtin.recognition.thresholds.other}`);
+    await expect(section.getByTestId('packs-import-error')).toHaveCount(0);
+    expect(fs.existsSync(packsDir)).toBe(false);
+    await shot(page, 'packs-preview');
+
+    await section.getByTestId('packs-install').click();
+    await expect(section.getByTestId('packs-import-done')).toHaveText('Đã cài gói qd06-2019 1.1.0.');
+    const list = page.getByTestId('packs-list');
+    await expect(list.locator('tbody tr')).toHaveCount(2);
+    await expect(list.locator('tbody tr').filter({ hasText: '1.1.0' })).toContainText('Đã cài');
+    expect(fs.readdirSync(packsDir).sort()).toEqual(['qd06-2019@1.1.0.install.json', 'qd06-2019@1.1.0.json']);
+    await shot(page, 'packs-list');
+
+    // Side by side from Settings: pick the two versions.
+    await page.getByRole('combobox', { name: 'So sánh gói' }).click();
+    await page.getByRole('option', { name: 'qd06-2019 1.0.0', exact: true }).click();
+    await page.getByRole('combobox', { name: 'với gói' }).click();
+    await page.getByRole('option', { name: 'qd06-2019 1.1.0 (installed)', exact: true }).click();
+    await page.getByRole('button', { name: 'So sánh song song' }).click();
+    const diff = page.getByTestId('packs-diff');
+    await expect(diff.getByTestId('packs-diff-count')).toContainText('4 thay đổi');
+    const row = diff.locator('[data-key="i:7.1:b0"]');
+    await expect(row).toHaveAttribute('data-changed', 'true');
+    await expect(row).toContainText('≥ 98%');
+    await expect(row).toContainText('≥ 95%');
+    await expect(diff.locator('[data-key="i:2.1:b0"]')).toHaveAttribute('data-changed', 'false');
+    await expect(diff.getByTestId('packs-diff-changes')).toContainText('7.1 mức 1 ngưỡng: 98 → 95');
+    await shot(page, 'packs-diff');
+    await page.keyboard.press('Escape');
+    await expect(diff).toHaveCount(0);
+
+    // The draft: offered 1.1.0; the dialog shows the score before and after.
+    await page.goto(`${app.origin}/#/assessments/${draft.id}/summary`);
+    await expect(page.getByTestId('summary-total')).toHaveText(String(before));
+    await expect(page.getByTestId('packs-newer')).toContainText('1.1.0');
+    await page.getByTestId('packs-move-open').click();
+    const dialog = page.getByTestId('packs-move-dialog');
+    const v71 = fixture.values['7.1'] as { numerator: number; denominator: number };
+    const gain = points71(edited, v71.numerator, v71.denominator) - points71(builtin, v71.numerator, v71.denominator);
+    expect(gain).toBeGreaterThan(0);
+    const after = before + gain;
+    await expect(dialog.getByTestId('packs-move-before')).toContainText(`${before}/1000`);
+    await expect(dialog.getByTestId('packs-move-after')).toContainText(`${after}/1000`);
+    await expect(dialog.getByTestId('packs-move-kept')).toContainText(`${Object.keys(fixture.values).length} chỉ tiêu`);
+    await expect(dialog.getByTestId('packs-move-criteria').locator('tr[data-changed="true"]')).toHaveCount(1);
+    await shot(page, 'packs-move-draft');
+
+    // From the dialog, the same side-by-side screen.
+    await dialog.getByTestId('packs-move-diff').click();
+    await expect(page.getByTestId('packs-diff').locator('[data-key="i:7.1:b0"]')).toHaveAttribute('data-changed', 'true');
+    await page.getByTestId('packs-diff-close').click();
+    await expect(page.getByTestId('packs-diff')).toHaveCount(0);
+
+    await dialog.getByTestId('packs-move-confirm').click();
+    await expect(page.getByTestId('summary-total')).toHaveText(String(after));
+    await expect(page.getByTestId('packs-moved')).toContainText(`${before} → ${after}`);
+    await expect(page.getByTestId('summary-pack')).toContainText('qd06-2019 1.1.0');
+    await expect(page.getByTestId('packs-newer')).toHaveCount(0);
+    await shot(page, 'packs-score-changed');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
