@@ -152,3 +152,85 @@ test('packs: import a workbook, preview, install, list, diff side by side, move 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+/** The built-in pack marked official with every rule confirmed, as a province's official edition would be. */
+function confirmAll(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(confirmAll);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'confirmed' ? true : confirmAll(x)]));
+  return v;
+}
+
+test('packs: an official pack with every rule confirmed shows no provisional notice on screen; the built-in one does', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-packs-e2e-'));
+  try {
+    await setCommuneProfile(app);
+    const fill = async (id: string) => {
+      for (const [indicatorId, value] of Object.entries(fixture.values)) await callApi(app, 'assessments.setValue', { id, indicatorId, value });
+    };
+    // A draft scored with the built-in pack, made before the official one is installed.
+    const old = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29266', year: 2025 });
+    await fill(old.id);
+    const official = { ...(confirmAll(builtin) as Pack), version: '2.0.0', status: 'official' as const };
+    const file = path.join(tmp, 'qd06-2019-2.0.0.json');
+    fs.writeFileSync(file, JSON.stringify(official, null, 2));
+
+    await page.goto(app.url);
+    await page.goto(`${app.origin}/#/settings`);
+    const section = page.getByTestId('packs-import');
+    await section.getByTestId('packs-dropzone').locator('input[type=file]').setInputFiles(file);
+    const preview = section.getByTestId('packs-preview');
+    await expect(preview).toContainText('qd06-2019 2.0.0');
+    await expect(preview).toContainText('Chính thức');
+    await expect(preview.getByTestId('packs-preview-counts')).toHaveText(/^\d+ quy tắc đã đối chiếu, 0 quy tắc tạm thời$/);
+    await section.getByTestId('packs-install').click();
+    await expect(section.getByTestId('packs-import-done')).toHaveText('Đã cài gói qd06-2019 2.0.0.');
+
+    // "Xem thang điểm": every rule of 2.0.0 confirmed, each with its source; the built-in pack has provisional ones.
+    const list = page.getByTestId('packs-list');
+    const scaleOf = async (version: string) => {
+      await list.locator('tbody tr').filter({ hasText: version }).getByRole('button', { name: 'Xem thang điểm' }).click();
+      const scale = page.getByTestId('pack-scale');
+      await expect(scale).toBeVisible();
+      const rows = scale.locator('tbody tr');
+      const counts = { all: await rows.count(), provisional: await scale.locator('tbody tr[data-confirmed="false"]').count() };
+      const sources = await rows.locator('td:last-child').allInnerTexts();
+      expect(sources.every((s) => s.trim().length > 0)).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect(scale).toHaveCount(0);
+      return counts;
+    };
+    const o = await scaleOf('2.0.0');
+    expect(o.all).toBeGreaterThan(50);
+    expect(o.provisional).toBe(0);
+    const b = await scaleOf('1.0.0');
+    expect(b.all).toBe(o.all);
+    expect(b.provisional).toBeGreaterThan(0);
+
+    // A new draft takes the newest pack, 2.0.0: no notice, no badge, the pack said official.
+    const neu = await callApi<{ id: string; pack: { version: string } }>(app, 'assessments.create', { unitCode: '29266', year: 2026 });
+    expect(neu.pack.version).toBe('2.0.0');
+    await fill(neu.id);
+    await page.goto(`${app.origin}/#/assessments/${neu.id}/summary`);
+    await expect(page.getByTestId('summary-pack')).toContainText('qd06-2019 2.0.0');
+    await expect(page.getByTestId('summary-pack')).toContainText('Chính thức');
+    await expect(page.getByTestId('summary-table').locator('tbody tr')).toHaveCount(builtin.criteria.length + 1);
+    await expect(page.getByTestId('provisional-badge')).toHaveCount(0);
+    await expect(page.getByTestId('provisional-notice')).toHaveCount(0);
+    await expect(page.locator('body')).not.toContainText('Tạm tính');
+    await shot(page, 'packs-official-summary');
+    await page.goto(`${app.origin}/#/assessments/${neu.id}/7`);
+    await expect(page.getByText('7.1', { exact: false }).first()).toBeVisible();
+    await expect(page.getByTestId('provisional-badge')).toHaveCount(0);
+
+    // The built-in pack's draft says it everywhere.
+    await page.goto(`${app.origin}/#/assessments/${old.id}/summary`);
+    await expect(page.getByTestId('summary-pack')).toContainText('qd06-2019 1.0.0');
+    await expect(page.getByTestId('provisional-notice')).toBeVisible();
+    await expect(page.getByTestId('summary-table').getByTestId('provisional-badge').first()).toBeVisible();
+    // And, as a draft of an older version, it is offered 2.0.0.
+    await expect(page.getByTestId('packs-newer')).toContainText('2.0.0');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
