@@ -116,6 +116,10 @@ test('packs: import a workbook, preview, install, list, diff side by side, move 
     await expect(row).toContainText('≥ 95%');
     await expect(diff.locator('[data-key="i:2.1:b0"]')).toHaveAttribute('data-changed', 'false');
     await expect(diff.getByTestId('packs-diff-changes')).toContainText('7.1 mức 1 ngưỡng: 98 → 95');
+    // Only the changed rows: 7.1's three brackets (the pack's version is in the heads above).
+    await diff.getByRole('switch', { name: 'Chỉ hiện các dòng thay đổi' }).check();
+    await expect(diff.getByTestId('packs-diff-rules').locator('tbody tr')).toHaveCount(3);
+    await expect(diff.locator('[data-key="i:2.1:b0"]')).toHaveCount(0);
     await shot(page, 'packs-diff');
     await page.keyboard.press('Escape');
     await expect(diff).toHaveCount(0);
@@ -171,7 +175,13 @@ test('packs: an official pack with every rule confirmed shows no provisional not
     // A draft scored with the built-in pack, made before the official one is installed.
     const old = await callApi<{ id: string }>(app, 'assessments.create', { unitCode: '29266', year: 2025 });
     await fill(old.id);
+    // The official edition also makes 5.2 a rate per 1,000 children (another kind): a draft moving to it re-enters 5.2.
     const official = { ...(confirmAll(builtin) as Pack), version: '2.0.0', status: 'official' as const };
+    const c5 = official.criteria.find((c) => c.id === '5')!;
+    const i52 = c5.indicators[1]!;
+    if (i52.kind !== 'rate') throw new Error('5.2 is a rate');
+    const rule = { confirmed: true, source: 'Bản chính thức của tỉnh (thử nghiệm)' };
+    c5.indicators[1] = { ...i52, kind: 'rate_per_n', per: 1000, brackets: [{ threshold: 10, points: 40, ...rule }, { threshold: 20, points: 20, ...rule }] };
     const file = path.join(tmp, 'qd06-2019-2.0.0.json');
     fs.writeFileSync(file, JSON.stringify(official, null, 2));
 
@@ -228,8 +238,22 @@ test('packs: an official pack with every rule confirmed shows no provisional not
     await expect(page.getByTestId('summary-pack')).toContainText('qd06-2019 1.0.0');
     await expect(page.getByTestId('provisional-notice')).toBeVisible();
     await expect(page.getByTestId('summary-table').getByTestId('provisional-badge').first()).toBeVisible();
-    // And, as a draft of an older version, it is offered 2.0.0.
+    // And, as a draft of an older version, it is offered 2.0.0: 5.2 changed kind, so it is flagged for entry.
     await expect(page.getByTestId('packs-newer')).toContainText('2.0.0');
+    await page.getByTestId('packs-move-open').click();
+    const dialog = page.getByTestId('packs-move-dialog');
+    await expect(dialog.getByTestId('packs-move-flagged')).toContainText('5.2');
+    await expect(dialog.getByTestId('packs-move-flagged')).toContainText('rate → rate_per_n');
+    await expect(dialog.getByTestId('packs-move-kept')).toContainText(`${Object.keys(fixture.values).length - 1} chỉ tiêu`);
+    await dialog.getByTestId('packs-move-confirm').click();
+    await expect(page.getByTestId('packs-moved-need')).toContainText('5.2');
+    await expect(page.getByTestId('summary-pack')).toContainText('qd06-2019 2.0.0');
+    await expect(page.getByTestId('progress-text')).toHaveText(`${Object.keys(fixture.values).length - 1}/${Object.keys(fixture.values).length} chỉ tiêu đã nhập`);
+    await page.getByRole('button', { name: 'Còn trống: 1' }).click();
+    await expect(page.getByTestId('empty-5.2')).toBeVisible();
+    // Until 5.2 is entered again the result is incomplete, but nothing in it is provisional any more.
+    await expect(page.getByTestId('provisional-notice')).toHaveCount(0);
+    await shot(page, 'packs-moved-flagged');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -13,11 +13,11 @@ function Flag({ r }: { r: Rule | null }) {
   const { t } = useTranslation();
   if (!r) return null;
   return r.confirmed ? (
-    <Badge color="green" size="xs">
+    <Badge color="green" size="xs" style={{ flexShrink: 0 }}>
       {t('packs.confirmed')}
     </Badge>
   ) : (
-    <Badge color="orange" size="xs">
+    <Badge color="orange" size="xs" style={{ flexShrink: 0 }}>
       {t('packs.provisional')}
     </Badge>
   );
@@ -107,10 +107,13 @@ export function PackDiffModal({ a, b, onClose }: { a: PackRef; b: PackRef; onClo
       {!ready && !error && <Loader size="sm" />}
       {ready && (
         <Stack gap="md" data-testid="packs-diff">
+          <Group justify="space-between">
+            <Text size="sm" fw={600} data-testid="packs-diff-count">
+              {t('packsUi.diffCount', { n: diff.data!.changes.length, rows: changedRows })}
+            </Text>
+            <Switch checked={onlyChanged} onChange={(e) => setOnlyChanged(e.currentTarget.checked)} label={t('packsUi.onlyChanged')} />
+          </Group>
           <PackHeads a={pa.data!.pack} b={pb.data!.pack} />
-          <Text size="sm" fw={600} data-testid="packs-diff-count">
-            {t('packsUi.diffCount', { n: diff.data!.changes.length, rows: changedRows })}
-          </Text>
           {diff.data!.changes.length > 0 && (
             <List size="xs" spacing={2} data-testid="packs-diff-changes" style={{ maxHeight: 180, overflow: 'auto' }}>
               {diff.data!.changes.map((c, n) => (
@@ -120,7 +123,6 @@ export function PackDiffModal({ a, b, onClose }: { a: PackRef; b: PackRef; onClo
               ))}
             </List>
           )}
-          <Switch checked={onlyChanged} onChange={(e) => setOnlyChanged(e.currentTarget.checked)} label={t('packsUi.onlyChanged')} />
           <Table withTableBorder fz="sm" layout="fixed" data-testid="packs-diff-rules">
             <Table.Thead>
               <Table.Tr>
