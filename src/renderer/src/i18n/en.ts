@@ -406,7 +406,7 @@ export const en: Messages = {
   },
   packs: {
     title: 'Criteria packs',
-    help: 'The scoring tables this app holds: built-in packs and installed ones (installed with cfc pack install; signed packs are checked against the trust store).',
+    help: 'The scoring tables this app holds: built-in packs and installed ones (installed under Import a criteria pack below or with cfc pack install; signed packs are checked against the trust store).',
     pack: 'Pack',
     status: 'Status',
     origin: 'Origin',

@@ -405,7 +405,7 @@ export const vi = {
   },
   packs: {
     title: 'Gói tiêu chí',
-    help: 'Các thang điểm có trong ứng dụng: gói sẵn có và gói đã cài (cài bằng cfc pack install; gói có chữ ký được kiểm tra với danh sách khóa tin cậy).',
+    help: 'Các thang điểm có trong ứng dụng: gói sẵn có và gói đã cài (cài ở mục Nhập gói tiêu chí bên dưới hoặc bằng cfc pack install; gói có chữ ký được kiểm tra với danh sách khóa tin cậy).',
     pack: 'Gói',
     status: 'Trạng thái',
     origin: 'Nguồn gốc',
