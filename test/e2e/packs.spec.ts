@@ -77,7 +77,7 @@ test('packs: import a workbook, preview, install, list, diff side by side, move 
     // A bad workbook: refused naming its cell; nothing installed.
     await drop.setInputFiles(bad);
     const refusal = section.getByTestId('packs-import-error');
-    await expect(refusal).toContainText('sai.xlsx');
+    await expect(refusal).toContainText('sai.xlsx', { timeout: LOAD });
     await expect(refusal.getByTestId('packs-import-error-issues')).toContainText(`${badCell}: `);
     await expect(refusal).toContainText('vượt tối đa 50');
     await expect(section.getByTestId('packs-install')).toHaveCount(0);
@@ -194,7 +194,7 @@ test('packs: an official pack with every rule confirmed shows no provisional not
     const broken = path.join(tmp, 'hong.json');
     fs.writeFileSync(broken, JSON.stringify(official).slice(0, 500));
     await section.getByTestId('packs-dropzone').locator('input[type=file]').setInputFiles(broken);
-    await expect(section.getByTestId('packs-import-error')).toContainText('Tệp hong.json không phải JSON hợp lệ');
+    await expect(section.getByTestId('packs-import-error')).toContainText('Tệp hong.json không phải JSON hợp lệ', { timeout: LOAD });
     await expect(section.getByTestId('packs-install')).toHaveCount(0);
     expect(fs.existsSync(path.join(app.dataDir, 'packs'))).toBe(false);
     await section.getByTestId('packs-dropzone').locator('input[type=file]').setInputFiles(file);
