@@ -106,9 +106,9 @@ test('packs: import a workbook, preview, install, list, diff side by side, move 
 
     // Side by side from Settings: pick the two versions.
     await page.getByRole('combobox', { name: 'So sánh gói' }).click();
-    await page.getByRole('option', { name: 'qd06-2019 1.0.0', exact: true }).click();
+    await page.getByRole('option', { name: 'qd06-2019 1.0.0 — Có sẵn', exact: true }).click();
     await page.getByRole('combobox', { name: 'với gói' }).click();
-    await page.getByRole('option', { name: 'qd06-2019 1.1.0 (installed)', exact: true }).click();
+    await page.getByRole('option', { name: 'qd06-2019 1.1.0 — Đã cài', exact: true }).click();
     await page.getByRole('button', { name: 'So sánh song song' }).click();
     const diff = page.getByTestId('packs-diff');
     await expect(diff.getByTestId('packs-diff-count')).toContainText('4 thay đổi');

@@ -63,7 +63,9 @@ export function PacksSection() {
   const [pickB, setPickB] = useState<string | null>(null);
   const [diff, setDiff] = useState<{ a: PackRef; b: PackRef } | null>(null);
   const items = packs.data?.items ?? [];
-  const options = items.map((p) => ({ value: `${p.id}@${p.version}`, label: `${p.id} ${p.version}${p.origin === 'builtin' ? '' : ` (${p.origin})`}` }));
+  const originOf = (p: (typeof items)[number]) =>
+    p.issuer ? t('packs.signedBy', { name: p.issuer.name, fp: p.issuer.fingerprint }) : p.origin === 'builtin' ? t('packs.builtin') : t('packs.installed');
+  const options = items.map((p) => ({ value: `${p.id}@${p.version}`, label: `${p.id} ${p.version} — ${originOf(p)}` }));
   const refOf = (v: string): PackRef => {
     const at = v.lastIndexOf('@');
     return { id: v.slice(0, at), version: v.slice(at + 1) };
@@ -99,7 +101,7 @@ export function PacksSection() {
                 <Table.Td>
                   {p.status === 'official' && p.allConfirmed ? <Badge color="green">{t('packs.official')}</Badge> : <Badge color="orange">{t('packs.provisionalPack')}</Badge>}
                 </Table.Td>
-                <Table.Td>{p.issuer ? t('packs.signedBy', { name: p.issuer.name, fp: p.issuer.fingerprint }) : p.origin === 'builtin' ? t('packs.builtin') : t('packs.installed')}</Table.Td>
+                <Table.Td>{originOf(p)}</Table.Td>
                 <Table.Td>
                   <Code>{p.sha256.slice(0, 16)}</Code>
                 </Table.Td>
