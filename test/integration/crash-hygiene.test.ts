@@ -8,6 +8,7 @@ import { collectOrphans } from '../../src/core/evidence/hygiene';
 import { packageEvidenceId } from '../../src/core/reviews/reviews';
 import { storedPackagePath } from '../../src/core/packages/stored';
 import { verifyPackage } from '../../src/core/packages/verify';
+import { expectDurable, traceFs } from './durable-trace';
 import { tempDir, testService } from '../helpers';
 import { editions, fixture, makeKey, makePackage, packs, publicKeyText, type TestKey } from '../unit/packages/helpers';
 
@@ -141,38 +142,6 @@ describe('the sweep', () => {
 });
 
 describe('the durable write path', () => {
-  /** Records opens (fd → path), fsyncs and renames, in order. */
-  function traceFs() {
-    const fds = new Map<number, string>();
-    const log: string[] = [];
-    const open = fs.openSync.bind(fs);
-    const fsync = fs.fsyncSync.bind(fs);
-    const rename = fs.renameSync.bind(fs);
-    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, ...rest: unknown[]) => {
-      const fd = (open as (...a: unknown[]) => number)(p, ...rest);
-      fds.set(fd, String(p));
-      return fd;
-    }) as typeof fs.openSync);
-    vi.spyOn(fs, 'fsyncSync').mockImplementation((fd: number) => {
-      log.push(`fsync ${fds.get(fd)}`);
-      fsync(fd);
-    });
-    vi.spyOn(fs, 'renameSync').mockImplementation((a: fs.PathLike, b: fs.PathLike) => {
-      log.push(`rename ${String(a)} -> ${String(b)}`);
-      rename(a, b);
-    });
-    return log;
-  }
-
-  /** For each file moved into a store: fsync of the file, then its rename, then fsync of the target's folder. */
-  function expectDurable(log: string[], target: string) {
-    const r = log.findIndex((l) => l.endsWith(`-> ${target}`));
-    expect(r, `${target} renamed into place\n${log.join('\n')}`).toBeGreaterThan(0);
-    const from = log[r]!.slice('rename '.length, log[r]!.indexOf(' -> '));
-    expect(log.slice(0, r)).toContain(`fsync ${from}`);
-    expect(log.slice(r + 1)).toContain(`fsync ${path.dirname(target)}`);
-  }
-
   it('an upload attached (workspace evidence; the review team’s goes through the same EvidenceStore.commit)', async () => {
     await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND xã Càng Long', userName: 'Lê Văn Tâm', userTitle: 'Công chức' });
     const a = await s.call('assessments.create', { unitCode: '29266', year: 2026 });

@@ -96,6 +96,15 @@ describe('a province signs a pack; a commune and an assessor install it', () => 
     input.values['7.1'] = { numerator: 96, denominator: 100 };
     const inFile = path.join(dir, 'in.json');
     fs.writeFileSync(inFile, JSON.stringify({ ...input, packVersion: '1.2.0', unitCode: '29266', year: 2026 }));
+    // The score alone (cfc score takes no unit or year), with the installed 1.2.0 and with the built-in 1.0.0.
+    const scoreFile = path.join(dir, 'score-1.2.0.json');
+    fs.writeFileSync(scoreFile, JSON.stringify({ ...input, packVersion: '1.2.0' }));
+    const oldFile = path.join(dir, 'score-1.0.0.json');
+    fs.writeFileSync(oldFile, JSON.stringify({ ...input, packVersion: '1.0.0' }));
+    const scored = JSON.parse((await ok(commune, ['--json', 'score', scoreFile])).out) as { total: number; pack: { version: string; sha256: string } };
+    const base = JSON.parse((await ok(commune, ['--json', 'score', oldFile])).out) as { total: number };
+    expect(scored.pack).toMatchObject({ version: '1.2.0', sha256: s.sha256 });
+    expect(scored.total - base.total).toBe(50 - 35);
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
     const pkg = JSON.parse((await ok(commune, ['--json', 'package', 'create', '--input', inFile, '--out', out])).out) as { file: string };
@@ -113,5 +122,6 @@ describe('a province signs a pack; a commune and an assessor install it', () => 
     await ok(assessor, ['pack', 'install', signed]);
     r = await ok(assessor, ['package', 'verify', pkg.file]);
     expect(r.out).toContain('VALID');
+    expect(r.out).toContain(`${scored.total}/1000`);
   });
 });

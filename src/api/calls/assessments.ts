@@ -104,6 +104,7 @@ export const auditEntry = z.object({
     'evidence_remove',
     'submit',
     'new_revision',
+    'repack',
   ]),
   indicatorId: z.string().nullable(),
   old: z.unknown().nullable(),

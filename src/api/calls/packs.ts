@@ -8,6 +8,8 @@ import { assessmentSchema } from './scoring';
 
 const stagedId = z.string().min(1).max(200);
 const filePath = z.string().min(1).max(4096);
+/** The uploaded file's own name, so messages name what the person picked (never a path: no slash). */
+const fileName = z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name, not a path');
 
 const previewSchema = z.object({
   summary: packSummarySchema,
@@ -23,13 +25,18 @@ const installedSchema = z.object({ summary: packSummarySchema, installed: z.bool
 export const packsCalls = {
   'packs.preview': defineCall({
     summary: 'Read a staged pack file (workbook, signed pack or JSON), validated, without installing it; every problem named by sheet and cell',
-    input: z.object({ stagedId }).strict(),
+    input: z.object({ stagedId, name: fileName.optional() }).strict(),
     output: previewSchema,
   }),
   'packs.diff': defineCall({
     summary: 'The differences between two packs (maxima, brackets, thresholds, wording, confirmed flags, sources)',
     input: z.object({ a: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict(), b: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict() }).strict(),
     output: z.object({ a: packSummarySchema, b: packSummarySchema, changes: z.array(packChangeSchema) }),
+  }),
+  'packs.newerVersions': defineCall({
+    summary: "The installed or built-in versions of a revision's pack newer than the one that scores it, newest first (none for a submitted revision)",
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: z.object({ current: z.object({ id: z.string(), version: z.string() }), draft: z.boolean(), items: z.array(packSummarySchema) }),
   }),
   'packs.repackDraft': defineCall({
     summary: 'Move a draft to a newer version of its pack (apply: false only shows what would be kept, flagged, and the score before and after)',
@@ -39,6 +46,8 @@ export const packsCalls = {
       to: z.object({ id: z.string(), version: z.string(), sha256: z.string() }),
       kept: z.array(z.string()),
       flagged: z.array(z.object({ indicatorId: z.string(), reason: z.object({ vi: z.string(), en: z.string() }) })),
+      /** Indicators new in the target version: empty, to be entered. */
+      added: z.array(z.string()),
       before: assessmentSchema,
       after: assessmentSchema,
       applied: z.boolean(),
@@ -46,7 +55,7 @@ export const packsCalls = {
   }),
   'packs.installStaged': defineCall({
     summary: 'Install a staged pack file in the data folder (a signed pack is verified against the trust store)',
-    input: z.object({ stagedId }).strict(),
+    input: z.object({ stagedId, name: fileName.optional() }).strict(),
     output: installedSchema,
   }),
 };

@@ -27,6 +27,8 @@ export async function maxBytes(ctx: ServiceContext): Promise<number> {
 
 /** The largest signed package accepted for import (the package format bounds its total size too). */
 export const MAX_PACKAGE_BYTES = 8 * 1024 * 1024 * 1024;
+/** The largest criteria pack file (`.cfcpack` or a pack's `.json`, to preview and install; a workbook is within the evidence limit). */
+export const MAX_PACK_FILE_BYTES = 16 * 1024 * 1024;
 /** The largest backup (`.cfcbak`, to restore) accepted as an upload. */
 export const MAX_BACKUP_BYTES = 64 * 1024 * 1024 * 1024;
 
@@ -38,8 +40,9 @@ export const MAX_BACKUP_BYTES = 64 * 1024 * 1024 * 1024;
 export async function stageUpload(ctx: ServiceContext, source: Readable, name: string, declaredSize?: number): Promise<StagedInfo> {
   const ext = path.extname(name).toLowerCase();
   const isPackage = ext === '.cfcpkg' || ext === '.cfcbak';
-  if (!isPackage) evidenceMediaType(name);
-  const limit = ext === '.cfcbak' ? MAX_BACKUP_BYTES : isPackage ? MAX_PACKAGE_BYTES : await maxBytes(ctx);
+  const isPack = ext === '.cfcpack' || ext === '.json';
+  if (!isPackage && !isPack) evidenceMediaType(name);
+  const limit = ext === '.cfcbak' ? MAX_BACKUP_BYTES : isPackage ? MAX_PACKAGE_BYTES : isPack ? MAX_PACK_FILE_BYTES : await maxBytes(ctx);
   if (declaredSize !== undefined && declaredSize > limit) {
     source.resume();
     throw tooLarge(name, limit);

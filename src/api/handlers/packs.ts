@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CfcError } from '../../core/errors';
 import { loadRevision } from '../../core/assessments/assessments';
-import { planRepack, repackDraft } from '../../core/assessments/repack';
+import { newerVersions, previewRepack, repackDraft } from '../../core/assessments/repack';
 import { diffPacks } from '../../core/criteria/diff';
 import { installPack } from '../../core/criteria/installed';
+import { writeDurably } from '../../core/fsx/durable';
 import { packRegistry, packSummary } from '../../core/criteria/registry';
 import { signPack } from '../../core/criteria/sign';
 import { readPackSource, type PackSource } from '../../core/criteria/source';
@@ -46,18 +47,16 @@ function freshOut(outPath: string): string {
   return out;
 }
 
-function writeAtomically(file: string, data: string | Buffer): void {
-  const tmp = `${file}.${process.pid}.part`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
-export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | 'packs.diff' | 'packs.repackDraft'> = {
+export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | 'packs.diff' | 'packs.repackDraft' | 'packs.newerVersions'> = {
   'packs.repackDraft': async (input, ctx) => {
     const deps = await assessmentDeps(ctx);
     if (input.apply) return { ...(await repackDraft(deps, input.id, input.version, await packagesActor(ctx))), applied: true };
+    return { ...(await previewRepack(deps, input.id, input.version)), applied: false };
+  },
+  'packs.newerVersions': async (input, ctx) => {
+    const deps = await assessmentDeps(ctx);
     const rev = await loadRevision(deps.db, deps.packs, input.id);
-    return { ...planRepack(rev, deps.packs.require(rev.row.pack_id, input.version, 'version')), applied: false };
+    return { current: { id: rev.row.pack_id, version: rev.row.pack_version }, draft: rev.row.status === 'draft', items: newerVersions(deps.packs, rev).map(packSummary) };
   },
   'packs.diff': async (input, ctx) => {
     const registry = packRegistry(ctx.resourcesDir, ctx.dataDir);
@@ -66,7 +65,7 @@ export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | '
     return { a: packSummary(a), b: packSummary(b), changes: diffPacks(a.pack, b.pack) };
   },
   'packs.preview': async (input, ctx) => {
-    const src = await readSource(ctx, stagedFile(ctx, input.stagedId), input.stagedId);
+    const src = await readSource(ctx, stagedFile(ctx, input.stagedId), input.name ?? input.stagedId);
     const known = packRegistry(ctx.resourcesDir, ctx.dataDir).find(src.loaded.pack.id, src.loaded.pack.version);
     if (known && known.sha256 !== src.loaded.sha256) {
       throw new CfcError(
@@ -81,7 +80,7 @@ export const packsHandlers: Handlers<'packs.preview' | 'packs.installStaged' | '
     const summary = packSummary(src.signed ? { ...src.loaded, origin: 'signed', issuer: src.signed.issuer } : { ...src.loaded, origin: 'installed' });
     return { summary, pack: src.loaded.pack, format: src.format, existing: known ? 'same' : 'new' };
   },
-  'packs.installStaged': async (input, ctx) => install(ctx, stagedFile(ctx, input.stagedId), input.stagedId),
+  'packs.installStaged': async (input, ctx) => install(ctx, stagedFile(ctx, input.stagedId), input.name ?? input.stagedId),
 };
 
 export const packsLocalHandlers: Handlers<'packs.install' | 'packs.toXlsx' | 'packs.fromXlsx' | 'packs.sign'> = {
@@ -89,7 +88,7 @@ export const packsLocalHandlers: Handlers<'packs.install' | 'packs.toXlsx' | 'pa
   'packs.toXlsx': async (input, ctx) => {
     const p = packRegistry(ctx.resourcesDir, ctx.dataDir).require(input.id, input.version, input.version === undefined ? 'id' : 'version');
     const out = freshOut(input.outPath);
-    writeAtomically(out, await packToXlsx(p.pack));
+    writeDurably(out, await packToXlsx(p.pack));
     return { file: out, sha256: p.sha256 };
   },
   'packs.fromXlsx': async (input, ctx) => {
@@ -98,7 +97,7 @@ export const packsLocalHandlers: Handlers<'packs.install' | 'packs.toXlsx' | 'pa
       throw new CfcError('not_a_workbook', { vi: `Tệp ${input.file} không phải bảng tính XLSX.`, en: `The file ${input.file} is not an XLSX workbook.` }, { field: 'file' });
     }
     const out = freshOut(input.outPath);
-    writeAtomically(out, JSON.stringify(src.loaded.pack, null, 2) + '\n');
+    writeDurably(out, JSON.stringify(src.loaded.pack, null, 2) + '\n');
     return { file: out, summary: packSummary({ ...src.loaded, origin: input.file }) };
   },
   'packs.sign': async (input, ctx) => {
@@ -114,7 +113,7 @@ export const packsLocalHandlers: Handlers<'packs.install' | 'packs.toXlsx' | 'pa
     }
     const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
     const out = freshOut(input.outPath);
-    writeAtomically(out, signPack(src.loaded, pair, { name: row.holder_name, role: row.role, unitCode: row.unit_code }));
+    writeDurably(out, signPack(src.loaded, pair, { name: row.holder_name, role: row.role, unitCode: row.unit_code }));
     return { file: out, keyId: pair.keyId, fingerprint: fingerprintOf(pair.keyId), sha256: src.loaded.sha256 };
   },
 };

@@ -1,5 +1,5 @@
 import { CfcError } from '../errors';
-import { compareVersions } from '../criteria/registry';
+import { compareVersions, type PackRegistry } from '../criteria/registry';
 import type { Indicator, LoadedPack } from '../criteria/schema';
 import { parseScoreInput } from '../scoring/input';
 import { assess, type Assessment } from '../scoring/assess';
@@ -17,6 +17,8 @@ export interface RepackPlan {
   kept: string[];
   /** Indicators whose value or override must be entered again, with why. */
   flagged: { indicatorId: string; reason: { vi: string; en: string } }[];
+  /** Indicators the target has and the old pack had not: empty, to be entered. */
+  added: string[];
   before: Assessment;
   after: Assessment;
 }
@@ -66,17 +68,23 @@ export function planRepack(rev: Revision, target: LoadedPack): RepackPlan {
     }
     if (ok) kept.push(id);
   }
+  const added = [...newIdx.keys()].filter((id) => !oldIdx.has(id));
   const before = assess(input, rev.pack);
   const after = assess({ pack: target.pack.id, packVersion: target.pack.version, unitClass: input.unitClass, values, overrides }, target);
   const ident = (p: LoadedPack) => ({ id: p.pack.id, version: p.pack.version, sha256: p.sha256 });
-  return { from: ident(rev.pack), to: ident(target), kept, flagged, before, after };
+  return { from: ident(rev.pack), to: ident(target), kept, flagged, added, before, after };
 }
 
-/** Moves a draft to a newer version of its pack, in one transaction with an audit line; returns the plan applied. */
-export async function repackDraft(deps: Deps, id: string, version: string, actor: Actor): Promise<RepackPlan> {
-  const rev = await loadRevision(deps.db, deps.packs, id);
+/** The installed or built-in versions of a revision's pack newer than the one that scores it (none once submitted). */
+export function newerVersions(packs: PackRegistry, rev: Revision): LoadedPack[] {
+  if (rev.row.status !== 'draft') return [];
+  return packs.list().filter((p) => p.pack.id === rev.row.pack_id && compareVersions(p.pack.version, rev.row.pack_version) > 0);
+}
+
+/** The version a draft may move to: a draft, and a version of its pack newer than its own (else a reason naming the field). */
+function target(deps: Deps, rev: Revision, version: string): LoadedPack {
   requireDraft(rev.row);
-  const target = deps.packs.require(rev.row.pack_id, version, 'version');
+  const t = deps.packs.require(rev.row.pack_id, version, 'version');
   if (compareVersions(version, rev.row.pack_version) <= 0) {
     throw new CfcError(
       'invalid_input',
@@ -87,10 +95,22 @@ export async function repackDraft(deps: Deps, id: string, version: string, actor
       { field: 'version' },
     );
   }
-  const plan = planRepack(rev, target);
+  return t;
+}
+
+/** What moving a draft to `version` would do, checked as the move itself is (writes nothing). */
+export async function previewRepack(deps: Deps, id: string, version: string): Promise<RepackPlan> {
+  const rev = await loadRevision(deps.db, deps.packs, id);
+  return planRepack(rev, target(deps, rev, version));
+}
+
+/** Moves a draft to a newer version of its pack, in one transaction with an audit line; returns the plan applied. */
+export async function repackDraft(deps: Deps, id: string, version: string, actor: Actor): Promise<RepackPlan> {
+  const rev = await loadRevision(deps.db, deps.packs, id);
+  const plan = planRepack(rev, target(deps, rev, version));
   const flaggedIds = new Set(plan.flagged.map((f) => f.indicatorId));
   await deps.db.transaction().execute(async (trx) => {
-    await trx.updateTable('assessment').set({ pack_version: target.pack.version, pack_sha256: target.sha256, updated_at: actor.now }).where('id', '=', id).execute();
+    await trx.updateTable('assessment').set({ pack_version: plan.to.version, pack_sha256: plan.to.sha256, updated_at: actor.now }).where('id', '=', id).execute();
     for (const indicatorId of flaggedIds) {
       await trx
         .updateTable('assessment_value')

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CfcError } from '../errors';
+import { writeDurably } from '../fsx/durable';
 import { canonicalJson, canonicalSha256 } from './hash';
 import type { LoadedPack, PackIssuer } from './schema';
 import { validatePack } from './validate';
@@ -58,13 +59,6 @@ export function loadInstalled(dataDir: string): LoadedPack[] {
   return out;
 }
 
-/** Writes a file by a temporary name and a rename, so a reader never sees half of it. */
-function writeOnce(file: string, data: string | Buffer): void {
-  const tmp = `${file}.${process.pid}.part`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
 export interface InstallInput {
   loaded: LoadedPack;
   /** The bytes of a signed pack as received (kept beside the pack), with its verified issuer. */
@@ -107,8 +101,8 @@ export function installPack(dataDir: string, input: InstallInput): { loaded: Loa
     installedBy: input.who.name,
     from: path.basename(input.from),
   };
-  writeOnce(path.join(dir, `${name}.json`), canonicalJson(pack));
-  if (input.signed) writeOnce(path.join(dir, `${name}.cfcpack`), input.signed.bytes);
-  writeOnce(path.join(dir, `${name}.install.json`), JSON.stringify(record, null, 2) + '\n');
+  writeDurably(path.join(dir, `${name}.json`), canonicalJson(pack));
+  if (input.signed) writeDurably(path.join(dir, `${name}.cfcpack`), input.signed.bytes);
+  writeDurably(path.join(dir, `${name}.install.json`), JSON.stringify(record, null, 2) + '\n');
   return { loaded: { ...input.loaded, origin: record.origin, issuer: record.issuer, installedAt: record.installedAt }, installed: true };
 }

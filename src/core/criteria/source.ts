@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { CfcError } from '../errors';
 import type { TrustEntry } from '../packages/verify';
-import { loadPack, readJsonFile } from './registry';
+import { loadPack } from './registry';
 import type { LoadedPack, PackIssuer } from './schema';
 import { isSignedPack, verifySignedPack } from './sign';
 import { xlsxToPack } from './xlsxRead';
@@ -22,7 +22,12 @@ export async function readPackSource(file: string, trust: (keyId: string) => Tru
     throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${name}.`, en: `The file ${name} cannot be read.` }, { field: 'file' });
   }
   if (bytes.subarray(0, 2).toString('latin1') === 'PK') return { loaded: await xlsxToPack(bytes, name), format: 'xlsx' };
-  const raw = readJsonFile(file, 'file');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new CfcError('invalid_json', { vi: `Tệp ${name} không phải JSON hợp lệ: ${(e as Error).message}`, en: `The file ${name} is not valid JSON: ${(e as Error).message}` }, { field: 'file' });
+  }
   if (isSignedPack(raw)) {
     const v = verifySignedPack(raw, name, trust);
     return { loaded: v.loaded, format: 'signed', signed: { bytes, issuer: v.issuer } };

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { CfcError } from '../errors';
-import { placeDurably, touch } from './durable';
+import { placeDurably, touch } from '../fsx/durable';
 
 export interface StagedInfo {
   stagedId: string;

@@ -9,6 +9,7 @@ import { reportUrl } from '../files';
 import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
 import { ExportPackagePanel } from '../packages/ExportPackage';
+import { MoveDraftOffer } from '../packs/MoveDraft';
 import { ProvisionalBadge, VerdictBadge } from './bits';
 import { CriterionPoints } from './Scoring';
 import type { Workspace } from './useWorkspace';
@@ -84,6 +85,8 @@ export function SummaryView({ ws, headingRef }: { ws: Workspace; headingRef: Ref
           </List>
         )}
       </Paper>
+
+      <MoveDraftOffer ws={ws} />
 
       <Actions ws={ws} />
 

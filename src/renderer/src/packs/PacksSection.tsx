@@ -1,40 +1,24 @@
-import { Badge, Button, Code, Modal, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Code, Group, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
-
-type Pack = CallOutput<'packs.get'>['pack'];
 import { useCall } from '../api';
 import { pick } from '../i18n';
-
-type Rule = { where: string; rule: string; points: number | null; confirmed: boolean; source: string };
-
-/** Every rule of a pack, as a person checks it against the legal text: where, what, points, confirmed, source. */
-function rulesOf(pack: Pack): Rule[] {
-  const rows: Rule[] = [{ where: '—', rule: 'recognition', points: null, confirmed: pack.recognition.confirmed, source: pack.recognition.source }];
-  for (const c of pack.criteria) {
-    rows.push({ where: c.id, rule: `max ${c.max}`, points: c.max, confirmed: c.confirmed, source: c.source });
-    for (const i of c.indicators) {
-      rows.push({ where: i.id, rule: `${i.kind}, max ${i.max}`, points: i.max, confirmed: i.confirmed, source: i.source });
-      if ('brackets' in i) {
-        const op = i.kind === 'survey' || i.better === 'higher' ? '≥' : '≤';
-        const unit = i.kind === 'count' ? '' : i.kind === 'rate_per_n' ? `/${i.per}` : '%';
-        i.brackets.forEach((b) => rows.push({ where: i.id, rule: `${op} ${b.threshold}${unit}`, points: b.points, confirmed: b.confirmed, source: b.source }));
-        rows.push({ where: i.id, rule: 'otherwise', points: 0, confirmed: i.otherwise.confirmed, source: i.otherwise.source });
-      }
-      if ('denominatorZero' in i) rows.push({ where: i.id, rule: '0/0', points: i.denominatorZero.points, confirmed: i.denominatorZero.confirmed, source: i.denominatorZero.source });
-      if (i.kind === 'choice') i.options.forEach((o) => rows.push({ where: i.id, rule: pick(o.title), points: o.points, confirmed: o.confirmed, source: o.source }));
-    }
-  }
-  return rows;
-}
+import { PackDiffModal, type PackRef } from './PackDiff';
+import { PackImport } from './PackImport';
+import { ruleCounts, rulesOf } from './rules';
 
 /** "Xem thang điểm": every rule with whether it is confirmed and its source. */
 function ScaleModal({ id, version, onClose }: { id: string; version: string; onClose(): void }) {
   const { t } = useTranslation();
   const p = useCall('packs.get', { id, version });
+  const counts = p.data ? ruleCounts(p.data.pack) : null;
   return (
     <Modal opened onClose={onClose} size="xl" title={t('packs.scaleTitle', { id, version })}>
+      {counts && (
+        <Text size="sm" mb="xs" data-testid="pack-scale-counts">
+          {t('packsUi.ruleCounts', counts)}
+        </Text>
+      )}
       {p.data && (
         <Table withTableBorder fz="sm" data-testid="pack-scale">
           <Table.Thead>
@@ -47,10 +31,17 @@ function ScaleModal({ id, version, onClose }: { id: string; version: string; onC
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rulesOf(p.data.pack).map((r, n) => (
-              <Table.Tr key={n}>
+            {rulesOf(p.data.pack).map((r) => (
+              <Table.Tr key={r.key} data-confirmed={r.confirmed}>
                 <Table.Td>{r.where}</Table.Td>
-                <Table.Td>{r.rule === 'recognition' ? t('packs.recognition') : r.rule === 'otherwise' ? t('packs.otherwise') : r.rule}</Table.Td>
+                <Table.Td>
+                  {r.key === 'recognition' ? `${t('packs.recognition')}: ${r.rule}` : r.rule === 'otherwise' ? t('packs.otherwise') : r.rule}
+                  {r.title && (
+                    <Text size="xs" c="dimmed">
+                      {pick(r.title)}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>{r.points ?? '—'}</Table.Td>
                 <Table.Td>{r.confirmed ? <Badge color="green">{t('packs.confirmed')}</Badge> : <Badge color="orange">{t('packs.provisional')}</Badge>}</Table.Td>
                 <Table.Td>{r.source}</Table.Td>
@@ -67,7 +58,18 @@ function ScaleModal({ id, version, onClose }: { id: string; version: string; onC
 export function PacksSection() {
   const { t } = useTranslation();
   const packs = useCall('packs.list', {});
-  const [scale, setScale] = useState<{ id: string; version: string } | null>(null);
+  const [scale, setScale] = useState<PackRef | null>(null);
+  const [pickA, setPickA] = useState<string | null>(null);
+  const [pickB, setPickB] = useState<string | null>(null);
+  const [diff, setDiff] = useState<{ a: PackRef; b: PackRef } | null>(null);
+  const items = packs.data?.items ?? [];
+  const originOf = (p: (typeof items)[number]) =>
+    p.issuer ? t('packs.signedBy', { name: p.issuer.name, fp: p.issuer.fingerprint }) : p.origin === 'builtin' ? t('packs.builtin') : t('packs.installed');
+  const options = items.map((p) => ({ value: `${p.id}@${p.version}`, label: `${p.id} ${p.version} — ${originOf(p)}` }));
+  const refOf = (v: string): PackRef => {
+    const at = v.lastIndexOf('@');
+    return { id: v.slice(0, at), version: v.slice(at + 1) };
+  };
   return (
     <Stack gap="xs">
       <Title order={3} size="h4">
@@ -88,7 +90,7 @@ export function PacksSection() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {(packs.data?.items ?? []).map((p) => (
+            {items.map((p) => (
               <Table.Tr key={`${p.id}@${p.version}`}>
                 <Table.Td>
                   {p.id} {p.version}
@@ -99,7 +101,7 @@ export function PacksSection() {
                 <Table.Td>
                   {p.status === 'official' && p.allConfirmed ? <Badge color="green">{t('packs.official')}</Badge> : <Badge color="orange">{t('packs.provisionalPack')}</Badge>}
                 </Table.Td>
-                <Table.Td>{p.issuer ? t('packs.signedBy', { name: p.issuer.name, fp: p.issuer.fingerprint }) : p.origin === 'builtin' ? t('packs.builtin') : t('packs.installed')}</Table.Td>
+                <Table.Td>{originOf(p)}</Table.Td>
                 <Table.Td>
                   <Code>{p.sha256.slice(0, 16)}</Code>
                 </Table.Td>
@@ -112,7 +114,16 @@ export function PacksSection() {
             ))}
           </Table.Tbody>
         </Table>
+        <Group mt="md" align="flex-end" gap="sm" data-testid="packs-compare">
+          <Select label={t('packsUi.compareA')} data={options} value={pickA} onChange={setPickA} w={240} />
+          <Select label={t('packsUi.compareB')} data={options} value={pickB} onChange={setPickB} w={240} />
+          <Button variant="light" disabled={!pickA || !pickB || pickA === pickB} onClick={() => pickA && pickB && setDiff({ a: refOf(pickA), b: refOf(pickB) })}>
+            {t('packsUi.compare')}
+          </Button>
+        </Group>
       </Paper>
+      <PackImport onInstalled={() => void packs.reload()} />
+      {diff && <PackDiffModal a={diff.a} b={diff.b} onClose={() => setDiff(null)} />}
       {scale && <ScaleModal id={scale.id} version={scale.version} onClose={() => setScale(null)} />}
     </Stack>
   );
