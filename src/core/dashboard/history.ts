@@ -98,37 +98,79 @@ export function notBeforeReform(year: number, current: string): CfcError {
   );
 }
 
+interface SkeletonPredecessor {
+  code: string;
+  name: string;
+  place: string;
+  whole: boolean;
+}
+
+/** What a history of a scope needs that does not depend on the year: its communes, their predecessors, the old scope. */
+interface Skeleton {
+  scope: Scope;
+  rows: { code: string; name: string; predecessors: SkeletonPredecessor[] }[];
+  /** The distinct old communes behind the scope, as a scope of the old edition (for reading their counted rows). */
+  oldScope: Scope;
+  split: Set<string>;
+}
+
+const skeletons = new WeakMap<UnitMapping, Map<string, Skeleton>>();
+
+function skeletonOf(deps: HistoryDeps, scopeCode: string | null): Skeleton {
+  let byScope = skeletons.get(deps.mapping);
+  if (!byScope) skeletons.set(deps.mapping, (byScope = new Map()));
+  const key = `${deps.units.dataDate}>${deps.current.dataDate}:${scopeCode ?? ''}`;
+  let sk = byScope.get(key);
+  if (sk) return sk;
+  const old = deps.units;
+  const scope = resolveScope(deps.current, scopeCode, 'scope');
+  const preds = new Map<string, UnitRecord>();
+  const split = new Set<string>();
+  // Where an old commune was: its district and province names (one string per district).
+  const places = new Map<string, string>();
+  const placeOf = (r: UnitRecord) => {
+    const k = r.parentCode ?? r.provinceCode;
+    let p = places.get(k);
+    if (p === undefined) {
+      const district = r.parentCode ? old.record(r.parentCode) : undefined;
+      places.set(k, (p = [district?.level === 'district' ? district.name : null, old.record(r.provinceCode)?.name].filter(Boolean).join(', ')));
+    }
+    return p;
+  };
+  const rows = scope.communes.map((c) => {
+    const list: SkeletonPredecessor[] = [];
+    for (const p of deps.mapping.predecessors(c.code)) {
+      const r = old.record(p.code);
+      if (!r || r.level !== 'commune') continue;
+      preds.set(r.code, r);
+      if (!p.whole) split.add(r.code);
+      list.push({ code: r.code, name: r.name, place: placeOf(r), whole: p.whole });
+    }
+    return { code: c.code, name: c.name, predecessors: list };
+  });
+  const oldScope: Scope = { ...resolveScope(old, null, 'scope'), code: scopeCode, communes: [...preds.values()] };
+  byScope.set(key, (sk = { scope, rows, oldScope, split }));
+  return sk;
+}
+
 export async function history(deps: HistoryDeps, year: number, scopeCode: string | null): Promise<History> {
   const old = deps.units;
   const cur = deps.current;
   // 1. The year must be one of the old edition (before the newer edition came into force).
   if (old.dataDate !== deps.mapping.from || cur.dataDate !== deps.mapping.to || year >= Number(cur.dataDate.slice(0, 4))) throw notBeforeReform(year, cur.dataDate);
-  // 2. Today's communes of the scope, in the newest edition.
-  const scope = resolveScope(cur, scopeCode, 'scope');
-  // 3. Their predecessors, each old commune once, and its counted figure for the year in the old edition.
-  const preds = new Map<string, UnitRecord>();
-  const split = new Set<string>();
-  for (const c of scope.communes) {
-    for (const p of deps.mapping.predecessors(c.code)) {
-      const r = old.record(p.code);
-      if (r && r.level === 'commune') preds.set(r.code, r);
-      if (!p.whole) split.add(p.code);
-    }
-  }
-  const oldScope: Scope = { ...resolveScope(old, null, 'scope'), code: scopeCode, communes: [...preds.values()] };
+  // 2.–3. Today's communes of the scope and the old communes that went into each (made once per mapping and scope).
+  const sk = skeletonOf(deps, scopeCode);
   const columns = ['unit_code', 'status', 'reviewed', 'self_total', 'team_total', 'provisional', 'manifest_sha256'] as const;
-  const counted = new Map((await packedRows(deps, scoped(deps, oldScope, 'counted', year), columns)).map((f) => [f[0]!, f]));
+  const counted = new Map((await packedRows(deps, scoped(deps, sk.oldScope, 'counted', year), columns)).map((f) => [f[0]!, f]));
   const int = (x: string | undefined) => (x === undefined || x === '' ? null : Number(x));
-  const resultOf = (code: string, whole: boolean): PredecessorResult => {
-    const r = preds.get(code)!;
-    const [, status, reviewed, selfTotal, teamTotal, provisional, sha] = counted.get(code) ?? [];
-    const district = r.parentCode ? old.record(r.parentCode) : undefined;
+  const resultOf = (p: SkeletonPredecessor): PredecessorResult => {
+    const [, status, reviewed, selfTotal, teamTotal, provisional, sha] = counted.get(p.code) ?? [];
     return {
       edition: old.dataDate,
-      code,
-      name: r.name,
-      place: [district?.level === 'district' ? district.name : null, old.record(r.provinceCode)?.name].filter(Boolean).join(', '),
-      whole,
+      code: p.code,
+      name: p.name,
+      place: p.place,
+      whole: p.whole,
       status: (status as CommuneStatus | undefined) ?? statusOf({ sha: null, reviewed: 0, verdict: null, state: null }),
       reviewed: reviewed === '1',
       selfTotal: int(selfTotal),
@@ -137,23 +179,24 @@ export async function history(deps: HistoryDeps, year: number, scopeCode: string
       manifestSha256: sha ?? null,
     };
   };
+  const scope = sk.scope;
   // 4. Each new commune once, by rule 11.
-  const rows = scope.communes.map((c): AttributedRow => {
-    const list = deps.mapping.predecessors(c.code).filter((p) => preds.has(p.code)).map((p) => resultOf(p.code, p.whole));
+  const rows = sk.rows.map((c): AttributedRow => {
+    const list = c.predecessors.map(resultOf);
     return { code: c.code, name: c.name, edition: cur.dataDate, status: attributedStatus(list), predecessors: list };
   });
-  const totals: AttributedCounts = { communes: rows.length, recognised: 0, notRecognised: 0, notAssessed: 0, onlyParts: 0, formerCommunes: preds.size, formerAssessed: 0, formerRecognised: 0, formerSplit: 0 };
+  const totals: AttributedCounts = { communes: rows.length, recognised: 0, notRecognised: 0, notAssessed: 0, onlyParts: 0, formerCommunes: sk.oldScope.communes.length, formerAssessed: 0, formerRecognised: 0, formerSplit: sk.split.size };
   for (const r of rows) {
     if (r.status === 'recognised') totals.recognised++;
     else if (r.status === 'not_recognised') totals.notRecognised++;
     else if (r.status === 'not_assessed') totals.notAssessed++;
     else totals.onlyParts++;
   }
-  for (const code of preds.keys()) {
-    const s = (counted.get(code)?.[1] as CommuneStatus | undefined) ?? 'not_assessed';
+  // 5. The old communes behind them, each once (a split one too).
+  for (const c of sk.oldScope.communes) {
+    const s = (counted.get(c.code)?.[1] as CommuneStatus | undefined) ?? 'not_assessed';
     if (s !== 'not_assessed') totals.formerAssessed++;
     if (isRecognised(s)) totals.formerRecognised++;
-    if (split.has(code)) totals.formerSplit++;
   }
   return { year, edition: old.dataDate, shownIn: cur.dataDate, scope: { code: scope.code, name: scope.name }, totals, rows };
 }
