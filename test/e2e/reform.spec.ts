@@ -122,3 +122,26 @@ test('a Vĩnh Long reviewer sees 2026 and 2024 across the reform, by former unit
   await expect(page.getByTestId('target-scope').first()).toHaveText('84 · danh mục 01/03/2025');
   await shot(page, 'reform-targets');
 });
+
+test("Xã Càng Long starts 2026 from Xã Mỹ Cẩm's 2024 assessment (a predecessor), told what came from where", async ({ page, app: own }) => {
+  test.slow();
+  await callApi(own, 'profile.set', { role: 'commune', unitCode: '29266', organisation: 'Ủy ban nhân dân Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch UBND xã' });
+  // A past dossier of Xã Mỹ Cẩm (29269 of 01/03/2025), caught up for 2024.
+  const past = await callApi<{ id: string }>(own, 'assessments.create', { unitCode: '29269', unitEdition: '2025-03-01', year: 2024 });
+  for (const id of ['1.1', '1.2']) await callApi(own, 'assessments.setValue', { id: past.id, indicatorId: id, value: true });
+  await page.goto(own.url);
+  const table = page.getByTestId('assessments-table');
+  await expect(table).toContainText('Xã Mỹ Cẩm');
+  await page.getByRole('button', { name: 'Dùng cho năm mới' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Bắt đầu từ bản năm trước' });
+  await dialog.getByLabel('Năm của bản mới').fill('2026');
+  await expect(dialog.getByTestId('copy-source')).toHaveValue(/Xã Mỹ Cẩm \(29269, danh mục 01\/03\/2025\) · năm 2024/);
+  await expect(dialog.getByTestId('copy-into')).toHaveText('Bản mới được lập cho Xã Càng Long (29266, danh mục 01/07/2025).');
+  await shot(page, 'reform-copy-dialog');
+  await dialog.getByRole('button', { name: 'Sao chép và mở' }).click();
+  await expect(dialog.getByTestId('copy-note')).toContainText('từ bản năm 2024 (lần 1) của Xã Mỹ Cẩm (29269, danh mục 01/03/2025) sang bản năm 2026 của Xã Càng Long (29266, danh mục 01/07/2025)');
+  await shot(page, 'reform-copy-note');
+  await dialog.getByTestId('copy-open').click();
+  await expect(page.getByTestId('ws-title')).toHaveText('Tự đánh giá năm 2026 — Xã Càng Long');
+  await expect(page.getByTestId('indicator-1.1').getByTestId('copied-badge')).toHaveCount(1);
+});

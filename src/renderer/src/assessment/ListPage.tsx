@@ -301,7 +301,13 @@ function DuplicateModal({ from, profile, onClose }: { from: Summary | null; prof
       // Filed under the profile's commune (one of the source's successors when the source is an old unit).
       const into = commune && (source?.relation === 'predecessor' || from.unit.edition !== profile.unit.edition) ? { unitCode: profile.unit.code, unitEdition: profile.unit.edition } : {};
       const d = await api.call('assessments.duplicate', { fromId: sourceId, year, ...into });
-      setDone({ id: d.id, message: d.copied.message });
+      const { from: f, into: to } = d.copied;
+      // Into another unit (across the reform): say what came from where before opening it; else open it at once.
+      if (f.unit.code !== to.unit.code || f.unit.edition !== to.unit.edition) setDone({ id: d.id, message: d.copied.message });
+      else {
+        close();
+        navigate(`assessments/${d.id}`);
+      }
     } catch (e) {
       setError(pick(errorOf(e).message));
     } finally {
