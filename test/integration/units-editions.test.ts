@@ -6,8 +6,8 @@ import { checkoutResourcesDir } from '../../src/server/resources';
 import { run } from '../../src/cli/main';
 import type { Service } from '../../src/api/service';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import { jsonBytes } from '../../src/core/packages/writer';
-import { fixture, getJson, makeKey, makePackage, publicKeyText, readEntries, resign, setEntry, writeRaw, type Entries } from '../unit/packages/helpers';
+import { asVersion1 } from './reform-data';
+import { fixture, getJson, makeKey, makePackage, publicKeyText, readEntries, writeRaw } from '../unit/packages/helpers';
 
 let dir: string;
 let cleanup: () => void;
@@ -42,17 +42,6 @@ async function cfc(args: string[]) {
   const x = io();
   const code = await run(args, x.io);
   return { code, out: x.out(), err: x.err() };
-}
-
-/** A package rewritten as format version 1 (as written before catalogue editions), re-signed. */
-function asVersion1(entries: Entries, key: ReturnType<typeof makeKey>): Entries {
-  const doc = getJson<{ formatVersion: number; unit: Record<string, unknown> }>(entries, 'assessment.json');
-  doc.formatVersion = 1;
-  delete doc.unit['catalogue'];
-  return resign(setEntry(entries, 'assessment.json', jsonBytes(doc)), key.pair, (m) => {
-    m['formatVersion'] = 1;
-    delete (m['unit'] as Record<string, unknown>)['catalogue'];
-  });
 }
 
 describe('no new assessment for a unit that no longer exists', () => {

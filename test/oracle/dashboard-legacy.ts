@@ -11,7 +11,9 @@ import { listTargets, milestoneFor, targetsFor, type Target } from '../../src/co
  * REFERENCE ORACLE — NOT APP CODE. The dashboard queries as they were before issue 11 (`src/core/dashboard/dashboard.ts`
  * at commit 6e7240b, recomputing every figure from `package` at each query), kept verbatim apart from its import paths,
  * only so that `test/integration/dashboard-counted.test.ts` can prove the maintained `counted` table gives the same
- * results, and `npm run bench:dashboard` can print old against new in one run. Do not import it from `src/`.
+ * results, and `npm run bench:dashboard` can print old against new in one run. Do not import it from `src/`. Issue 10
+ * changed only the shape of a few outputs (targets of a province in its edition, the scope's groupBy, the commune's
+ * edition and predecessors — none in this single-edition oracle), not how anything is counted.
  */
 
 /**
@@ -187,11 +189,12 @@ export interface TargetView {
   ratePercent: number;
   source: string;
   scopeCode: string | null;
+  unitEdition: string;
 }
 
 export interface Overview {
   year: number;
-  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[] };
+  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[]; groupBy: Scope['groupBy'] };
   total: Counts & { target: TargetView | null; gapPoints: number | null };
   rows: (OverviewRow & { gapPoints: number | null })[];
   targets: TargetView[];
@@ -221,7 +224,7 @@ function finish<T extends Counts>(c: T): T {
 }
 
 function targetView(t: Target | null): TargetView | null {
-  return t ? { year: t.year, ratePercent: t.ratePercent, source: t.source, scopeCode: t.scopeCode } : null;
+  return t ? { year: t.year, ratePercent: t.ratePercent, source: t.source, scopeCode: t.scopeCode, unitEdition: t.unitEdition } : null;
 }
 
 const gap = (rate: number | null, t: TargetView | null) => (rate === null || t === null ? null : rate - t.ratePercent);
@@ -251,20 +254,20 @@ async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Pro
 export async function overview(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Overview> {
   const scope = resolveScope(deps.units, scopeCode);
   const [groups, all] = await Promise.all([groupCounts(deps, scope, year), listTargets(deps.db)]);
-  const targets = targetsFor(all, scope.provinceCode);
+  const targets = targetsFor(all, scope.province);
   const target = targetView(milestoneFor(targets, year));
   const total = emptyCounts();
   const rows = scope.groups.map((g) => {
     const c = finish(groups.get(g.code) ?? emptyCounts());
     for (const k of Object.keys(total) as (keyof Counts)[]) if (k !== 'ratePercent') total[k] = (total[k] as number) + (c[k] as number);
     // Districts are measured against their province's target (or the national one when the scope is the country).
-    const rowTarget = scope.level === 'country' ? targetView(milestoneFor(targetsFor(all, g.code), year)) : target;
+    const rowTarget = scope.level === 'country' ? targetView(milestoneFor(targetsFor(all, { code: g.code, edition: scope.edition }), year)) : target;
     return { code: g.code, name: g.name, level: g.level, ...c, gapPoints: gap(c.ratePercent, rowTarget) };
   });
   finish(total);
   return {
     year,
-    scope: { code: scope.code, name: scope.name, level: scope.level, edition: scope.edition, formerProvinces: scope.formerProvinces },
+    scope: { code: scope.code, name: scope.name, level: scope.level, edition: scope.edition, formerProvinces: scope.formerProvinces, groupBy: scope.groupBy },
     total: { ...total, target, gapPoints: gap(total.ratePercent, target) },
     rows,
     targets: targets.map((t) => targetView(t)!),
@@ -441,7 +444,7 @@ export interface TrendPoint extends Counts {
 export async function trend(deps: DashboardDeps, scopeCode: string | null): Promise<{ scope: Overview['scope']; points: TrendPoint[]; targets: TargetView[] }> {
   const scope = resolveScope(deps.units, scopeCode);
   const years = (await deps.db.selectFrom('package').select('year').distinct().orderBy('year').execute()).map((r) => r.year);
-  const targets = targetsFor(await listTargets(deps.db), scope.provinceCode);
+  const targets = targetsFor(await listTargets(deps.db), scope.province);
   const points: TrendPoint[] = [];
   for (const year of years) {
     const groups = await groupCounts(deps, scope, year);
@@ -450,7 +453,7 @@ export async function trend(deps: DashboardDeps, scopeCode: string | null): Prom
     if (total.assessed === 0) continue;
     points.push({ year, ...finish(total), target: targetView(milestoneFor(targets, year)) });
   }
-  return { scope: { code: scope.code, name: scope.name, level: scope.level, edition: scope.edition, formerProvinces: scope.formerProvinces }, points, targets: targets.map((t) => targetView(t)!) };
+  return { scope: { code: scope.code, name: scope.name, level: scope.level, edition: scope.edition, formerProvinces: scope.formerProvinces, groupBy: scope.groupBy }, points, targets: targets.map((t) => targetView(t)!) };
 }
 
 /** The years the dashboard can show: those with imported packages, and those of the targets. */
@@ -568,9 +571,10 @@ export interface CustodyPackage {
 }
 
 export interface CommuneDetail {
-  unit: { code: string; name: string; ancestors: { code: string; name: string }[] };
+  unit: { code: string; name: string; edition: string; ancestors: { code: string; name: string }[] };
   /** Per year (newest first): what counts, and every package (self and review, all revisions). */
   years: { year: number; status: CommuneStatus; countedSha256: string | null; packages: CustodyPackage[] }[];
+  predecessors: never[];
 }
 
 export async function commune(deps: DashboardDeps, unitCode: string): Promise<CommuneDetail> {
@@ -647,5 +651,5 @@ export async function commune(deps: DashboardDeps, unitCode: string): Promise<Co
       });
     out.push({ year, status: statusOf(c), countedSha256: c.sha, packages });
   }
-  return { unit: { code: unit.code, name: unit.name, ancestors: deps.units.ancestors(unit.code).map((a) => ({ code: a.code, name: a.name })) }, years: out };
+  return { unit: { code: unit.code, name: unit.name, edition: deps.units.dataDate, ancestors: deps.units.ancestors(unit.code).map((a) => ({ code: a.code, name: a.name })) }, years: out, predecessors: [] };
 }

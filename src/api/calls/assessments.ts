@@ -44,7 +44,7 @@ export const assessmentSummary = z.object({
   revision: z.number().int(),
   status: assessmentStatus,
   year: z.number().int(),
-  unit: z.object({ code: z.string(), name: z.string(), path: z.string() }),
+  unit: z.object({ code: z.string(), name: z.string(), path: z.string(), edition: z.string() }),
   unitClass,
   total: z.number().int(),
   maxTotal: z.number().int(),
@@ -116,6 +116,17 @@ export type AuditEntry = z.infer<typeof auditEntry>;
 /** A change saved: the entry as stored and the new score, so the UI updates points and explanations at once. */
 const saved = z.object({ entry, result: assessmentSchema, progress: assessmentDetail.shape.progress, updatedAt: z.string() });
 
+const copyUnit = z.object({ code: z.string(), name: z.string(), edition: z.string() });
+/** What a copy took, from where, into what. */
+const copyNote = z.object({
+  from: z.object({ id: z.string(), year: z.number().int(), revision: z.number().int(), unit: copyUnit }),
+  into: z.object({ id: z.string(), year: z.number().int(), unit: copyUnit }),
+  values: z.number().int(),
+  evidence: z.number().int(),
+  message: z.object({ vi: z.string(), en: z.string() }),
+});
+export type CopyNoteView = z.infer<typeof copyNote>;
+
 export const assessmentsCalls = {
   'assessments.list': defineCall({
     summary: 'Assessments (every revision), newest year first, with their totals and verdicts',
@@ -138,9 +149,40 @@ export const assessmentsCalls = {
     output: assessmentDetail,
   }),
   'assessments.duplicate': defineCall({
-    summary: "Start this year's assessment from an earlier one: values, notes and evidence copied and marked as copied",
-    input: z.object({ fromId: id, year }).strict(),
-    output: assessmentDetail,
+    summary:
+      "Start this year's assessment from an earlier one: values, notes and evidence copied and marked as copied; across the 2025 reform into the unit that took the source's in (unitCode: one of its successors, required when it has several)",
+    input: z
+      .object({
+        fromId: id,
+        year,
+        unitCode: z.string().regex(/^\d{5}$/, 'A commune-level GSO code has 5 digits').optional(),
+        unitEdition: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A catalogue edition is its date, YYYY-MM-DD').optional(),
+      })
+      .strict(),
+    output: assessmentDetail.extend({ copied: copyNote }),
+  }),
+  'assessments.sources': defineCall({
+    summary: "The assessments a unit's year may start from: its own earlier ones and those of the units that went into it (predecessors), newest first",
+    input: z
+      .object({
+        unitCode: z.string().regex(/^\d{5}$/, 'A commune-level GSO code has 5 digits'),
+        unitEdition: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A catalogue edition is its date, YYYY-MM-DD').optional(),
+        year,
+      })
+      .strict(),
+    output: z.object({
+      items: z.array(
+        z.object({
+          id: z.string(),
+          year: z.number().int(),
+          revision: z.number().int(),
+          status: assessmentStatus,
+          unit: copyUnit,
+          relation: z.enum(['same', 'predecessor']),
+          whole: z.boolean(),
+        }),
+      ),
+    }),
   }),
   'assessments.get': defineCall({
     summary: 'One revision in full: every entry, evidence, the live score and what is still empty',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bilingual } from '../errors';
 import { defineCall } from './define';
 import { reportFile } from './reports';
-import { unitCode } from './units';
+import { unitCode, unitEdition } from './units';
 
 /** The province dashboard and its exports (issue 6), and the plan's targets. */
 
@@ -18,7 +18,14 @@ const scopeView = z.object({
   edition: z.string(),
   /** A new province seen in a year before the reform: the former provinces it took in, which are its groups. */
   formerProvinces: z.array(z.string()),
+  /** How the groups were made: the edition's own units, or "theo tỉnh cũ / huyện cũ". */
+  groupBy: z.enum(['unit', 'former_province', 'former_district']),
 });
+/**
+ * The groups of an overview or commune table: `unit` (one level below the scope in the year's edition; a new province
+ * before the reform: its former provinces), or its former provinces / districts ("theo tỉnh cũ / huyện cũ").
+ */
+const groupBy = z.enum(['unit', 'former_province', 'former_district']).optional();
 const status = z.enum(['recognised', 'not_recognised', 'returned', 'self_recognised', 'self_not_recognised', 'self_incomplete', 'conflict', 'not_assessed']);
 export type CommuneStatusView = z.infer<typeof status>;
 
@@ -36,7 +43,7 @@ const counts = z.object({
   provisional: z.number().int(),
   ratePercent: pct,
 });
-const targetView = z.object({ year: z.number().int(), ratePercent: z.number(), source: z.string(), scopeCode: z.string().nullable() });
+const targetView = z.object({ year: z.number().int(), ratePercent: z.number(), source: z.string(), scopeCode: z.string().nullable(), unitEdition: z.string() });
 
 export const overviewOutput = z.object({
   year: z.number().int(),
@@ -158,6 +165,8 @@ export type CustodyPackageView = z.infer<typeof custodyPackage>;
 export const target = z.object({
   id: z.number().int(),
   scopeCode: z.string().nullable(),
+  /** The edition of scopeCode (a province of one edition: 84 of 2025-03-01 is the former Trà Vinh). */
+  unitEdition: z.string(),
   year: z.number().int(),
   ratePercent: z.number(),
   source: z.string(),
@@ -165,7 +174,32 @@ export const target = z.object({
   updatedBy: z.string(),
 });
 export type TargetRow = z.infer<typeof target>;
-const targetBody = z.object({ scopeCode: z.string().nullable(), year: z.number().int(), ratePercent: z.number(), source: z.string() });
+const targetBody = z.object({ scopeCode: z.string().nullable(), unitEdition: z.string().optional(), year: z.number().int(), ratePercent: z.number(), source: z.string() });
+
+const detailYears = z.array(z.object({ year: z.number().int(), status, countedSha256: z.string().nullable(), packages: z.array(custodyPackage) }));
+const detailUnit = z.object({ code: z.string(), name: z.string(), edition: z.string(), ancestors: z.array(z.object({ code: z.string(), name: z.string() })) });
+
+const predecessorResult = z.object({
+  edition: z.string(),
+  code: z.string(),
+  name: z.string(),
+  place: z.string(),
+  whole: z.boolean(),
+  status,
+  reviewed: z.boolean(),
+  selfTotal: z.number().int().nullable(),
+  teamTotal: z.number().int().nullable(),
+  provisional: z.boolean(),
+  manifestSha256: z.string().nullable(),
+});
+export const attributedRow = z.object({
+  code: z.string(),
+  name: z.string(),
+  edition: z.string(),
+  status: z.enum(['recognised', 'not_recognised', 'not_assessed', 'only_parts']),
+  predecessors: z.array(predecessorResult),
+});
+export type AttributedRowView = z.infer<typeof attributedRow>;
 
 export const dashboardCalls = {
   'dashboard.years': defineCall({
@@ -175,7 +209,7 @@ export const dashboardCalls = {
   }),
   'dashboard.overview': defineCall({
     summary: 'Communes in the catalogue, assessed, recognised, rate and gap to the target, for a scope and year, by district (or province)',
-    input: z.object({ year, scope }).strict(),
+    input: z.object({ year, scope, groupBy }).strict(),
     output: overviewOutput,
   }),
   'dashboard.failingCriteria': defineCall({
@@ -195,15 +229,40 @@ export const dashboardCalls = {
   }),
   'dashboard.communes': defineCall({
     summary: 'Every commune of the scope with its counted figure for the year (compact rows, for a windowed table)',
-    input: z.object({ year, scope }).strict(),
+    input: z.object({ year, scope, groupBy }).strict(),
     output: z.object({ year: z.number().int(), rows: z.array(communeRow) }),
   }),
-  'dashboard.commune': defineCall({
-    summary: "A commune's packages per year (self and review, every revision and state) with the chain of custody",
-    input: z.object({ unitCode }).strict(),
+  'dashboard.history': defineCall({
+    summary:
+      "A year before the reform in today's communes (rule 11): each new commune once, with the old communes that went into it and their results; partial splits marked",
+    input: z.object({ year, scope }).strict(),
     output: z.object({
-      unit: z.object({ code: z.string(), name: z.string(), ancestors: z.array(z.object({ code: z.string(), name: z.string() })) }),
-      years: z.array(z.object({ year: z.number().int(), status, countedSha256: z.string().nullable(), packages: z.array(custodyPackage) })),
+      year: z.number().int(),
+      edition: z.string(),
+      shownIn: z.string(),
+      scope: z.object({ code: z.string().nullable(), name: z.string() }),
+      totals: z.object({
+        communes: z.number().int(),
+        recognised: z.number().int(),
+        notRecognised: z.number().int(),
+        notAssessed: z.number().int(),
+        onlyParts: z.number().int(),
+        formerCommunes: z.number().int(),
+        formerAssessed: z.number().int(),
+        formerRecognised: z.number().int(),
+        formerSplit: z.number().int(),
+      }),
+      rows: z.array(attributedRow),
+    }),
+  }),
+  'dashboard.commune': defineCall({
+    summary:
+      "A commune's packages per year (self and review, every revision and state) with the chain of custody; for a commune of a newer edition, its predecessors with theirs, each in its edition",
+    input: z.object({ unitCode, edition: unitEdition.optional() }).strict(),
+    output: z.object({
+      unit: detailUnit,
+      years: detailYears,
+      predecessors: z.array(z.object({ unit: detailUnit, years: detailYears, whole: z.boolean() })),
     }),
   }),
   'dashboard.export': defineCall({
@@ -235,6 +294,8 @@ export const dashboardCalls = {
       .object({
         id: z.number().int().positive().optional(),
         scopeCode: unitCode.nullable(),
+        /** The edition of scopeCode (default: the current edition). */
+        unitEdition: unitEdition.optional(),
         year,
         ratePercent: z.number().min(0, 'A percentage from 0 to 100').max(100, 'A percentage from 0 to 100'),
         source: z.string().trim().min(1, 'Say where the target comes from').max(2000),

@@ -23,6 +23,7 @@ import { readProfile } from '../../core/store/profile';
 import type { AssessmentDetail, AssessmentSummary, AuditEntry, EvidenceItem } from '../calls/assessments';
 import type { EvidenceTable } from '../../core/store/schema';
 import type { ServiceContext } from '../context';
+import { copySources } from '../../core/assessments/across';
 import type { Handlers } from './types';
 
 export async function deps(ctx: ServiceContext): Promise<Deps> {
@@ -92,6 +93,7 @@ export const assessmentsHandlers: Handlers<
   | 'assessments.list'
   | 'assessments.create'
   | 'assessments.duplicate'
+  | 'assessments.sources'
   | 'assessments.get'
   | 'assessments.setValue'
   | 'assessments.setNote'
@@ -120,7 +122,7 @@ export const assessmentsHandlers: Handlers<
         revision: rev.row.revision,
         status: rev.row.status,
         year: rev.row.year,
-        unit: { code: unit.code, name: unit.name, path: [unit.name, ...unit.ancestors.map((a) => a.name).reverse()].join(', ') },
+        unit: { code: unit.code, name: unit.name, path: [unit.name, ...unit.ancestors.map((a) => a.name).reverse()].join(', '), edition: rev.row.unit_edition },
         unitClass: rev.row.unit_class as UnitClass,
         total: result.total,
         maxTotal: result.maxTotal,
@@ -138,8 +140,14 @@ export const assessmentsHandlers: Handlers<
     return { items, years: years.map((y) => y.year) };
   },
   'assessments.create': async (input, ctx) => detail(ctx, await createAssessment(await deps(ctx), input, await actor(ctx))),
-  'assessments.duplicate': async (input, ctx) =>
-    detail(ctx, await duplicateAssessment(await deps(ctx), input.fromId, input.year, await actor(ctx))),
+  'assessments.duplicate': async (input, ctx) => {
+    const into = input.unitCode !== undefined ? { code: input.unitCode, edition: input.unitEdition } : undefined;
+    const r = await duplicateAssessment(await deps(ctx), input.fromId, input.year, await actor(ctx), into);
+    return { ...(await detail(ctx, r.id)), copied: r.copied };
+  },
+  'assessments.sources': async (input, ctx) => ({
+    items: await copySources((await deps(ctx)).db, ctx.editions, { code: input.unitCode, edition: input.unitEdition ?? ctx.editions.currentEdition }, input.year),
+  }),
   'assessments.get': async (input, ctx) => detail(ctx, input.id),
   'assessments.setValue': async (input, ctx) => setValue(await deps(ctx), input.id, input.indicatorId, input.value, await actor(ctx)),
   'assessments.setNote': async (input, ctx) => setNote(await deps(ctx), input.id, input.indicatorId, input.note, await actor(ctx)),

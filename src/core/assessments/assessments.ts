@@ -10,6 +10,7 @@ import type { UnitCatalogue } from '../units/catalogue';
 import { writeTransaction } from '../store/write';
 import { resolveUnitForYear } from '../units/current';
 import type { UnitEditions } from '../units/editions';
+import { copyNote, copyTarget, type CopyNote } from './across';
 
 /** Who does what, when: every write takes it, so the audit trail can say it. */
 export interface Actor {
@@ -287,7 +288,10 @@ async function insertAssessment(deps: Deps, input: CreateInput, actor: Actor, fr
     });
     if (from) {
       await copyContent(trx, from, id, true, actor, false);
-      await appendAudit(trx, row, actor, 'duplicate', { old: { id: from.row.id, year: from.row.year }, new: { year: input.year } });
+      await appendAudit(trx, row, actor, 'duplicate', {
+        old: { id: from.row.id, year: from.row.year, unitCode: from.row.unit_code, unitEdition: from.row.unit_edition },
+        new: { year: input.year, unitCode: unit.code, unitEdition: units.dataDate },
+      });
     }
   });
   return id;
@@ -316,8 +320,18 @@ async function copyContent(trx: Db, from: Revision, toId: string, markCopied: bo
   }
 }
 
-/** This year's assessment from an earlier one: values, notes and evidence links copied and marked as copied. */
-export async function duplicateAssessment(deps: Deps, fromId: string, year: number, actor: Actor): Promise<string> {
+/**
+ * This year's assessment from an earlier one: values, notes and evidence links copied and marked as copied. Across the
+ * 2025 reform the copy is filed under the unit that took the source's unit in (`into`, or its only successor; see
+ * across.ts), in the current edition, with the new unit's own default class; the note says what came from where.
+ */
+export async function duplicateAssessment(
+  deps: Deps,
+  fromId: string,
+  year: number,
+  actor: Actor,
+  into?: { code: string; edition?: string | undefined },
+): Promise<{ id: string; copied: CopyNote }> {
   const from = await loadRevision(deps.db, deps.packs, fromId);
   if (year <= from.row.year) {
     throw new CfcError(
@@ -329,12 +343,20 @@ export async function duplicateAssessment(deps: Deps, fromId: string, year: numb
       { field: 'year' },
     );
   }
-  return insertAssessment(
+  const source = { code: from.row.unit_code, edition: from.row.unit_edition };
+  const target = copyTarget(deps.editions, source, year, into);
+  const same = target.code === source.code && target.edition === source.edition;
+  const id = await insertAssessment(
     deps,
-    { unitCode: from.row.unit_code, unitEdition: from.row.unit_edition, year, unitClass: from.row.unit_class as UnitClass, unitClassReason: from.row.unit_class_reason ?? undefined, packId: from.row.pack_id },
+    same
+      ? { unitCode: source.code, unitEdition: source.edition, year, unitClass: from.row.unit_class as UnitClass, unitClassReason: from.row.unit_class_reason ?? undefined, packId: from.row.pack_id }
+      : { unitCode: target.code, unitEdition: target.edition, year, packId: from.row.pack_id },
     actor,
     from,
   );
+  const values = [...from.entries.values()].filter((v) => v.value_json !== null).length;
+  const copied = copyNote(deps.editions, { id: from.row.id, year: from.row.year, revision: from.row.revision, unit: source }, { id, year, unit: target }, { values, evidence: from.evidence.length });
+  return { id, copied };
 }
 
 export interface Saved {

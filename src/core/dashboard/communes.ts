@@ -1,6 +1,6 @@
 import { packedRows, scoped, type DashboardDeps } from './read';
 import { statusOf, type CommuneStatus } from './rules';
-import { resolveScope } from './scope';
+import { resolveScope, type GroupBy } from './scope';
 
 /** Every commune of the scope with its counted figure (the table), and the points per criterion (the exports). */
 
@@ -22,8 +22,8 @@ export interface CommuneRow {
 }
 
 /** Every commune of the scope, in catalogue order, with its counted figure for the year. */
-export async function communes(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<{ year: number; rows: CommuneRow[] }> {
-  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
+export async function communes(deps: DashboardDeps, year: number, scopeCode: string | null, groupBy: GroupBy = 'unit'): Promise<{ year: number; rows: CommuneRow[] }> {
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current, groupBy, deps.former);
   const columns = ['unit_code', 'unit_class', 'status', 'reviewed', 'self_total', 'team_total', 'provisional', 'candidates', 'resubmitted', 'manifest_sha256'] as const;
   const counted = await packedRows(deps, scoped(deps, scope, 'counted', year), columns);
   const byCode = new Map(counted.map((f) => [f[0]!, f]));

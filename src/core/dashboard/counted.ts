@@ -17,14 +17,12 @@ import { statusOf } from './rules';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The edition of packages written before catalogue editions (format version 1 carries none). */
-export const DEFAULT_EDITION = '2025-03-01';
-
 /**
- * A stored package's catalogue edition: `unit.catalogue` of its manifest (format version 2), else 2025-03-01.
- * (When `package` gets its own edition column, this expression becomes that column.)
+ * A stored package's catalogue edition: the `package.unit_edition` column, which the importer fills from the verified
+ * manifest (`unit.catalogue` of format version 2; 2025-03-01 for version 1) and migration 0008 gave every older row.
+ * The manifest is never parsed again here.
  */
-const EDITION: RawBuilder<string> = sql<string>`coalesce(json_extract(p.manifest_json, '$.unit.catalogue'), ${DEFAULT_EDITION})`;
+const EDITION: RawBuilder<string> = sql<string>`p.unit_edition`;
 
 export interface CountedKey {
   year: number;

@@ -23,6 +23,8 @@ export interface TargetView {
   ratePercent: number;
   source: string;
   scopeCode: string | null;
+  /** The edition of scopeCode: a target belongs to a province of one edition (86 of 2025-03-01 ≠ 86 of 2025-07-01). */
+  unitEdition: string;
 }
 
 /** What `add` needs of a counted row. */
@@ -64,7 +66,7 @@ export function finish<T extends Counts>(c: T): T {
 }
 
 export function targetView(t: Target | null): TargetView | null {
-  return t ? { year: t.year, ratePercent: t.ratePercent, source: t.source, scopeCode: t.scopeCode } : null;
+  return t ? { year: t.year, ratePercent: t.ratePercent, source: t.source, scopeCode: t.scopeCode, unitEdition: t.unitEdition } : null;
 }
 
 export const gap = (rate: number | null, t: TargetView | null): number | null => (rate === null || t === null ? null : rate - t.ratePercent);

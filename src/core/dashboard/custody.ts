@@ -43,12 +43,35 @@ export interface CustodyPackage {
 }
 
 export interface CommuneDetail {
-  unit: { code: string; name: string; ancestors: { code: string; name: string }[] };
+  unit: { code: string; name: string; edition: string; ancestors: { code: string; name: string }[] };
   /** Per year (newest first): what counts, and every package (self and review, all revisions). */
   years: { year: number; status: CommuneStatus; countedSha256: string | null; packages: CustodyPackage[] }[];
+  /**
+   * A commune of a newer edition: the communes of the previous edition whose territory went into it (`deps.former`),
+   * each with its own packages and results in its own edition (`whole`: all of it came here; else only part of it).
+   */
+  predecessors: (Omit<CommuneDetail, 'predecessors'> & { whole: boolean })[];
 }
 
+/**
+ * One commune `(deps.units edition, unitCode)`: only its own packages — a package of another unit that had the same
+ * code in another edition (29266 was Thị trấn Càng Long before 01/07/2025, is Xã Càng Long since) is not its own.
+ */
 export async function commune(deps: DashboardDeps, unitCode: string): Promise<CommuneDetail> {
+  const own = await communeOnly(deps, unitCode);
+  const former = deps.former;
+  const predecessors = former
+    ? await Promise.all(
+        former.mapping
+          .predecessors(unitCode)
+          .filter((p) => former.units.record(p.code)?.level === 'commune')
+          .map(async (p) => ({ ...(await communeOnly({ ...deps, units: former.units }, p.code)), whole: p.whole })),
+      )
+    : [];
+  return { ...own, predecessors };
+}
+
+async function communeOnly(deps: DashboardDeps, unitCode: string): Promise<Omit<CommuneDetail, 'predecessors'>> {
   const unit = deps.units.require(unitCode, 'unitCode');
   const rows = await deps.db
     .selectFrom('package as p')
@@ -62,6 +85,7 @@ export async function commune(deps: DashboardDeps, unitCode: string): Promise<Co
       'k.status as key_status', 'k.holder_name as key_holder',
     ])
     .where('p.unit_code', '=', unitCode)
+    .where('p.unit_edition', '=', deps.units.dataDate)
     .orderBy('p.year', 'desc')
     .orderBy('p.kind', 'desc')
     .orderBy('p.revision', 'desc')
@@ -130,5 +154,5 @@ export async function commune(deps: DashboardDeps, unitCode: string): Promise<Co
       });
     out.push({ year, status: c?.status ?? 'not_assessed', countedSha256: c?.manifest_sha256 ?? null, packages });
   }
-  return { unit: { code: unit.code, name: unit.name, ancestors: deps.units.ancestors(unit.code).map((a) => ({ code: a.code, name: a.name })) }, years: out };
+  return { unit: { code: unit.code, name: unit.name, edition: deps.units.dataDate, ancestors: deps.units.ancestors(unit.code).map((a) => ({ code: a.code, name: a.name })) }, years: out };
 }

@@ -9,7 +9,8 @@
  *   criteria.ts   the criteria that fail most
  *   rates.ts      rate indicators against the plan's indicator targets (plan.ts)
  *   communes.ts   every commune of the scope; points per criterion for the exports
- *   custody.ts    one commune's packages and chain of custody
+ *   custody.ts    one commune's packages and chain of custody (and its predecessors' across the merger)
+ *   history.ts    a year before the reform in today's communes (rule 11)
  *   scope.ts      a scope (country, province, district) and its groups; targets.ts the plan's targets
  */
 export { COUNTING_RULES, isRecognised, statusOf, type CommuneStatus } from './rules';
@@ -21,3 +22,4 @@ export { criterionProvisional, failingCriteria, type CriterionStat, type Failing
 export { rateIndicators, type RateIndicatorStat, type RateIndicators } from './rates';
 export { communePoints, communes, type CommuneRow } from './communes';
 export { commune, type CommuneDetail, type CustodyPackage } from './custody';
+export { attributedStatus, history, type AttributedRow, type AttributedStatus, type History, type HistoryDeps } from './history';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { add, emptyCounts, finish, gap, sum, targetView, type Counts, type StatusRow, type TargetView } from './counts';
 import { scoped, type DashboardDeps } from './read';
-import { resolveScope, type Scope } from './scope';
+import { resolveScope, type GroupBy, type Scope } from './scope';
 import { listTargets, milestoneFor, targetsFor } from './targets';
 
 /** The scope's figures for a year, by group (district, or province for the country), and its trend over the years. */
@@ -14,7 +14,7 @@ export interface OverviewRow extends Counts {
 
 export interface Overview {
   year: number;
-  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[] };
+  scope: { code: string | null; name: string; level: Scope['level']; edition: string; formerProvinces: string[]; groupBy: GroupBy };
   total: Counts & { target: TargetView | null; gapPoints: number | null };
   rows: (OverviewRow & { gapPoints: number | null })[];
   targets: TargetView[];
@@ -25,7 +25,7 @@ export interface TrendPoint extends Counts {
   target: TargetView | null;
 }
 
-const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level, edition: s.edition, formerProvinces: s.formerProvinces });
+const scopeView = (s: Scope): Overview['scope'] => ({ code: s.code, name: s.name, level: s.level, edition: s.edition, formerProvinces: s.formerProvinces, groupBy: s.groupBy });
 
 /** The counts of every group of the scope for a year (each group's communes from the catalogue). */
 async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Promise<Map<string, Counts>> {
@@ -45,17 +45,20 @@ async function groupCounts(deps: DashboardDeps, scope: Scope, year: number): Pro
   return out;
 }
 
-export async function overview(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Overview> {
-  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
+export async function overview(deps: DashboardDeps, year: number, scopeCode: string | null, groupBy: GroupBy = 'unit'): Promise<Overview> {
+  const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current, groupBy, deps.former);
   const [groups, all] = await Promise.all([groupCounts(deps, scope, year), listTargets(deps.db)]);
-  const targets = targetsFor(all, scope.provinceCode);
+  const targets = targetsFor(all, scope.province);
   const target = targetView(milestoneFor(targets, year));
   const total = emptyCounts();
   const rows = scope.groups.map((g) => {
     const c = finish(groups.get(g.code) ?? emptyCounts());
     sum(total, c);
-    // Districts are measured against their province's target (or each province against its own for the country).
-    const rowTarget = scope.level === 'country' ? targetView(milestoneFor(targetsFor(all, g.code), year)) : target;
+    // Districts (and today's communes grouped by former units) are measured against the scope's target; a province
+    // row of the country, or a former province of a new one before the reform (a unit of the year's edition, even
+    // with the new province's code: 86 of 2025-03-01 is the old Vĩnh Long), against its own.
+    const ownTarget = g.level === 'province' && (scope.level === 'country' || (scope.formerProvinces.length > 0 && scope.groupBy !== 'former_district'));
+    const rowTarget = ownTarget ? targetView(milestoneFor(targetsFor(all, { code: g.code, edition: scope.edition }), year)) : target;
     return { code: g.code, name: g.name, level: g.level, ...c, gapPoints: gap(c.ratePercent, rowTarget) };
   });
   finish(total);
@@ -71,7 +74,7 @@ export async function trend(deps: DashboardDeps, scopeCode: string | null): Prom
       ${r.with} select c.year, c.status, c.reviewed, c.resubmitted, c.provisional, count(*) as n ${r.from}
       group by c.year, c.status, c.reviewed, c.resubmitted, c.provisional order by c.year`.execute(deps.db)
   ).rows;
-  const targets = targetsFor(await listTargets(deps.db), scope.provinceCode);
+  const targets = targetsFor(await listTargets(deps.db), scope.province);
   const byYear = new Map<number, Counts>();
   for (const r of grouped) {
     let c = byYear.get(r.year);

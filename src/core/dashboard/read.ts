@@ -4,7 +4,7 @@ import type { Database } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
 import { firstYearOf } from '../units/current';
 import type { UnitEditions } from '../units/editions';
-import type { Scope } from './scope';
+import type { FormerUnits, Scope } from './scope';
 
 /**
  * How every dashboard query reads the counted tables for a scope: the rows of the catalogue's edition (and of a year,
@@ -26,6 +26,8 @@ export interface DashboardDeps {
   packs: PackRegistry;
   /** The newest edition, when `units` is older: a new province's code then means its former provinces (scope.ts). */
   current?: UnitCatalogue;
+  /** The previous edition and the mapping to `units` (when `units` is not the oldest): "theo tỉnh cũ / huyện cũ". */
+  former?: FormerUnits;
 }
 
 /**

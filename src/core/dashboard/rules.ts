@@ -1,7 +1,7 @@
 /**
  * THE COUNTING RULES of the province dashboard: which package a commune's figure for a year comes from, and what it
  * counts as. This list is the one statement of them: the UI (Tổng hợp → "Cách tính") and the XLSX export ("Ghi chú")
- * show it as is, `counted.ts` implements rules 1–6 (its comments cite the numbers) and `counts.ts` rules 7–9, `read.ts` (editionForYear) and `scope.ts` rule 10.
+ * show it as is, `counted.ts` implements rules 1–6 (its comments cite the numbers) and `counts.ts` rules 7–9, `read.ts` (editionForYear) and `scope.ts` rule 10, `history.ts` (attributedStatus) rule 11.
  */
 export const COUNTING_RULES: { vi: string; en: string }[] = [
   {
@@ -43,6 +43,10 @@ export const COUNTING_RULES: { vi: string; en: string }[] = [
   {
     vi: '10. Mỗi năm được tính theo danh mục đơn vị hành chính có hiệu lực năm đó (trước 2025: danh mục 01/03/2025; từ 2025: danh mục 01/07/2025), số xã trong danh mục (mẫu số) cũng theo danh mục đó. Tỉnh mới xem các năm trước 2025 theo các tỉnh cũ đã hợp nhất vào tỉnh (nhóm "theo tỉnh cũ"); xu hướng đánh dấu năm sắp xếp đơn vị hành chính.',
     en: "10. Each year counts in the administrative units catalogue in force that year (before 2025: the 2025-03-01 catalogue; from 2025: the 2025-07-01 one), and so does the number of communes (the denominator). A new province sees the years before 2025 through the former provinces merged into it (grouped by former province); the trend marks the year of the reorganisation.",
+  },
+  {
+    vi: '11. Xem một năm trước 2025 theo xã hiện nay (qua bảng chuyển đổi 01/03/2025 → 01/07/2025): mỗi xã mới được tính một lần và liệt kê mọi xã cũ đã nhập vào nó cùng kết quả của từng xã cũ. Xã mới được tính là đạt năm đó khi mọi xã cũ nhập trọn vào nó đều được đoàn thẩm định công nhận; chưa xã cũ nào nhập trọn có hồ sơ: chưa có hồ sơ; còn lại: không đạt. Xã cũ bị chia cho nhiều xã mới được ghi "một phần" ở mỗi xã mới nhận nó, không quyết định kết quả của xã mới nào và chỉ được đếm một lần trong số xã cũ; xã mới chỉ gồm các phần của xã cũ được ghi "chỉ gồm một phần xã cũ". Tỉ lệ đạt chính thức của năm đó vẫn tính trên các xã cũ (quy tắc 10).',
+    en: '11. A year before 2025 seen in today\'s communes (through the 2025-03-01 → 2025-07-01 mapping): each new commune counts once and lists every old commune that went into it with that old commune\'s own result. The new commune counts as recognised for that year when every old commune that went wholly into it was recognised by the assessment team; when none of those has a package, as not assessed; otherwise as not recognised. An old commune split among several new ones is marked "part" under each, decides none of them and is counted once among the old communes; a new commune made only of parts of old ones is marked so. The official rate of that year stays over the old communes (rule 10).',
   },
 ];
 

@@ -2,10 +2,15 @@ import type { Kysely } from 'kysely';
 import { CfcError } from '../errors';
 import type { Database, TargetTable } from '../store/schema';
 
-/** A target of the plan: the share of communes recognised child-friendly by a year, for a province or for all. */
+/**
+ * A target of the plan: the share of communes recognised child-friendly by a year, for a province — `(unitEdition,
+ * scopeCode)`, since codes were reused in 2025 (86 was the old Vĩnh Long, is the merged one) — or for all (no scope).
+ */
 export interface Target {
   id: number;
   scopeCode: string | null;
+  /** The catalogue edition of scopeCode (meaningless without a scope). */
+  unitEdition: string;
   year: number;
   ratePercent: number;
   source: string;
@@ -17,20 +22,23 @@ export interface TargetChange {
   seq: number;
   targetId: number;
   action: 'created' | 'updated' | 'deleted';
-  old: Omit<Target, 'id' | 'updatedAt' | 'updatedBy'> | null;
-  new: Omit<Target, 'id' | 'updatedAt' | 'updatedBy'> | null;
+  old: TargetBody | null;
+  new: TargetBody | null;
   at: string;
   by: string;
 }
 
+/** What the history records of a target (entries written before migration 0010 have no unitEdition). */
+export type TargetBody = Pick<Target, 'scopeCode' | 'year' | 'ratePercent' | 'source'> & { unitEdition?: string };
+
 type Row = Omit<TargetTable, 'id'> & { id: number };
 
 function view(r: Row): Target {
-  return { id: r.id, scopeCode: r.scope_code, year: r.year, ratePercent: r.rate_percent, source: r.source, updatedAt: r.updated_at, updatedBy: r.updated_by };
+  return { id: r.id, scopeCode: r.scope_code, unitEdition: r.unit_edition, year: r.year, ratePercent: r.rate_percent, source: r.source, updatedAt: r.updated_at, updatedBy: r.updated_by };
 }
 
-function body(t: Pick<Target, 'scopeCode' | 'year' | 'ratePercent' | 'source'>) {
-  return { scopeCode: t.scopeCode, year: t.year, ratePercent: t.ratePercent, source: t.source };
+function body(t: Pick<Target, 'scopeCode' | 'unitEdition' | 'year' | 'ratePercent' | 'source'>): TargetBody {
+  return { scopeCode: t.scopeCode, ...(t.scopeCode !== null ? { unitEdition: t.unitEdition } : {}), year: t.year, ratePercent: t.ratePercent, source: t.source };
 }
 
 export async function listTargets(db: Kysely<Database>): Promise<Target[]> {
@@ -52,12 +60,13 @@ export async function targetHistory(db: Kysely<Database>): Promise<TargetChange[
 }
 
 /**
- * Creates or changes the target of a scope and year (one per scope and year), recording the change in the history.
- * `id` names the target being edited (its scope and year may change, unless another target already holds them).
+ * Creates or changes the target of a scope (a province in its edition, or all) and year (one per scope and year),
+ * recording the change in the history. `id` names the target being edited (its scope and year may change, unless
+ * another target already holds them). The caller checks that the scope is a province of `unitEdition`.
  */
 export async function saveTarget(
   db: Kysely<Database>,
-  input: { id?: number | undefined; scopeCode: string | null; year: number; ratePercent: number; source: string },
+  input: { id?: number | undefined; scopeCode: string | null; unitEdition: string; year: number; ratePercent: number; source: string },
   who: { name: string; now: string },
 ): Promise<Target> {
   return db.transaction().execute(async (trx) => {
@@ -65,7 +74,7 @@ export async function saveTarget(
       .selectFrom('target')
       .selectAll()
       .where('year', '=', input.year)
-      .where((eb) => (input.scopeCode === null ? eb('scope_code', 'is', null) : eb('scope_code', '=', input.scopeCode)))
+      .where((eb) => (input.scopeCode === null ? eb('scope_code', 'is', null) : eb.and([eb('scope_code', '=', input.scopeCode), eb('unit_edition', '=', input.unitEdition)])))
       .executeTakeFirst();
     const existing = input.id !== undefined ? await trx.selectFrom('target').selectAll().where('id', '=', input.id).executeTakeFirst() : clash;
     if (input.id !== undefined && !existing) {
@@ -79,7 +88,7 @@ export async function saveTarget(
       );
     }
     const source = input.source.normalize('NFC').trim();
-    const values = { scope_code: input.scopeCode, year: input.year, rate_percent: input.ratePercent, source, updated_at: who.now, updated_by: who.name };
+    const values = { scope_code: input.scopeCode, unit_edition: input.unitEdition, year: input.year, rate_percent: input.ratePercent, source, updated_at: who.now, updated_by: who.name };
     let id: number;
     if (existing) {
       id = existing.id;
@@ -94,7 +103,7 @@ export async function saveTarget(
         target_id: id,
         action: existing ? 'updated' : 'created',
         old_json: existing ? JSON.stringify(body(view(existing))) : null,
-        new_json: JSON.stringify({ scopeCode: input.scopeCode, year: input.year, ratePercent: input.ratePercent, source }),
+        new_json: JSON.stringify(body({ scopeCode: input.scopeCode, unitEdition: input.unitEdition, year: input.year, ratePercent: input.ratePercent, source })),
         at: who.now,
         by: who.name,
       })
@@ -115,13 +124,20 @@ export async function deleteTarget(db: Kysely<Database>, id: number, who: { name
   });
 }
 
+/** A province in its catalogue edition. */
+export interface ProvinceRef {
+  code: string;
+  edition: string;
+}
+
 /**
- * The targets that apply to a province: its own for a year, else the one for all provinces. Sorted by year.
+ * The targets that apply to a province (in its edition: the merged Tỉnh Vĩnh Long 86 of 2025-07-01 has its own, the
+ * old Vĩnh Long 86 of 2025-03-01 its own): its own for a year, else the one for all provinces. Sorted by year.
  */
-export function targetsFor(all: Target[], provinceCode: string | null): Target[] {
+export function targetsFor(all: Target[], province: ProvinceRef | null): Target[] {
   const byYear = new Map<number, Target>();
   for (const t of all) if (t.scopeCode === null) byYear.set(t.year, t);
-  if (provinceCode !== null) for (const t of all) if (t.scopeCode === provinceCode) byYear.set(t.year, t);
+  if (province !== null) for (const t of all) if (t.scopeCode === province.code && t.unitEdition === province.edition) byYear.set(t.year, t);
   return [...byYear.values()].sort((a, b) => a.year - b.year);
 }
 

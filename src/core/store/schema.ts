@@ -202,8 +202,8 @@ export interface PackageAuditTable {
 export interface TargetTable {
   id: Generated<number>;
   scope_code: string | null;
-  // Migration 0008 adds unit_edition (default '2025-03-01') to target too; the dashboard's targets code declares it
-  // here when it sets it (issue 10 item 5).
+  /** The edition of scope_code (migration 0008; one target per scope, edition and year since 0010). */
+  unit_edition: string;
   year: number;
   rate_percent: number;
   source: string;

@@ -8,6 +8,7 @@ import * as m0006 from './0006_review_evidence';
 import * as m0007 from './0007_integrity';
 import * as m0008 from './0008_unit_editions';
 import * as m0009 from './0009_counted';
+import * as m0010 from './0010_reform_targets';
 
 /**
  * Every migration the app knows, in the order they apply. Names are numbered; a new migration is a new file and a new
@@ -24,6 +25,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007_integrity': m0007,
   '0008_unit_editions': m0008,
   '0009_counted': m0009,
+  '0010_reform_targets': m0010,
 };
 
 export const migrationNames: readonly string[] = Object.keys(migrations);

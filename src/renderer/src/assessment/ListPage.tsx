@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Profile } from '../../../api/calls/profile';
 import { api, errorOf, useCall } from '../api';
 import { pick } from '../i18n';
+import { editionDate } from '../lib/edition';
 import { formatDate } from '../lib/text';
 import { navigate } from '../lib/route';
 import { CopiedBadge, ProvisionalBadge, StatusBadge, VerdictBadge } from './bits';
@@ -158,7 +159,7 @@ export function AssessmentsPage({ profile }: { profile: Profile }) {
         </Paper>
       )}
       <CreateModal opened={creating} onClose={() => setCreating(false)} profile={profile} latest={items[0] ?? null} onDuplicate={(a) => (setCreating(false), setDuplicating(a))} />
-      <DuplicateModal from={duplicating} onClose={() => setDuplicating(null)} />
+      <DuplicateModal from={duplicating} profile={profile} onClose={() => setDuplicating(null)} />
     </Stack>
   );
 }
@@ -268,31 +269,97 @@ function CreateModal({
   );
 }
 
-function DuplicateModal({ from, onClose }: { from: Summary | null; onClose(): void }) {
+/**
+ * Start a year from an earlier assessment: of the unit itself, or — across the 2025 reform — of an old commune that went
+ * into the profile's commune (Xã Mỹ Cẩm 2024 → Xã Càng Long 2026). The copy is filed under the profile's commune; what
+ * came from where is shown before the new assessment is opened.
+ */
+function DuplicateModal({ from, profile, onClose }: { from: Summary | null; profile: Profile; onClose(): void }) {
   const { t } = useTranslation();
   const [year, setYear] = useState<string | number>(new Date().getFullYear());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [done, setDone] = useState<{ id: string; message: { vi: string; en: string } } | null>(null);
+  const commune = profile.unit.level === 'commune';
+  const validYear = typeof year === 'number' && Number.isInteger(year) && year >= 2019 && year <= 2100;
+  const sources = useCall('assessments.sources', from && commune && validYear ? { unitCode: profile.unit.code, unitEdition: profile.unit.edition, year } : null);
+  const items = sources.data?.items ?? [];
+  const sourceId = picked ?? from?.id ?? null;
+  const source = items.find((i) => i.id === sourceId);
+  const close = () => {
+    setDone(null);
+    setPicked(null);
+    onClose();
+  };
   const go = async () => {
-    if (!from) return;
-    if (typeof year !== 'number' || !Number.isInteger(year) || year < 2019 || year > 2100) return setError(t('ws.list.badYear'));
+    if (!from || !sourceId) return;
+    if (!validYear) return setError(t('ws.list.badYear'));
     setBusy(true);
     setError(null);
     try {
-      const d = await api.call('assessments.duplicate', { fromId: from.id, year });
-      onClose();
-      navigate(`assessments/${d.id}`);
+      // Filed under the profile's commune (one of the source's successors when the source is an old unit).
+      const into = commune && (source?.relation === 'predecessor' || from.unit.edition !== profile.unit.edition) ? { unitCode: profile.unit.code, unitEdition: profile.unit.edition } : {};
+      const d = await api.call('assessments.duplicate', { fromId: sourceId, year, ...into });
+      const { from: f, into: to } = d.copied;
+      // Into another unit (across the reform): say what came from where before opening it; else open it at once.
+      if (f.unit.code !== to.unit.code || f.unit.edition !== to.unit.edition) setDone({ id: d.id, message: d.copied.message });
+      else {
+        close();
+        navigate(`assessments/${d.id}`);
+      }
     } catch (e) {
       setError(pick(errorOf(e).message));
     } finally {
       setBusy(false);
     }
   };
+  if (done) {
+    return (
+      <Modal opened={from !== null} onClose={close} title={t('ws.list.duplicateTitle')} size="lg">
+        <Stack>
+          <Alert color="teal" data-testid="copy-note">{pick(done.message)}</Alert>
+          <Group justify="flex-end">
+            <Button
+              onClick={() => {
+                close();
+                navigate(`assessments/${done.id}`);
+              }}
+              data-testid="copy-open"
+            >
+              {t('reformHistory.copy.done')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    );
+  }
   return (
-    <Modal opened={from !== null} onClose={onClose} title={t('ws.list.duplicateTitle')} size="lg">
+    <Modal opened={from !== null} onClose={close} title={t('ws.list.duplicateTitle')} size="lg">
       <Stack>
         <Text size="sm">{from ? t('ws.list.duplicateText', { year: from.year, revision: from.revision, unit: from.unit.name }) : ''}</Text>
         <NumberInput label={t('ws.list.targetYear')} value={year} onChange={setYear} min={2019} max={2100} allowDecimal={false} w={160} />
+        {items.length > 0 && (
+          <Select
+            label={t('reformHistory.copy.source')}
+            data={items.map((i) => ({
+              value: i.id,
+              label:
+                i.relation === 'same'
+                  ? t('reformHistory.copy.own', { unit: i.unit.name, year: i.year, revision: i.revision })
+                  : t('reformHistory.copy.predecessor', { unit: i.unit.name, code: i.unit.code, date: editionDate(i.unit.edition), year: i.year, revision: i.revision }),
+            }))}
+            value={sourceId}
+            onChange={(v) => v && setPicked(v)}
+            allowDeselect={false}
+            data-testid="copy-source"
+          />
+        )}
+        {commune && (
+          <Text size="sm" c="dimmed" data-testid="copy-into">
+            {t('reformHistory.copy.into', { unit: profile.unit.name, code: profile.unit.code, date: editionDate(profile.unit.edition) })}
+          </Text>
+        )}
         <Badge color="grape" variant="light" w="fit-content">
           {t('ws.copied')}
         </Badge>
@@ -302,10 +369,10 @@ function DuplicateModal({ from, onClose }: { from: Summary | null; onClose(): vo
           </Text>
         )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
+          <Button variant="default" onClick={close}>
             {t('common.cancel')}
           </Button>
-          <Button onClick={() => void go()} loading={busy}>
+          <Button onClick={() => void go()} loading={busy} data-testid="copy-submit">
             {t('ws.list.duplicateSubmit')}
           </Button>
         </Group>

@@ -1,12 +1,13 @@
 import { Alert, Badge, Card, Code, Drawer, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconKey, IconShieldCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { CustodyPackageView } from '../../../api/calls/dashboard';
+import type { CommuneStatusView, CustodyPackageView } from '../../../api/calls/dashboard';
 import { useCall } from '../api';
 import { ProvisionalBadge } from '../assessment/bits';
 import { pick } from '../i18n';
 import { formatDate } from '../lib/text';
 import { STATUS_COLOR } from './CommuneTable';
+import { editionDate } from '../lib/edition';
 
 const short = (sha: string) => `${sha.slice(0, 8)}…${sha.slice(-4)}`;
 
@@ -66,10 +67,36 @@ function PackageCard({ p }: { p: CustodyPackageView }) {
   );
 }
 
-/** A commune's packages per year: what counts, every revision and state, and who signed what, when, with which key. */
-export function CommuneDrawer({ code, onClose }: { code: string | null; onClose(): void }) {
+type DetailYear = { year: number; status: CommuneStatusView; packages: CustodyPackageView[] };
+
+function Years({ years }: { years: DetailYear[] }) {
   const { t } = useTranslation();
-  const q = useCall('dashboard.commune', code ? { unitCode: code } : null);
+  return (
+    <>
+      {years.map((y) => (
+        <Stack key={y.year} gap="xs" data-testid="drawer-year">
+          <Group>
+            <Title order={5}>{y.year}</Title>
+            <Badge color={STATUS_COLOR[y.status]} variant="light" style={{ textTransform: 'none' }}>
+              {t(`dash.st.${y.status}`)}
+            </Badge>
+          </Group>
+          {y.packages.map((p) => (
+            <PackageCard key={p.manifestSha256} p={p} />
+          ))}
+        </Stack>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A commune's packages per year: what counts, every revision and state, and who signed what, when, with which key; for
+ * a commune of today's catalogue, the old communes that went into it, each with its packages in its own edition.
+ */
+export function CommuneDrawer({ code, edition, onClose }: { code: string | null; edition?: string | undefined; onClose(): void }) {
+  const { t } = useTranslation();
+  const q = useCall('dashboard.commune', code ? { unitCode: code, ...(edition ? { edition } : {}) } : null);
   const d = q.data && q.data.unit.code === code ? q.data : undefined;
   return (
     <Drawer opened={code !== null} onClose={onClose} position="right" size="xl" title={<Title order={4}>{t('dash.drill')}</Title>} data-testid="commune-drawer">
@@ -80,23 +107,30 @@ export function CommuneDrawer({ code, onClose }: { code: string | null; onClose(
           <div>
             <Title order={3} data-testid="drawer-unit">{d.unit.name}</Title>
             <Text size="sm" c="dimmed">
-              {d.unit.code} · {[...d.unit.ancestors].reverse().map((a) => a.name).join(', ')}
+              {d.unit.code} · {[...d.unit.ancestors].reverse().map((a) => a.name).join(', ')} · {t('reformHistory.edition', { date: editionDate(d.unit.edition) })}
             </Text>
           </div>
           {d.years.length === 0 && <Text>{t('dash.st.not_assessed')}</Text>}
-          {d.years.map((y) => (
-            <Stack key={y.year} gap="xs" data-testid="drawer-year">
-              <Group>
-                <Title order={5}>{y.year}</Title>
-                <Badge color={STATUS_COLOR[y.status]} variant="light" style={{ textTransform: 'none' }}>
-                  {t(`dash.st.${y.status}`)}
-                </Badge>
-              </Group>
-              {y.packages.map((p) => (
-                <PackageCard key={p.manifestSha256} p={p} />
+          <Years years={d.years} />
+          {d.predecessors.length > 0 && (
+            <Stack gap="sm" data-testid="drawer-predecessors">
+              <Title order={4}>{t('reformHistory.drawerPredecessors')}</Title>
+              {d.predecessors.map((p) => (
+                <Card key={p.unit.code} withBorder padding="sm" data-testid="drawer-predecessor">
+                  <Group gap={6}>
+                    <Text fw={600}>{p.unit.name}</Text>
+                    <Badge size="sm" variant={p.whole ? 'outline' : 'filled'} color={p.whole ? 'gray' : 'yellow'} style={{ textTransform: 'none' }}>
+                      {p.whole ? t('reformHistory.whole') : t('reformHistory.part')}
+                    </Badge>
+                  </Group>
+                  <Text size="xs" c="dimmed" mb={6}>
+                    {p.unit.code} · {[...p.unit.ancestors].reverse().map((a) => a.name).join(', ')} · {t('reformHistory.edition', { date: editionDate(p.unit.edition) })}
+                  </Text>
+                  {p.years.length === 0 ? <Text size="sm">{t('reformHistory.noPackages')}</Text> : <Years years={p.years} />}
+                </Card>
               ))}
             </Stack>
-          ))}
+          )}
         </Stack>
       )}
     </Drawer>

@@ -11,6 +11,7 @@ import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
 import { CommuneDrawer } from './CommuneDrawer';
 import { CommuneTable } from './CommuneTable';
+import { HistoryPanel } from './HistoryPanel';
 import { TargetsModal } from './TargetsModal';
 
 function provinceOf(profile: Profile): string {
@@ -38,7 +39,8 @@ export function DashboardPage({ profile }: { profile: Profile }) {
   const districts = useCall('units.children', { code: province });
   const [year, setYear] = useState<number | null>(null);
   const [district, setDistrict] = useState<string | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<{ code: string; edition?: string } | null>(null);
+  const [groupBy, setGroupBy] = useState<'unit' | 'former_province' | 'former_district'>('unit');
   const [targetsOpen, setTargetsOpen] = useState(false);
   const [exportMsg, setExportMsg] = useState<{ ok: boolean; text: string; url?: string } | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
@@ -50,11 +52,12 @@ export function DashboardPage({ profile }: { profile: Profile }) {
 
   const scope = district ?? province;
   const input = year === null ? null : { year, scope };
-  const ov = useCall('dashboard.overview', input);
+  const grouped = year === null ? null : { year, scope, ...(groupBy !== 'unit' ? { groupBy } : {}) };
+  const ov = useCall('dashboard.overview', grouped);
   const fc = useCall('dashboard.failingCriteria', input);
   const ri = useCall('dashboard.rateIndicators', input);
   const tr = useCall('dashboard.trend', { scope });
-  const cs = useCall('dashboard.communes', input);
+  const cs = useCall('dashboard.communes', grouped);
 
   const byGroup = useMemo(
     () => (ov.data?.rows ?? []).map((r) => ({ name: r.name.replace(/^(Huyện|Thị xã|Thành phố|Quận) /, ''), rate: Math.round((r.ratePercent ?? 0) * 10) / 10 })),
@@ -95,6 +98,10 @@ export function DashboardPage({ profile }: { profile: Profile }) {
   const total = ov.data?.total;
   const error = ov.error ?? cs.error ?? fc.error ?? ri.error ?? tr.error ?? years.error;
   const districtItems = (districts.data?.items ?? []).filter((d) => d.level === 'district');
+  // A province of the 2025 structure (no districts): its figures may be grouped by the former provinces and districts.
+  const twoTier = districts.data !== undefined && districtItems.length === 0 && profile.unit.level === 'province';
+  const beforeReform = (ov.data?.scope.formerProvinces.length ?? 0) > 0;
+  const byFormer = beforeReform || ov.data?.scope.groupBy !== 'unit';
 
   return (
     <Stack gap="lg" data-testid="dashboard">
@@ -119,6 +126,21 @@ export function DashboardPage({ profile }: { profile: Profile }) {
               onChange={(v) => setDistrict(v || null)}
               allowDeselect={false}
               data-testid="dash-district"
+            />
+          )}
+          {twoTier && (
+            <Select
+              label={t('reformHistory.groupBy')}
+              w={170}
+              data={[
+                { value: 'unit', label: t('reformHistory.groupUnit') },
+                { value: 'former_province', label: t('reformHistory.groupFormerProvince') },
+                { value: 'former_district', label: t('reformHistory.groupFormerDistrict') },
+              ]}
+              value={groupBy}
+              onChange={(v) => v && setGroupBy(v as typeof groupBy)}
+              allowDeselect={false}
+              data-testid="dash-group-by"
             />
           )}
           <Button variant="default" leftSection={<IconTarget size={16} />} onClick={() => setTargetsOpen(true)} data-testid="open-targets">
@@ -178,7 +200,9 @@ export function DashboardPage({ profile }: { profile: Profile }) {
           {total.conflicts > 0 && <Alert color="grape">{t('dash.conflicts', { n: total.conflicts })}</Alert>}
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <Paper withBorder p="md">
-              <Title order={4} mb="sm">{ov.data?.scope.level === 'country' ? t('dash.byProvince') : t('dash.byDistrict')}</Title>
+              <Title order={4} mb="sm" data-testid="chart-groups-title">
+                {ov.data?.scope.level === 'country' ? t('dash.byProvince') : byFormer ? t('reformHistory.byFormer') : t('dash.byDistrict')}
+              </Title>
               <BarChart
                 h={260}
                 data={byGroup}
@@ -280,8 +304,9 @@ export function DashboardPage({ profile }: { profile: Profile }) {
           </SimpleGrid>
           <Paper withBorder p="md">
             <Title order={4} mb="sm">{t('dash.table')}</Title>
-            {cs.data ? <CommuneTable rows={cs.data.rows} onOpen={setOpen} /> : <Loader />}
+            {cs.data ? <CommuneTable rows={cs.data.rows} onOpen={(code) => setOpen({ code, ...(ov.data ? { edition: ov.data.scope.edition } : {}) })} /> : <Loader />}
           </Paper>
+          {beforeReform && year !== null && <HistoryPanel year={year} scope={scope} onOpen={(code) => setOpen({ code })} />}
           <Paper withBorder p="md">
             <Title order={5} mb="xs">{t('dash.rules')}</Title>
             <List size="xs" spacing={2}>
@@ -290,7 +315,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
           </Paper>
         </>
       )}
-      <CommuneDrawer code={open} onClose={() => setOpen(null)} />
+      <CommuneDrawer code={open?.code ?? null} edition={open?.edition} onClose={() => setOpen(null)} />
       <TargetsModal opened={targetsOpen} onClose={() => setTargetsOpen(false)} provinceCode={province} onChanged={() => {
           void ov.reload();
           void tr.reload();

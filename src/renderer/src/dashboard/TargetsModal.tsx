@@ -6,6 +6,7 @@ import type { ApiErrorShape } from '../../../api/errors';
 import { api, errorOf, useCall } from '../api';
 import { pick } from '../i18n';
 import { formatDate } from '../lib/text';
+import { editionDate } from '../lib/edition';
 
 /** The plan's targets: edit a rate or its source, add a year (for the profile's province or for all), remove one. */
 export function TargetsModal({ opened, onClose, provinceCode, onChanged }: { opened: boolean; onClose(): void; provinceCode: string | null; onChanged(): void }) {
@@ -41,7 +42,7 @@ export function TargetsModal({ opened, onClose, provinceCode, onChanged }: { ope
             {list.data?.items.map((x) => (
               <Table.Tr key={x.id} data-testid="target-row">
                 <Table.Td>{x.year}</Table.Td>
-                <Table.Td>{x.scopeCode ?? t('dash.scopeAll')}</Table.Td>
+                <Table.Td data-testid="target-scope">{x.scopeCode ? t('reformHistory.targetOf', { code: x.scopeCode, date: editionDate(x.unitEdition) }) : t('dash.scopeAll')}</Table.Td>
                 <Table.Td>
                   <NumberInput
                     w={90}
@@ -52,7 +53,7 @@ export function TargetsModal({ opened, onClose, provinceCode, onChanged }: { ope
                     aria-label={`${t('dash.ratePercent')} ${x.year}`}
                     onBlur={(e) => {
                       const v = Number(e.currentTarget.value.replace(',', '.'));
-                      if (v !== x.ratePercent) void run(() => api.call('targets.save', { id: x.id, scopeCode: x.scopeCode, year: x.year, ratePercent: v, source: x.source }));
+                      if (v !== x.ratePercent) void run(() => api.call('targets.save', { id: x.id, scopeCode: x.scopeCode, unitEdition: x.unitEdition, year: x.year, ratePercent: v, source: x.source }));
                     }}
                   />
                 </Table.Td>

@@ -841,6 +841,36 @@ export const vi = {
     close: 'Đóng',
     needEntry: 'Cần nhập lại:',
   },
+  /** History across the 2025 reform (issue 10 item 5): attribution, former units, predecessors, targets per edition. */
+  reformHistory: {
+    groupBy: 'Nhóm theo',
+    groupUnit: 'Đơn vị hiện nay',
+    groupFormerProvince: 'Tỉnh cũ',
+    groupFormerDistrict: 'Huyện cũ',
+    byFormer: 'Tỉ lệ đạt theo tỉnh cũ / huyện cũ',
+    title: 'Năm {{year}} theo xã hiện nay',
+    intro: 'Kết quả năm {{year}} của các xã cũ (danh mục {{edition}}), quy về {{n}} xã hiện nay (danh mục {{shownIn}}) theo bảng chuyển đổi. Mỗi xã mới được tính một lần (quy tắc 11); tỉ lệ đạt chính thức của năm vẫn tính trên các xã cũ.',
+    totals: 'Xã hiện nay: {{recognised}} đạt · {{notRecognised}} không đạt · {{notAssessed}} chưa có hồ sơ · {{onlyParts}} chỉ gồm một phần xã cũ. Xã cũ: {{formerAssessed}}/{{formerCommunes}} có hồ sơ, {{formerRecognised}} được công nhận, {{formerSplit}} bị chia cho nhiều xã mới (mỗi xã cũ đếm một lần).',
+    newCommune: 'Xã hiện nay',
+    result: 'Kết quả quy đổi',
+    predecessors: 'Các xã cũ đã nhập vào',
+    whole: 'nhập trọn',
+    part: 'một phần',
+    onlyAssessed: 'Chỉ hiện xã có hồ sơ',
+    st: { recognised: 'Đạt (mọi xã cũ được công nhận)', not_recognised: 'Không đạt', not_assessed: 'Chưa có hồ sơ', only_parts: 'Chỉ gồm một phần xã cũ' },
+    edition: 'danh mục {{date}}',
+    drawerPredecessors: 'Trước 01/07/2025: các xã cũ đã nhập vào xã này',
+    noPackages: 'Không có gói hồ sơ nào.',
+    targetOf: '{{code}} · danh mục {{date}}',
+    /** Start a year from last year's across the reform. */
+    copy: {
+      source: 'Sao chép từ',
+      own: '{{unit}} · năm {{year}} (lần {{revision}})',
+      predecessor: '{{unit}} ({{code}}, danh mục {{date}}) · năm {{year}} (lần {{revision}}) — xã cũ đã nhập vào',
+      into: 'Bản mới được lập cho {{unit}} ({{code}}, danh mục {{date}}).',
+      done: 'Mở bản đánh giá mới',
+    },
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
