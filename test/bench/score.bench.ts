@@ -22,15 +22,8 @@ import type { Pack } from '../../src/core/criteria/schema';
 import { assess } from '../../src/core/scoring/assess';
 import { score, scoreFast } from '../../src/core/scoring/engine';
 import * as legacy from '../oracle/scoring-legacy';
+import { envInt } from './env';
 import { generator, type GeneratedInput } from '../unit/scoring/generate';
-
-function envInt(name: string, fallback: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: a positive integer (got ${v})`);
-  return n;
-}
 
 const COUNT = envInt('BENCH_SCORE_COUNT', Number(process.argv[2] ?? 100_000));
 const ROUNDS = envInt('BENCH_SCORE_ROUNDS', 3);

@@ -65,6 +65,36 @@ function checkValue(p: PlanIndicator, v: unknown): IndicatorValue | undefined {
   }
 }
 
+/** An override checked against its indicator's maximum, its reason trimmed; undefined when not sure. */
+function checkOverride(p: PlanIndicator, o: unknown): Override | undefined {
+  if (!isObject(o) || !onlyKeys(o, 'points', 'reason')) return undefined;
+  const points = o['points'];
+  const reason = o['reason'];
+  if (typeof points !== 'number' || !Number.isInteger(points) || points < 0 || points > p.max) return undefined;
+  if (typeof reason !== 'string') return undefined;
+  const trimmed = reason.trim();
+  return trimmed === '' ? undefined : { points, reason: trimmed };
+}
+
+/**
+ * Checks each field of an object keyed by indicator id (absent: none) with `check`, writing the result into `out` at the
+ * indicator's slot; `skipEmpty`: a null or undefined field is not entered. False when not sure.
+ */
+function checkEach<T>(obj: unknown, plan: ScorePlan, out: (T | undefined)[], check: (p: PlanIndicator, v: unknown) => T | undefined, skipEmpty: boolean): boolean {
+  const o = obj ?? {};
+  if (!isObject(o)) return false;
+  for (const id in o) {
+    const slot = plan.slotOf.get(id);
+    if (slot === undefined || !hasOwn.call(o, id)) return false;
+    const v = o[id];
+    if (skipEmpty && (v === null || v === undefined)) continue;
+    const ok = check(plan.indicators[slot]!, v);
+    if (ok === undefined) return false;
+    out[slot] = ok;
+  }
+  return true;
+}
+
 function unitClassOf(v: unknown): UnitClass | null {
   return v === 'urban_ward' || v === 'mountain_island_disadvantaged' || v === 'other' ? v : null;
 }
@@ -86,32 +116,7 @@ export function checkInput(raw: unknown, plan: ScorePlan, values: (IndicatorValu
   const unitClass = unitClassOf(raw['unitClass']);
   if (unitClass === null) return null;
 
-  const rawValues = raw['values'] ?? {};
-  if (!isObject(rawValues)) return null;
-  for (const id in rawValues) {
-    const slot = plan.slotOf.get(id);
-    if (slot === undefined || !hasOwn.call(rawValues, id)) return null;
-    const v = rawValues[id];
-    if (v === null || v === undefined) continue;
-    const ok = checkValue(plan.indicators[slot]!, v);
-    if (ok === undefined) return null;
-    values[slot] = ok;
-  }
-
-  const rawOverrides = raw['overrides'] ?? {};
-  if (!isObject(rawOverrides)) return null;
-  for (const id in rawOverrides) {
-    const slot = plan.slotOf.get(id);
-    if (slot === undefined || !hasOwn.call(rawOverrides, id)) return null;
-    const o = rawOverrides[id];
-    if (!isObject(o) || !onlyKeys(o, 'points', 'reason')) return null;
-    const points = o['points'];
-    const reason = o['reason'];
-    if (typeof points !== 'number' || !Number.isInteger(points) || points < 0 || points > plan.indicators[slot]!.max) return null;
-    if (typeof reason !== 'string') return null;
-    const trimmed = reason.trim();
-    if (trimmed === '') return null;
-    overrides[slot] = { points, reason: trimmed };
-  }
+  if (!checkEach(raw['values'], plan, values, checkValue, true)) return null;
+  if (!checkEach(raw['overrides'], plan, overrides, checkOverride, false)) return null;
   return unitClass;
 }
