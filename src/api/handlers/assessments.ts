@@ -10,6 +10,7 @@ import {
   newRevision,
   progressOf,
   scoreRevision,
+  scoreRevisionFacts,
   setNote,
   setOverride,
   setUnitClass,
@@ -113,7 +114,7 @@ export const assessmentsHandlers: Handlers<
     const items: AssessmentSummary[] = [];
     for (const { id } of ids) {
       const rev = await loadRevision(d.db, d.packs, id);
-      const result = scoreRevision(rev);
+      const result = scoreRevisionFacts(rev);
       const progress = progressOf(rev);
       const unit = ctx.editions.get(rev.row.unit_edition).get(rev.row.unit_code);
       items.push({

@@ -4,6 +4,7 @@ import type { PackRegistry } from '../criteria/registry';
 import type { LoadedPack, UnitClass } from '../criteria/schema';
 import { CfcError } from '../errors';
 import { assess, type Assessment } from '../scoring/assess';
+import { scoreFast, type ScoreFacts } from '../scoring/facts';
 import { parseScoreInput } from '../scoring/input';
 import type { AssessmentTable, AssessmentValueTable, Database, EvidenceTable } from '../store/schema';
 import type { UnitCatalogue } from '../units/catalogue';
@@ -115,6 +116,11 @@ export function scoreInputOf(rev: Pick<Revision, 'row' | 'entries'>) {
 
 export function scoreRevision(rev: Revision): Assessment {
   return assess(scoreInputOf(rev), rev.pack);
+}
+
+/** The revision's numbers only (total, verdict, flags), on the fast path without explanation texts: for lists and counts. */
+export function scoreRevisionFacts(rev: Revision): ScoreFacts {
+  return scoreFast(scoreInputOf(rev), rev.pack);
 }
 
 export function progressOf(rev: Revision): { filled: number; total: number; empty: string[] } {
@@ -496,7 +502,7 @@ export async function submitAssessment(deps: Deps, id: string, actor: Actor): Pr
         { field: 'id' },
       );
     }
-    const result = scoreRevision(rev);
+    const result = scoreRevisionFacts(rev);
     await trx.updateTable('assessment').set({ status: 'submitted', submitted_at: actor.now, updated_at: actor.now }).where('id', '=', id).execute();
     await appendAudit(trx, rev.row, actor, 'submit', {
       old: 'draft',

@@ -1,4 +1,4 @@
-import { assess } from '../scoring/assess';
+import { scoreFast } from '../scoring/facts';
 import type { PackageTable, ReviewValueTable } from '../store/schema';
 import { packOf, scoreInput, type InboxState, type ReviewDeps } from './model';
 
@@ -65,7 +65,8 @@ export async function inbox(deps: ReviewDeps, filter: { year?: number | undefine
       // The subject is one of this assessment's packages (the review follows one of its revisions).
       const subject = bySha.get(review.subject_sha256) ?? (await deps.db.selectFrom('package').selectAll().where('manifest_sha256', '=', review.subject_sha256).executeTakeFirstOrThrow());
       const pack = packOf(deps.packs, subject);
-      const res = assess(scoreInput(pack, subject.unit_class, teams.get(review.id) ?? []), pack);
+      // Only the total and verdict are listed: the fast path, no explanation texts.
+      const res = scoreFast(scoreInput(pack, subject.unit_class, teams.get(review.id) ?? []), pack);
       team = { total: res.total, verdict: res.verdict };
     }
     out.push({

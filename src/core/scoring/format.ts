@@ -22,14 +22,21 @@ function groupDigits(digits: string, sep: string): string {
 
 /** A non-negative integer with thousands separators. */
 export function formatInt(n: number, lang: Lang): string {
+  // Below 1,000 there is nothing to group (the common case of points and small counts).
+  if (n >= 0 && n < 1000 && Number.isInteger(n)) return String(n);
   return groupDigits(String(n), SEP[lang].group);
 }
 
 /** A decimal given as a plain string ("98.50", "1234.5"), in the language's format, trailing zeros dropped. */
 export function formatDecimal(plain: string, lang: Lang): string {
-  const [int = '0', frac = ''] = plain.split('.');
-  const f = frac.replace(/0+$/, '');
-  return groupDigits(int, SEP[lang].group) + (f ? SEP[lang].decimal + f : '');
+  const dot = plain.indexOf('.');
+  const sep = SEP[lang];
+  if (dot < 0) return groupDigits(plain, sep.group);
+  const next = plain.indexOf('.', dot + 1);
+  const frac = next < 0 ? plain.slice(dot + 1) : plain.slice(dot + 1, next);
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--; // trailing zeros dropped
+  return groupDigits(plain.slice(0, dot), sep.group) + (end > 0 ? sep.decimal + frac.slice(0, end) : '');
 }
 
 /** An integer count of 1/10^scaleDigits units as a plain decimal string ("985000", 4 → "98.5000"). */

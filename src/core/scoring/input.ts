@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CfcError, type Bilingual, type FieldIssue } from '../errors';
 import { UNIT_CLASSES, unitClassSchema, type Indicator, type LoadedPack, type UnitClass } from '../criteria/schema';
+import { MAX_COUNT, checkInput } from './check';
+import { planOf } from './plan';
 
 /**
  * The score input of product.md ("Score input and result"): values keyed by indicator id (boolean → true/false;
@@ -48,8 +50,7 @@ export const scoreInputSchema = z.object({
 });
 export type ScoreInputShape = z.input<typeof scoreInputSchema>;
 
-/** The largest count the engine takes: a commune's children number in the thousands; this keeps every product exact. */
-export const MAX_COUNT = 1_000_000_000;
+export { MAX_COUNT };
 
 const TOP_LEVEL_KEYS = new Set(['pack', 'packVersion', 'unitClass', 'values', 'overrides']);
 
@@ -218,8 +219,9 @@ export function invalidInput(issues: FieldIssue[]): CfcError {
 /**
  * Validates a score input against its pack: the shape, the pack and unit class, each value against its indicator's
  * kind, each override against its indicator's maximum. Collects every problem and throws one `invalid_input`.
+ * The full validation, which names every problem; `parseScoreInput` runs it only when the fast checker is not sure.
  */
-export function parseScoreInput(raw: unknown, loaded: LoadedPack): ScoreInput {
+export function validateScoreInput(raw: unknown, loaded: LoadedPack): ScoreInput {
   const issues = new Issues();
   if (!isPlainObject(raw)) {
     const t = typeName(raw);
@@ -309,4 +311,27 @@ export function parseScoreInput(raw: unknown, loaded: LoadedPack): ScoreInput {
     values,
     overrides,
   };
+}
+
+/**
+ * Validates a score input against its pack (see `validateScoreInput`): the checker compiled from the pack (check.ts)
+ * accepts what it is sure of without building a message; anything else gets the full validation and its
+ * `invalid_input`. Values and overrides keep the order of the input's keys.
+ */
+export function parseScoreInput(raw: unknown, loaded: LoadedPack): ScoreInput {
+  const plan = planOf(loaded);
+  const slots: (IndicatorValue | undefined)[] = new Array(plan.indicators.length);
+  const overrideSlots: (Override | undefined)[] = new Array(plan.indicators.length);
+  const unitClass = checkInput(raw, plan, slots, overrideSlots);
+  if (unitClass === null) return validateScoreInput(raw, loaded);
+  const r = raw as Record<string, unknown>;
+  const values: Record<string, IndicatorValue> = {};
+  for (const id in r['values'] as object) {
+    const v = slots[plan.slotOf.get(id)!];
+    if (v !== undefined) values[id] = v;
+  }
+  const overrides: Record<string, Override> = {};
+  for (const id in r['overrides'] as object) overrides[id] = overrideSlots[plan.slotOf.get(id)!]!;
+  const packVersion = r['packVersion'];
+  return { pack: loaded.pack.id, ...(typeof packVersion === 'string' ? { packVersion } : {}), unitClass, values, overrides };
 }

@@ -1,7 +1,8 @@
 import type { Bilingual } from '../errors';
 import type { Criterion, Indicator, LoadedPack } from '../criteria/schema';
 import { THRESHOLD_SCALE } from '../criteria/validate';
-import { countBracketIndex, evaluateIndicator, perNBracketIndex, perNMeets, rateBracketIndex, rateMeets, scaledThresholds } from './engine';
+import { countBracketIndex, perNBracketIndex, perNMeets, rateBracketIndex, rateMeets, scaledThresholds } from './engine';
+import { evaluateRule } from './facts';
 import { formatInt } from './format';
 import { parseScoreInput, type IndicatorValue, type RateValue, type ScoreInput, type SurveyValue } from './input';
 import type { WhatIf, WhatIfStep } from './result';
@@ -200,7 +201,7 @@ function standing(loaded: LoadedPack, values: Record<string, IndicatorValue>, in
     const evals = c.indicators.map((ind) => {
       const o = input.overrides[ind.id];
       const v = values[ind.id];
-      const e = evaluateIndicator(ind, v);
+      const e = evaluateRule(ind, v);
       const p = o ? o.points : (e.computed ?? 0);
       if (o || e.status === 'scored') anyData = true;
       points += p;
@@ -230,7 +231,7 @@ export function computeWhatIf(input: ScoreInput, loaded: LoadedPack): WhatIf {
   for (const c of pack.criteria) {
     for (const ind of c.indicators) {
       if (input.overrides[ind.id]) continue;
-      const e = evaluateIndicator(ind, input.values[ind.id]);
+      const e = evaluateRule(ind, input.values[ind.id]);
       if (e.status !== 'scored') requiresData.push(ind.id);
     }
   }
