@@ -99,8 +99,9 @@ export class EvidenceStore {
     const placed = this.placeBy(from, sha256, size, (f, target) => {
       const dir = path.dirname(target);
       // Every folder made now is recorded in its parent: flush the parents too.
+      const before = dirs.length;
       for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) dirs.push(path.dirname(d));
-      fs.mkdirSync(dir, { recursive: true });
+      if (dirs.length > before) fs.mkdirSync(dir, { recursive: true });
       fs.renameSync(f, target);
       dirs.push(dir);
     });

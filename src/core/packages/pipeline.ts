@@ -4,15 +4,16 @@ import path from 'node:path';
 import { refreshCounted } from '../dashboard/counted';
 import { isCancelled, throwIfCancelled } from '../cancel';
 import { isCfcError } from '../errors';
-import { fsyncDir, touch } from '../evidence/durable';
+import { fsyncDirs, touch } from '../evidence/durable';
 import { collectOrphans } from '../evidence/hygiene';
 import { effect, insertPackage, inSavepoint, isStored, recomputeStates, type Decision, type ImportResult } from './commit';
 import { planStored, streamDigests, type Range } from './digest';
 import { DEFAULT_LIMITS, EVIDENCE_PATH, EXTENSION, INNER_PATH, type Limits } from './format';
 import type { ImportDeps, ImportItem, ImportOptions } from './importer';
 import { packageStagingDir, packagesDir, storedPackagePath } from './stored';
-import { trustLookup } from './trust';
-import { BUFFER_BELOW, verifyBytes, verifyPackage, verifyRange, type VerifyDeps, type Verification } from './verify';
+import { lookupOf, trustEntries } from './trust';
+import { BUFFER_BELOW, finishVerification, verifyBytes, verifyPackage, verifyRange, type VerifyDeps, type Verification } from './verify';
+import { nextTrustId, verifyPool } from './verifyPool';
 
 /**
  * The import pipeline behind `importPackages` (importer.ts): read and verify (small packages read ahead, a few at a
@@ -27,6 +28,8 @@ const GROUP_BYTES = 64 * 1024 * 1024;
 /** Small packages read (and verified) ahead of the one being committed: at most this many, and this many bytes. */
 const AHEAD_PACKAGES = 8;
 const AHEAD_BYTES = 64 * 1024 * 1024;
+/** Batches from this many packages on use the verifying threads (fewer are not worth a thread's start). */
+const POOL_FROM = 4;
 
 /**
  * A file written for a package, not yet flushed: moved into place when its group commits — a package to `target`, an
@@ -137,7 +140,11 @@ async function dropParts(parts: readonly Part[]): Promise<void> {
 export async function importStream(deps: ImportDeps, files: string[], opts: ImportOptions): Promise<ImportItem[]> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const signal = opts.signal;
-  const trust = await trustLookup(deps.db);
+  const entries = await trustEntries(deps.db);
+  const trust = lookupOf(entries);
+  // Verifying threads for a batch of small packages: they read and check the next ones while this one is stored.
+  const pool = files.length >= POOL_FROM ? verifyPool() : null;
+  const snapshot = { id: nextTrustId(), entries };
   const verifyDeps: VerifyDeps = { packs: deps.packs, editions: deps.editions, trust, ...(deps.limits ? { limits: deps.limits } : {}) };
   const items = files.map(blankItem);
   const staging = packageStagingDir(deps.dataDir);
@@ -161,6 +168,12 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     if (size > BUFFER_BELOW || size > limits.maxPackageBytes) return { kind: 'large', size };
     sizes.set(index, size);
     aheadBytes += size;
+    if (pool) {
+      const r = await pool.run(files[index]!, snapshot, deps.limits).catch(() => null);
+      if (r?.kind === 'unreadable') return r;
+      if (r) return { kind: 'small', size: r.bytes.length, bytes: r.bytes, v: r.passed ? await finishVerification(r.bytes, r.v, verifyDeps) : r.v };
+      // The thread failed (not the package): verified here instead.
+    }
     let bytes: Buffer;
     try {
       bytes = await fs.promises.readFile(files[index]!);
@@ -362,12 +375,12 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     for (const p of parts) p.fh = null;
     const dir = packagesDir(deps.dataDir);
     let renamed = false;
-    const evidenceDirs = new Set<string>();
+    const dirs = new Set<string>(); // every folder a file was renamed into (or made in): flushed once, together
     for (const p of parts) {
       if (p.evidence) {
         const r = deps.evidence.placeFlushed(p.part, p.evidence, p.size);
         if (!r.placed) fs.rmSync(p.part, { force: true });
-        for (const d of r.dirs) evidenceDirs.add(d);
+        for (const d of r.dirs) dirs.add(d);
         continue;
       }
       const st = fs.statSync(p.target, { throwIfNoEntry: false });
@@ -382,10 +395,10 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
       }
     }
     if (renamed) {
-      fsyncDir(dir);
-      if (folders.madeHere(dir)) fsyncDir(path.dirname(dir));
+      dirs.add(dir);
+      if (folders.madeHere(dir)) dirs.add(path.dirname(dir));
     }
-    for (const d of evidenceDirs) fsyncDir(d);
+    await fsyncDirs(dirs);
     const results = new Map<Prepared, ImportResult>();
     const failed = new Map<Prepared, unknown>();
     try {

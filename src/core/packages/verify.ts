@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import type { PackRegistry } from '../criteria/registry';
 import type { LoadedPack } from '../criteria/schema';
 import { throwIfCancelled } from '../cancel';
@@ -189,6 +190,41 @@ export function verifyBytes(bytes: Buffer, deps: VerifyDeps, opts: VerifyOptions
   return verifyRange(bytes, 0, bytes.length, deps, opts, false);
 }
 
+/**
+ * Steps 1 to 7 of a package in memory (a verifying thread, see verifyPool.ts): `passed` when the container, signature,
+ * entries and documents are sound; then `finishVerification` runs the rest where the packs and catalogues are.
+ */
+export async function verifyContainer(bytes: Buffer, trust: VerifyDeps['trust'], limits: Partial<Limits> | undefined): Promise<{ v: Verification; passed: boolean }> {
+  const l: Limits = { ...DEFAULT_LIMITS, ...limits };
+  const v = empty(bytes.length);
+  let opened: OpenZip | null = null;
+  try {
+    if (bytes.length > l.maxPackageBytes) throw invalid('package_too_large', { detail: `${bytes.length} bytes, at most ${l.maxPackageBytes}` });
+    opened = await openZip(bytes, { start: 0, length: bytes.length, maxEntries: l.maxEntries });
+    await checkContainer(v, opened, bytes, 0, trust, l, {});
+    return { v, passed: true };
+  } catch (e) {
+    if (!(e instanceof PackageInvalid)) throw e;
+    v.outcome = 'invalid';
+    v.reasons = [e.reason];
+    return { v, passed: false };
+  } finally {
+    opened?.close();
+  }
+}
+
+/** Steps 8 to 11 of a package whose steps 1 to 7 passed (`verifyContainer`), from the same bytes. */
+export async function finishVerification(bytes: Buffer, v: Verification, deps: VerifyDeps): Promise<Verification> {
+  try {
+    await checkContent(v, bytes, 0, deps, {}, false);
+  } catch (e) {
+    if (!(e instanceof PackageInvalid)) throw e;
+    v.outcome = 'invalid';
+    v.reasons = [e.reason];
+  }
+  return v;
+}
+
 export async function verifyRange(source: ZipSource, start: number, length: number, deps: VerifyDeps, opts: VerifyOptions, nested: boolean): Promise<Verification> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const v = empty(length);
@@ -196,7 +232,10 @@ export async function verifyRange(source: ZipSource, start: number, length: numb
   try {
     if (length > limits.maxPackageBytes) throw invalid('package_too_large', { detail: `${length} bytes, at most ${limits.maxPackageBytes}` });
     opened = await openZip(source, { start, length, maxEntries: limits.maxEntries });
-    await check(v, opened, source, start, deps, limits, opts, nested);
+    await checkContainer(v, opened, source, start, deps.trust, limits, opts);
+    opened.close();
+    opened = null;
+    await checkContent(v, source, start, deps, opts, nested);
   } catch (e) {
     if (!(e instanceof PackageInvalid)) throw e;
     v.outcome = 'invalid';
@@ -207,7 +246,12 @@ export async function verifyRange(source: ZipSource, start: number, length: numb
   return v;
 }
 
-async function check(v: Verification, z: OpenZip, source: ZipSource, base: number, deps: VerifyDeps, limits: Limits, opts: VerifyOptions, nested: boolean): Promise<void> {
+/**
+ * Steps 1 to 7: the container, the signature, the manifest, names and entries, every entry's hash, and the two
+ * documents parsed. Needs nothing but the bytes, the limits and the trust store's entry for the signer's key (a
+ * revoked or conflicting key stops here, before anything else is read).
+ */
+async function checkContainer(v: Verification, z: OpenZip, source: ZipSource, base: number, trust: VerifyDeps['trust'], limits: Limits, opts: VerifyOptions): Promise<void> {
   const { zip, entries } = z;
 
   // 1. The signature over the raw manifest bytes, before anything else is read.
@@ -250,7 +294,7 @@ async function check(v: Verification, z: OpenZip, source: ZipSource, base: numbe
   const manifest = parsed.data;
   v.manifest = manifest;
   if (manifest.signer.keyId !== sig.data.keyId) throw invalid('signer_mismatch', { detail: `manifest names ${manifest.signer.keyId}, signed by ${sig.data.keyId}` });
-  const known = deps.trust(sig.data.keyId);
+  const known = trust(sig.data.keyId);
   v.signer = {
     keyId: sig.data.keyId,
     fingerprint: fingerprintOf(sig.data.keyId),
@@ -342,8 +386,8 @@ async function check(v: Verification, z: OpenZip, source: ZipSource, base: numbe
     const at = base + dataStart.get(f.path)!;
     let got: { sha256: string; crc: number; n: number; data: Buffer | null };
     const known = e.method === 0 && !keep ? opts.digests?.get(digestKey(at, e.compressedSize)) : undefined;
-    if (e.method === 0 && Buffer.isBuffer(source)) {
-      const data = source.subarray(at, at + e.compressedSize);
+    if (Buffer.isBuffer(source)) {
+      const data = e.method === 0 ? source.subarray(at, at + e.compressedSize) : inflateEntry(source.subarray(at, at + e.compressedSize), e, f.path);
       got = { sha256: crypto.createHash('sha256').update(data).digest('hex'), crc: crc32(data), n: data.length, data: keep ? data : null };
     } else if (known) {
       got = { ...known, data: null };
@@ -397,6 +441,17 @@ async function check(v: Verification, z: OpenZip, source: ZipSource, base: numbe
     v.audit.push(a.data);
   }
 
+}
+
+/**
+ * Steps 8 to 11, after `checkContainer`: what needs the packs, the catalogues and the trust store's judgement. `v` holds
+ * what steps 1 to 7 learnt (possibly in another thread: see verifyPool.ts).
+ */
+async function checkContent(v: Verification, source: ZipSource, base: number, deps: VerifyDeps, opts: VerifyOptions, nested: boolean): Promise<void> {
+  const manifest = v.manifest!;
+  const doc = v.assessment!;
+  const known = deps.trust(manifest.signer.keyId);
+  const dataStart = v.dataStart;
   // 8. The pack, and the summary recomputed from the values.
   const pack = deps.packs.find(manifest.pack.id, manifest.pack.version);
   if (!pack) throw invalid('unknown_pack', { detail: `${manifest.pack.id}@${manifest.pack.version} sha256 ${manifest.pack.sha256}` });
@@ -480,7 +535,7 @@ async function check(v: Verification, z: OpenZip, source: ZipSource, base: numbe
   const reasons: Reason[] = [];
   // The unit is judged whether the key is known or not (FORMAT.md §6.13: every reason that applies): whoever decides
   // to accept an untrusted package must see that its unit is not a commune of the catalogue, not only "key unknown".
-  if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(sig.data.keyId)));
+  if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(manifest.signer.keyId)));
   else {
     if (kind === 'review' && known.role === 'commune') reasons.push(untrustedReason('role_not_allowed', `${known.role} key, ${kind} package`));
     if (unitKnown && !covers(deps.editions, known, { edition, code: manifest.unit.code })) {
@@ -492,6 +547,21 @@ async function check(v: Verification, z: OpenZip, source: ZipSource, base: numbe
   if (v.inner && v.inner.outcome === 'untrusted') reasons.push(untrustedReason('inner_untrusted', v.inner.reasons.map((x) => x.code).join(', ')));
   v.reasons = reasons;
   v.outcome = reasons.length ? 'untrusted' : 'valid';
+}
+
+/**
+ * A deflated entry's bytes from memory, inflated in one call: refused (`corrupt_entry`) when the data is not a complete
+ * deflate stream or inflates to another size than the central directory states — as yauzl's size-checking stream does.
+ */
+function inflateEntry(data: Buffer, e: ZipEntry, path: string): Buffer {
+  let out: Buffer;
+  try {
+    out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize + 1) });
+  } catch (err) {
+    throw invalid('corrupt_entry', { path, detail: (err as Error).message });
+  }
+  if (out.length !== e.uncompressedSize) throw invalid('corrupt_entry', { path, detail: `${out.length} bytes inflated, the ZIP states ${e.uncompressedSize}` });
+  return out;
 }
 
 /** One entry streamed from the package (inflated if deflated): its SHA-256, CRC-32 and size, and its bytes if `keep`. */
