@@ -2,6 +2,7 @@
 //
 //   out/cli/cfc.cjs        the bin (package.json "bin"): finds the resources folder and starts cfc-main.mjs
 //   out/cli/cfc-main.mjs   src/cli/main.ts with commander and the command definitions (~160 kB)
+//   out/cli/verify-worker.cjs  the verifying threads of an import (src/core/packages/verifyWorker.ts)
 //   out/cli/chunks/*.mjs   everything loaded on first use: the criteria packs and scoring for `score`, the service
 //                          (SQLite, every handler, DOCX/XLSX/PDF writers) for commands that open the data folder
 //
@@ -30,6 +31,20 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __cfcRequire } from 'node:module'; const require = __cfcRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// The verifying threads of an import (src/core/packages/verifyPool.ts finds it beside the bin): one CommonJS file.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'verify-worker': 'src/core/packages/verifyWorker.ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  outdir,
+  outExtension: { '.js': '.cjs' },
   logLevel: 'warning',
 });
 

@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { throwIfCancelled } from '../cancel';
 import type { Limits } from './format';
-import type { TrustEntry, Verification } from './verify';
+import { BUFFER_BELOW, finishVerification, verifyPackage, type TrustEntry, type Verification, type VerifyDeps } from './verify';
 
 export interface PoolRequest {
   id: number;
@@ -124,4 +125,37 @@ export function verifyPool(): Pool | null {
   if (!script || cores < 2) return null;
   pool = new Pool(script, size);
   return pool;
+}
+
+/**
+ * Verifies packages, results in the order given: a batch of small ones on the verifying threads (a few ahead at a
+ * time), each finished here (steps 8 to 11); a large one (or without threads) by `verifyPackage` here, streamed.
+ */
+export async function verifyPackages(files: readonly string[], deps: VerifyDeps & { trustEntries: TrustEntry[] }, opts: { signal?: AbortSignal } = {}): Promise<Verification[]> {
+  const threads = files.length >= 4 ? verifyPool() : null;
+  const snapshot = { id: nextTrustId(), entries: deps.trustEntries };
+  const one = async (file: string): Promise<Verification> => {
+    if (threads && (await fs.promises.stat(file)).size <= BUFFER_BELOW) {
+      const r = await threads.run(file, snapshot, deps.limits).catch(() => null);
+      if (r?.kind === 'verified') return r.passed ? finishVerification(r.bytes, r.v, deps) : r.v;
+    }
+    return verifyPackage(file, deps, opts.signal ? { signal: opts.signal } : {});
+  };
+  const out: Verification[] = [];
+  const ahead: Promise<Verification>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < files.length && ahead.length < 8) {
+      const p = one(files[next++]!);
+      p.catch(() => {});
+      ahead.push(p);
+    }
+  };
+  fill();
+  while (ahead.length) {
+    throwIfCancelled(opts.signal);
+    out.push(await ahead.shift()!);
+    fill();
+  }
+  return out;
 }
