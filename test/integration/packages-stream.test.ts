@@ -17,7 +17,7 @@ import { importPackages, storedPackagePath } from '../../src/core/packages/impor
 import { sha256Hex } from '../../src/core/packages/keys';
 import { createReview } from '../../src/core/packages/review';
 import { verifyPackage, type TrustEntry, type Verification } from '../../src/core/packages/verify';
-import { verifyPackages, verifyPool } from '../../src/core/packages/verifyPool';
+import { THREADS_FROM, verifyPackages, verifyPool } from '../../src/core/packages/verifyPool';
 import { checkoutResourcesDir } from '../../src/server/resources';
 import { tempDir, testService } from '../helpers';
 import { APP, NOW, editions, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, type TestKey } from '../unit/packages/helpers';
@@ -272,8 +272,10 @@ describe('the streamed verifier and the in-memory one agree', () => {
       // A batch goes through the verifying threads (steps 1-7 there, 8-11 here): the same verdicts, in order.
       expect(verifyPool(), 'the verifying threads start from the TypeScript sources').not.toBeNull();
       const entries: TrustEntry[] = trusted.map((k) => deps.trust(k.pair.keyId)!);
-      const batch = await verifyPackages(files, { ...deps, trustEntries: entries });
-      expect(batch.map(view)).toEqual(one.map(view));
+      const many = [...files, ...files, ...files];
+      expect(many.length).toBeGreaterThanOrEqual(THREADS_FROM);
+      const batch = await verifyPackages(many, { ...deps, trustEntries: entries });
+      expect(batch.map(view)).toEqual([...one, ...one, ...one].map(view));
     }
     // The cases are what they claim to be (so the agreement above covers each kind of verdict).
     expect(codes['trusted intact.cfcpkg']).toBe('valid ');

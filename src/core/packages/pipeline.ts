@@ -13,7 +13,7 @@ import type { ImportDeps, ImportItem, ImportOptions } from './importer';
 import { packageStagingDir, packagesDir, storedPackagePath } from './stored';
 import { lookupOf, trustEntries } from './trust';
 import { BUFFER_BELOW, finishVerification, verifyBytes, verifyPackage, verifyRange, type VerifyDeps, type Verification } from './verify';
-import { nextTrustId, verifyPool } from './verifyPool';
+import { nextTrustId, THREADS_FROM, verifyPool } from './verifyPool';
 
 /**
  * The import pipeline behind `importPackages` (importer.ts): read and verify (small packages read ahead, a few at a
@@ -28,8 +28,6 @@ const GROUP_BYTES = 64 * 1024 * 1024;
 /** Small packages read (and verified) ahead of the one being committed: at most this many, and this many bytes. */
 const AHEAD_PACKAGES = 8;
 const AHEAD_BYTES = 64 * 1024 * 1024;
-/** Batches from this many packages on use the verifying threads (fewer are not worth a thread's start). */
-const POOL_FROM = 4;
 
 /**
  * A file written for a package, not yet flushed: moved into place when its group commits — a package to `target`, an
@@ -143,7 +141,7 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
   const entries = await trustEntries(deps.db);
   const trust = lookupOf(entries);
   // Verifying threads for a batch of small packages: they read and check the next ones while this one is stored.
-  const pool = files.length >= POOL_FROM ? verifyPool() : null;
+  const pool = files.length >= THREADS_FROM ? verifyPool() : null;
   const snapshot = { id: nextTrustId(), entries };
   const verifyDeps: VerifyDeps = { packs: deps.packs, editions: deps.editions, trust, ...(deps.limits ? { limits: deps.limits } : {}) };
   const items = files.map(blankItem);

@@ -262,8 +262,8 @@ async function checkContainer(v: Verification, z: OpenZip, source: ZipSource, ba
   if (sigs.length === 0) throw invalid('signature_missing');
   if (manifests.length > 1) throw invalid('duplicate_entry', { path: MANIFEST });
   if (sigs.length > 1) throw invalid('duplicate_entry', { path: SIGNATURE });
-  const manifestBytes = await readEntry(zip, manifests[0]!, limits.maxManifestBytes, MANIFEST);
-  const sigBytes = await readEntry(zip, sigs[0]!, limits.maxSignatureBytes, SIGNATURE);
+  const manifestBytes = await readSmall(z, source, base, manifests[0]!, limits.maxManifestBytes, MANIFEST);
+  const sigBytes = await readSmall(z, source, base, sigs[0]!, limits.maxSignatureBytes, SIGNATURE);
   let sigRaw: unknown;
   try {
     sigRaw = parseJson(sigBytes);
@@ -547,6 +547,25 @@ async function checkContent(v: Verification, source: ZipSource, base: number, de
   if (v.inner && v.inner.outcome === 'untrusted') reasons.push(untrustedReason('inner_untrusted', v.inner.reasons.map((x) => x.code).join(', ')));
   v.reasons = reasons;
   v.outcome = reasons.length ? 'untrusted' : 'valid';
+}
+
+/**
+ * The manifest or its signature, whole: from memory when the package is (its local header, then the bytes, inflated in
+ * one call), else streamed (`readEntry`). The same checks either way: the size bound before reading, no encryption, a
+ * known method, the CRC-32.
+ */
+async function readSmall(z: OpenZip, source: ZipSource, base: number, e: ZipEntry, max: number, path: string): Promise<Buffer> {
+  if (!Buffer.isBuffer(source) || e.uncompressedSize > max || e.encrypted || (e.method !== 0 && e.method !== 8)) return readEntry(z.zip, e, max, path);
+  let start: number;
+  try {
+    start = base + (await localHeader(z.zip, e.raw)).fileDataStart;
+  } catch (err) {
+    throw invalid('corrupt_entry', { path, detail: (err as Error).message });
+  }
+  const raw = source.subarray(start, start + e.compressedSize);
+  const data = e.method === 0 ? raw : inflateEntry(raw, e, path);
+  checkCrc(e, crc32(data), path);
+  return data;
 }
 
 /**

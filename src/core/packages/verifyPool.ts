@@ -107,6 +107,9 @@ function revive(v: Verification): Verification {
   return { ...v, manifestBytes: v.manifestBytes ? Buffer.from(v.manifestBytes) : null };
 }
 
+/** Batches from this many packages on use the verifying threads (fewer are not worth a thread's start). */
+export const THREADS_FROM = 16;
+
 let pool: Pool | null = null;
 let trustIds = 0;
 
@@ -132,7 +135,7 @@ export function verifyPool(): Pool | null {
  * time), each finished here (steps 8 to 11); a large one (or without threads) by `verifyPackage` here, streamed.
  */
 export async function verifyPackages(files: readonly string[], deps: VerifyDeps & { trustEntries: TrustEntry[] }, opts: { signal?: AbortSignal } = {}): Promise<Verification[]> {
-  const threads = files.length >= 4 ? verifyPool() : null;
+  const threads = files.length >= THREADS_FROM ? verifyPool() : null;
   const snapshot = { id: nextTrustId(), entries: deps.trustEntries };
   const one = async (file: string): Promise<Verification> => {
     if (threads && (await fs.promises.stat(file)).size <= BUFFER_BELOW) {
