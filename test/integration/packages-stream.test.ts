@@ -80,6 +80,15 @@ function tables(dataDir: string): Record<string, unknown[]> {
   }
 }
 
+/** A provincial reviewer's service trusting the commune's key, and the importer's dependencies over its store. */
+async function reviewer(dataDir: string) {
+  const s = testService(dataDir);
+  await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+  await s.call('trust.add', { publicKey: publicKeyText(key) });
+  const { db } = await s.context.store();
+  return { s, deps: { db, packs, editions, dataDir, evidence: evidenceStore(s.context) } };
+}
+
 describe('a large package streams', () => {
   it('through the service host: units.search and dashboard.overview are answered while the import runs; progress reports bytes', async () => {
     const dataDir = path.join(t.dir, 'host');
@@ -133,12 +142,8 @@ describe('a large package streams', () => {
 
   it('cancelled a third of the way through: `cancelled` thrown, the data folder byte-identical, the tables unchanged; then imported whole', async () => {
     const dataDir = path.join(t.dir, 'cancel');
-    const s = testService(dataDir);
+    const { s, deps } = await reviewer(dataDir);
     try {
-      await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
-      await s.call('trust.add', { publicKey: publicKeyText(key) });
-      const { db } = await s.context.store();
-      const deps = { db, packs, editions, dataDir, evidence: evidenceStore(s.context) };
       const who = { name: 'Phạm Thu', now: NOW };
       const beforeTree = tree(dataDir);
       const beforeTables = tables(dataDir);
@@ -170,15 +175,11 @@ describe('a large package streams', () => {
   }, 300_000);
 
   it('a batch of small packages cancelled between packages: nothing of the group in flight stays', async () => {
-    const dataDir = path.join(t.dir, 'cancel-batch');
-    const s = testService(dataDir);
+    const { s, deps } = await reviewer(path.join(t.dir, 'cancel-batch'));
+    const dataDir = deps.dataDir;
     try {
-      await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
-      await s.call('trust.add', { publicKey: publicKeyText(key) });
       const small: string[] = [];
       for (let i = 0; i < 10; i++) small.push((await makePackage(path.join(t.dir, 'small'), key, { notes: { '1.1': `bản ${i}` } })).file);
-      const { db } = await s.context.store();
-      const deps = { db, packs, editions, dataDir, evidence: evidenceStore(s.context) };
       const beforeTree = tree(dataDir);
       const beforeTables = tables(dataDir);
       const ac = new AbortController();
