@@ -90,19 +90,20 @@ export function expandInputs(inputs: string[]): string[] {
 export { packagesDir, storedPackagePath } from './stored';
 
 /**
- * Imports packages in the order given. Each is read once: a small one into memory, verified there and written from
- * there; a large one streamed into its place in the store while every entry's SHA-256 and CRC-32 are computed (then
- * checked from that copy, so what is stored is exactly what was verified). Evidence is not extracted: the stored
- * package is its one copy (served from it on first use, see `ensureEvidence`). Verified packages are committed in
- * groups: their files flushed to the disk together, then their rows in one transaction (a savepoint per package).
- * A package that fails writes nothing and the batch goes on. `opts.signal`: checked between chunks and packages; the
- * package (and group) in flight is undone — nothing of it stays in the store or the folders — and `cancelled` thrown;
- * packages committed before stay, as they would after a rejected one.
+ * Imports packages in the order given. Each is read once: a small one into memory (on a verifying thread when the
+ * batch is large), verified there and written from there; a large one streamed into its place in the store while
+ * every entry's SHA-256 and CRC-32 are computed, then checked from that copy (what is stored is exactly what was
+ * verified). Evidence the evidence store lacks is written out from the same bytes as they pass (no second read, no
+ * extraction pass). Verified packages are committed in groups: their files flushed to the disk together and renamed
+ * into place, then their rows in one transaction (a savepoint per package). A package that fails writes nothing and the
+ * batch goes on. `opts.signal`: checked between chunks and packages; the package (and group) in flight is undone —
+ * nothing of it stays in the store or the folders — and `cancelled` is thrown; groups committed before stay, as they
+ * would after a rejected package.
  *
- * Durable when this returns (and at the end of every group): every stored package file and its folder entry (fsync'd
- * before the rows that name it are committed); the rows, committed in SQLite's WAL at the store's `synchronous =
- * NORMAL` — a power cut may undo the last commits, never leave a row without its file (the files a rolled-back commit
- * left are unreferenced and collected a day later; importing again restores them).
+ * Durable when this returns (and at the end of every group): every stored package and evidence file and its folder
+ * entry (flushed before the rows that name it are committed); the rows, committed in SQLite's WAL at the store's
+ * `synchronous = NORMAL` — a power cut may undo the last commits, never leave a row without its file (the files of a
+ * rolled-back commit are unreferenced and collected a day later; importing again restores them).
  */
 export async function importPackages(deps: ImportDeps, inputs: string[], opts: ImportOptions): Promise<{ items: ImportItem[]; summary: ImportSummary }> {
   throwIfCancelled(opts.signal);

@@ -239,7 +239,9 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     folders.removeEmpty();
     throw e;
   }
-  folders.removeEmpty();
+  // A batch that stored nothing leaves no folder behind either (as after a rejected package); one that stored keeps its
+  // staging folder, as the data folder's layout has it.
+  if (items.every((i) => i.result === 'rejected')) folders.removeEmpty();
   // The idle moment after a batch: leftovers of crashed imports and files nothing refers to for a day go.
   await collectOrphans({ db: deps.db, dataDir: deps.dataDir });
   return items;
