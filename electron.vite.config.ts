@@ -13,8 +13,15 @@ export default defineConfig({
       // better-sqlite3 is native: it stays a runtime require, loaded from node_modules (asar-unpacked when packaged).
       externalizeDeps: true,
       // `index` → out/main/index.js, package.json's "main"; `hostWorker` → out/main/hostWorker.js, the worker thread
-      // that runs the service (src/api/host).
-      lib: { entry: { index: path.join(root, 'electron/main.ts'), hostWorker: path.join(root, 'src/api/host/worker.ts') } },
+      // that runs the service (src/api/host); `verifyWorker` → out/main/verifyWorker.js, the service's verifying threads
+      // (src/core/packages/verifyPool.ts finds it beside hostWorker.js).
+      lib: {
+        entry: {
+          index: path.join(root, 'electron/main.ts'),
+          hostWorker: path.join(root, 'src/api/host/worker.ts'),
+          verifyWorker: path.join(root, 'src/core/packages/verifyWorker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -2,6 +2,7 @@
 //
 //   out/cli/cfc.cjs        the bin (package.json "bin"): finds the resources folder and starts cfc-main.mjs
 //   out/cli/cfc-main.mjs   src/cli/main.ts with commander and the command definitions (~160 kB)
+//   out/cli/verify-worker.cjs  the verifying threads of an import (src/core/packages/verifyWorker.ts)
 //   out/cli/chunks/*.mjs   everything loaded on first use: the criteria packs and scoring for `score`, the service
 //                          (SQLite, every handler, DOCX/XLSX/PDF writers) for commands that open the data folder
 //
@@ -16,22 +17,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const outdir = path.join(root, 'out/cli');
 fs.rmSync(outdir, { recursive: true, force: true });
 
+const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', external: ['better-sqlite3'], outdir, logLevel: 'warning' };
+
 await build({
-  absWorkingDir: root,
+  ...common,
   entryPoints: { 'cfc-main': 'src/cli/main.ts' },
-  bundle: true,
-  platform: 'node',
   format: 'esm',
   splitting: true,
-  target: 'node20',
-  external: ['better-sqlite3'],
-  outdir,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __cfcRequire } from 'node:module'; const require = __cfcRequire(import.meta.url);" },
-  logLevel: 'warning',
 });
+
+// The verifying threads of an import (src/core/packages/verifyPool.ts finds it beside the bin): one CommonJS file.
+await build({ ...common, entryPoints: { 'verify-worker': 'src/core/packages/verifyWorker.ts' }, format: 'cjs', outExtension: { '.js': '.cjs' } });
 
 fs.writeFileSync(
   path.join(outdir, 'cfc.cjs'),

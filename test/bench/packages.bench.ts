@@ -1,76 +1,18 @@
 /**
- * `npm run bench:packages`: export, verify and import a package with 100 MB and 1 GB of generated evidence
+ * `npm run bench:packages`: export, verify and import a package with 1 GB of generated evidence
  * (`CFC_BENCH_PACKAGE_MB=5` for a smoke run), each step in its own child process (its peak resident memory read from
  * that process), against the physical references measured in the same run over the package's own bytes: verify against
  * `openssl dgst -sha256`, export and import against `cp` (and `cp` + `sync`, since import makes its files durable).
  * Generated into os.tmpdir() and deleted afterwards. Figures only, no assertions.
  */
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createService, type Service } from '../../src/api/service';
-import { checkoutResourcesDir } from '../../src/server/resources';
+import { best, machineLine, printTable, runAsChild, runChild, service, tail, TAIL_HEAD, type Figures } from './packages-common';
 
 const PASSPHRASE = 'benchmark passphrase';
 const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/scoring/recognised-other.json'), 'utf8')) as { values: Record<string, unknown> };
-
-function service(dataDir: string): Service {
-  return createService({ dataDir, resourcesDir: checkoutResourcesDir, mode: 'cli' });
-}
-
-/** One step, run in this process when called as a child: prints {ms, maxRssMb}. */
-async function child(step: string, args: string[]): Promise<void> {
-  const [dataDir, target] = args as [string, string];
-  const s = service(dataDir);
-  await s.open();
-  const t0 = process.hrtime.bigint();
-  let extra: unknown = null;
-  if (step === 'export') {
-    const id = (await s.call('assessments.list', {})).items[0]!.id;
-    extra = await s.call('packages.export', { id, passphrase: PASSPHRASE, outPath: target });
-  } else if (step === 'verify') {
-    const r = await s.call('packages.verify', { paths: [target] });
-    extra = r.items[0]!.outcome;
-  } else if (step === 'import') {
-    const r = await s.call('packages.import', { paths: [target] });
-    extra = r.summary;
-  }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  await s.close();
-  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, extra }) + '\n');
-}
-
-function runChild(step: string, args: string[]): { ms: number; maxRssMb: number; extra: unknown } {
-  // `CFC_BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the steps (tsx loaded with --import, so
-  // the flags reach the process that runs them).
-  const nodeArgs = (process.env['CFC_BENCH_CHILD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, '--child', step, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${step} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMb: number; extra: unknown };
-}
-
-/** A physical reference, timed, with its peak RSS from GNU time (`%M`, KB). */
-function reference(argv: string[]): { ms: number; maxRssMb: number } {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  const kb = /maxrss=(\d+)/.exec(r.stderr)?.[1];
-  return { ms, maxRssMb: kb ? Number(kb) / 1024 : NaN };
-}
-
-/** The best of three runs (the machine is shared; the reference should be the disk's, not the neighbours'). */
-function best(argv: string[], after?: () => void): { ms: number; maxRssMb: number } {
-  let b: { ms: number; maxRssMb: number } | null = null;
-  for (let i = 0; i < 3; i++) {
-    const r = reference(argv);
-    after?.();
-    if (!b || r.ms < b.ms) b = r;
-  }
-  return b!;
-}
 
 function writeEvidence(dir: string, total: number, files: number): string[] {
   const out: string[] = [];
@@ -127,10 +69,10 @@ async function setup(root: string, totalBytes: number): Promise<{ commune: strin
   return { commune, assessor };
 }
 
-/** Evidence sizes in MB: `CFC_BENCH_PACKAGE_MB=5` (comma-separated) for a smoke run; default 100 MB and 1 GB. */
+/** Evidence sizes in MB: `CFC_BENCH_PACKAGE_MB=5` (comma-separated, e.g. `100,1024,10240`) for a smoke run; default 1 GB. */
 function sizes(): Array<[string, number]> {
   const env = process.env['CFC_BENCH_PACKAGE_MB'];
-  const mbs = env ? env.split(',').map((x) => Number(x.trim())) : [100, 1024];
+  const mbs = env ? env.split(',').map((x) => Number(x.trim())) : [1024];
   if (mbs.some((x) => !Number.isFinite(x) || x <= 0)) throw new Error(`CFC_BENCH_PACKAGE_MB: sizes in MB, comma-separated (got ${env})`);
   return mbs.map((mb) => [mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : `${mb} MB`, Math.round(mb * 1024 * 1024)]);
 }
@@ -142,7 +84,7 @@ async function main(): Promise<void> {
     try {
       const { commune, assessor } = await setup(root, bytes);
       const pkg = path.join(root, 'out.cfcpkg');
-      const exp = runChild('export', [commune, pkg]);
+      const exp = runChild(__filename, 'export', [commune, pkg]);
       const pkgBytes = fs.statSync(pkg).size;
       const copy = path.join(root, 'copy.cfcpkg');
       const rm = () => fs.rmSync(copy, { force: true });
@@ -150,19 +92,12 @@ async function main(): Promise<void> {
       const sha = best(['openssl', 'dgst', '-sha256', pkg]);
       const cp = best(['cp', pkg, copy], rm);
       const cpSync = best(['sh', '-c', 'cp "$1" "$2" && sync "$2"', 'sh', pkg, copy], rm);
-      const base = runChild('open', [assessor, pkg]); // the service opened and closed: the floor of every step's RSS
-      const ver = runChild('verify', [assessor, pkg]);
-      const imp = runChild('import', [assessor, pkg]);
+      const base = runChild(__filename, 'open', [assessor, pkg]); // the service opened and closed: the floor of every step's RSS
+      const ver = runChild(__filename, 'verify', [assessor, pkg]);
+      const imp = runChild(__filename, 'import', [assessor, pkg]);
       if (ver.extra !== 'untrusted' && ver.extra !== 'valid') throw new Error(`verify gave ${String(ver.extra)}`);
       const mb = pkgBytes / (1024 * 1024);
-      const row = (step: string, r: { ms: number; maxRssMb: number }, ref: { ms: number } | null, refName: string) => [
-        label,
-        step,
-        (r.ms / 1000).toFixed(2) + ' s',
-        (mb / (r.ms / 1000)).toFixed(0) + ' MB/s',
-        ref ? `${(r.ms / ref.ms).toFixed(2)}× ${refName}` : '—',
-        Number.isFinite(r.maxRssMb) ? r.maxRssMb.toFixed(0) + ' MB' : '?',
-      ];
+      const row = (step: string, r: Figures, ref: Figures | null, refName: string) => [label, step, (r.ms / 1000).toFixed(2) + ' s', (mb / (r.ms / 1000)).toFixed(0) + ' MB/s', ...tail(r, ref, refName)];
       rows.push(
         row('openssl dgst -sha256', sha, null, ''),
         row('cp', cp, null, ''),
@@ -178,21 +113,19 @@ async function main(): Promise<void> {
       fs.rmSync(root, { recursive: true, force: true });
     }
   }
-  const head = ['evidence', 'step', 'time', 'throughput', 'ratio', 'peak RSS'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  console.log(line(head));
-  for (const r of rows) console.log(line(r));
-  console.log(`throughput over the package's bytes; references: best of 3; node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  printTable(['evidence', 'step', 'time', 'throughput', ...TAIL_HEAD], rows);
+  console.log(`throughput over the package's bytes; references: best of 3; ${machineLine()}`);
 }
 
-const at = process.argv.indexOf('--child');
-if (at !== -1) {
-  void child(process.argv[at + 1]!, process.argv.slice(at + 2)).catch((e: unknown) => {
-    process.stderr.write(String((e as Error).stack ?? e));
-    process.exit(1);
-  });
-} else {
+const isChild = runAsChild({
+  export: async (s, target) => {
+    const id = (await s.call('assessments.list', {})).items[0]!.id;
+    return s.call('packages.export', { id, passphrase: PASSPHRASE, outPath: target });
+  },
+  verify: async (s, target) => (await s.call('packages.verify', { paths: [target] })).items[0]!.outcome,
+  import: async (s, target) => (await s.call('packages.import', { paths: [target] })).summary,
+});
+if (!isChild) {
   void main().catch((e: unknown) => {
     process.stderr.write(String((e as Error).stack ?? e));
     process.exit(1);

@@ -24,6 +24,17 @@ export function traceFs() {
     log.push(`rename ${String(a)} -> ${String(b)}`);
     rename(a, b);
   });
+  // The importer writes and flushes its files through file handles (a group's flushes at once, off the thread).
+  const openHandle = fs.promises.open.bind(fs.promises);
+  vi.spyOn(fs.promises, 'open').mockImplementation((async (p: fs.PathLike, ...rest: unknown[]) => {
+    const fh = await (openHandle as (...a: unknown[]) => Promise<fs.promises.FileHandle>)(p, ...rest);
+    const sync = fh.sync.bind(fh);
+    fh.sync = async () => {
+      await sync();
+      log.push(`fsync ${String(p)}`);
+    };
+    return fh;
+  }) as typeof fs.promises.open);
   return log;
 }
 

@@ -13,11 +13,13 @@ import {
   publicKeyFile,
   trustAdd,
   trustList,
-  trustLookup,
+  lookupOf,
+  trustEntries,
   trustRevoke,
   unsealKey,
 } from '../../core/packages/trust';
-import { verifyPackage, type Verification } from '../../core/packages/verify';
+import type { Verification } from '../../core/packages/verify';
+import { verifyPackages } from '../../core/packages/verifyPool';
 import type { PackageTable } from '../../core/store/schema';
 import { readProfile } from '../../core/store/profile';
 import type { PackageDetailView, PackageSummaryView, VerifiedPackage } from '../calls/packages';
@@ -157,16 +159,15 @@ export const packagesHandlers: Handlers<Names> = {
   },
   'packages.verify': async (input, ctx) => {
     const { db } = await ctx.store();
-    const trust = await trustLookup(db);
-    const items: VerifiedPackage[] = [];
-    for (const file of sourceFiles(ctx, input)) {
+    const files = sourceFiles(ctx, input);
+    for (const file of files) {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
-      const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, trust });
-      items.push(verifiedView(file, v));
     }
-    return { items };
+    const entries = await trustEntries(db);
+    const vs = await verifyPackages(files, { packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, trust: lookupOf(entries), trustEntries: entries });
+    return { items: files.map((file, i) => verifiedView(file, vs[i]!)) };
   },
   'packages.import': async (input, ctx) => {
     const { db } = await ctx.store();

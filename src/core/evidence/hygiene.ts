@@ -31,7 +31,7 @@ export interface HygieneDeps {
 export interface HygieneReport {
   /** Staged uploads never attached or imported. */
   stagedUploads: number;
-  /** Import work folders of imports that never finished. */
+  /** Part files (and older work folders) of imports that never finished. */
   importLeftovers: number;
   /** Evidence files no workspace, package or review refers to. */
   evidence: number;
@@ -69,7 +69,7 @@ export async function collectOrphans(deps: HygieneDeps, opts: { now?: number; ma
   const store = new EvidenceStore(path.join(deps.dataDir, 'evidence'));
   const report: HygieneReport = { stagedUploads: store.sweepStaging(maxAge, now), importLeftovers: 0, evidence: 0, packages: 0 };
 
-  // Import work folders: one per package in flight, removed when its import ends; an old one is a crash's leftover.
+  // Import leftovers under packages/staging/: part files (or, before, work folders) of imports that never finished.
   const work = packageStagingDir(deps.dataDir);
   if (fs.existsSync(work)) {
     for (const f of fs.readdirSync(work)) {

@@ -12,7 +12,11 @@ export function storedPackagePath(dataDir: string, manifestSha256: string): stri
   return path.join(packagesDir(dataDir), `${manifestSha256}${EXTENSION}`);
 }
 
-/** The import work folders: one per package being imported, removed when its import ends. */
+/**
+ * Where an import writes a package's files before they are moved into place: part files (`<uuid>.cfcpkg.part`, and
+ * `<uuid>.part` for evidence), flushed and renamed when their group commits, removed when the package is refused or the
+ * import cancelled; a crash's leftovers are collected a day later (`collectOrphans`).
+ */
 export function packageStagingDir(dataDir: string): string {
   return path.join(packagesDir(dataDir), 'staging');
 }

@@ -368,12 +368,17 @@ export async function trustRevoke(db: Kysely<Database>, editions: UnitEditions, 
 
 /** The trust store as the verifier's lookup (read once per verification batch). */
 export async function trustLookup(db: Db): Promise<(keyId: string) => TrustEntry | null> {
+  return lookupOf(await trustEntries(db));
+}
+
+/** Every key of the trust store, as the verifier sees it (a snapshot, e.g. for a verifying thread). */
+export async function trustEntries(db: Db): Promise<TrustEntry[]> {
   const rows = await db.selectFrom('trusted_key').selectAll().execute();
-  const map = new Map<string, TrustEntry>(
-    rows.map((r) => [
-      r.key_id,
-      { keyId: r.key_id, publicKey: Buffer.from(r.public_key, 'base64'), holder: r.holder_name, role: r.role as Role, unitCode: r.unit_code, unitEdition: r.unit_edition, status: r.status },
-    ]),
-  );
+  return rows.map((r) => ({ keyId: r.key_id, publicKey: Buffer.from(r.public_key, 'base64'), holder: r.holder_name, role: r.role as Role, unitCode: r.unit_code, unitEdition: r.unit_edition, status: r.status }));
+}
+
+/** The lookup of a snapshot of trust entries. */
+export function lookupOf(entries: readonly TrustEntry[]): (keyId: string) => TrustEntry | null {
+  const map = new Map(entries.map((e) => [e.keyId, e]));
   return (keyId) => map.get(keyId) ?? null;
 }

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
+import zlib from 'node:zlib';
 import type { PackRegistry } from '../criteria/registry';
 import type { LoadedPack } from '../criteria/schema';
+import { throwIfCancelled } from '../cancel';
 import { isCfcError } from '../errors';
 import { assess, type Assessment } from '../scoring/assess';
 import type { UnitEditions } from '../units/editions';
@@ -33,7 +32,8 @@ import {
 } from './format';
 import { fingerprintOf, keyIdOf, sha256Hex, verifySignature } from './keys';
 import { invalid, PackageInvalid, untrustedReason, type Reason } from './reasons';
-import { checkCrc, crc32, entryStream, localHeader, openZip, readEntry, type OpenZip, type ZipEntry } from './zipread';
+import { digestKey, planStored, streamDigests, type EntryDigests } from './digest';
+import { checkCrc, crc32, entryStream, localHeader, openZip, readEntry, type OpenZip, type ZipEntry, type ZipSource } from './zipread';
 
 export type Role = 'commune' | 'assessor' | 'province';
 
@@ -60,11 +60,20 @@ export interface VerifyDeps {
 
 export interface VerifyOptions {
   /**
-   * Import: evidence files and the inner package are written into this folder while they are hashed (one read of the
-   * package). The verifier removes them again if the package turns out invalid.
+   * The stored entries' digests, computed while the package's bytes streamed past once (a large package: see
+   * digest.ts); an entry found here is not read again.
    */
-  extractDir?: string;
+  digests?: EntryDigests;
+  /** Checked between entries and chunks: `cancelledError()` (src/core/cancel.ts). */
+  signal?: AbortSignal;
+  /** Bytes of the package read so far (a large package, as it streams). */
+  onBytes?: (bytes: number) => void;
+  /** Packages up to this many bytes are read whole into memory at once (one read), larger ones streamed. */
+  bufferBelow?: number;
 }
+
+/** A package up to this size is read into memory whole (one read); a larger one is streamed in one pass. */
+export const BUFFER_BELOW = 16 * 1024 * 1024;
 
 export type Outcome = 'valid' | 'untrusted' | 'invalid';
 
@@ -78,7 +87,7 @@ export interface SignerView {
   trust: 'trusted' | 'unknown' | 'revoked';
 }
 
-/** Everything the verifier learnt; the importer uses the parsed parts and the extracted files. */
+/** Everything the verifier learnt; the importer uses the parsed parts. */
 export interface Verification {
   outcome: Outcome;
   /** `invalid`: the one reason it stopped at. `untrusted`: every reason. `valid`: none. */
@@ -92,8 +101,8 @@ export interface Verification {
   audit: AuditLine[];
   score: Assessment | null;
   pack: LoadedPack | null;
-  /** Extracted files (with `extractDir`), by entry path. */
-  extracted: Map<string, string>;
+  /** Where each entry's data starts in the package (relative to its first byte), by entry path. */
+  dataStart: Map<string, number>;
   inner: Verification | null;
   /** For a review: the inner package's SHA-256 (the bytes carried under inner/). */
   innerPackageSha256: string | null;
@@ -146,7 +155,7 @@ const empty = (packageSize: number): Verification => ({
   audit: [],
   score: null,
   pack: null,
-  extracted: new Map(),
+  dataStart: new Map(),
   inner: null,
   innerPackageSha256: null,
 });
@@ -159,32 +168,90 @@ const empty = (packageSize: number): Verification => ({
  * Stops at the first failure (`invalid`, one reason); never throws for anything the package contains.
  */
 export async function verifyPackage(file: string, deps: VerifyDeps, opts: VerifyOptions = {}): Promise<Verification> {
-  const size = fs.statSync(file).size;
-  return verifyRange(file, 0, size, deps, opts, false);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const size = (await fs.promises.stat(file)).size;
+  if (size > limits.maxPackageBytes || opts.digests) return verifyRange(file, 0, size, deps, opts, false);
+  if (size <= (opts.bufferBelow ?? BUFFER_BELOW)) {
+    // One read: the bytes checked are the bytes in memory, whatever happens to the file meanwhile.
+    const bytes = await fs.promises.readFile(file);
+    throwIfCancelled(opts.signal);
+    opts.onBytes?.(bytes.length);
+    return verifyRange(bytes, 0, bytes.length, deps, opts, false);
+  }
+  // One sequential pass computes every stored entry's digest; the checks then read only the small parts again.
+  const plan = await planStored(file, 0, size, limits.maxEntries);
+  if (!plan) return verifyRange(file, 0, size, deps, opts, false);
+  const { digests } = await streamDigests(file, plan, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) });
+  return verifyRange(file, 0, size, deps, { ...opts, digests }, false);
 }
 
-async function verifyRange(file: string, start: number, length: number, deps: VerifyDeps, opts: VerifyOptions, nested: boolean): Promise<Verification> {
+/** Verifies a package already read into memory (`bytes` is the whole file). */
+export function verifyBytes(bytes: Buffer, deps: VerifyDeps, opts: VerifyOptions = {}): Promise<Verification> {
+  return verifyRange(bytes, 0, bytes.length, deps, opts, false);
+}
+
+/**
+ * Steps 1 to 7 of a package in memory (a verifying thread, see verifyPool.ts): `passed` when the container, signature,
+ * entries and documents are sound; then `finishVerification` runs the rest where the packs and catalogues are.
+ */
+export async function verifyContainer(bytes: Buffer, trust: VerifyDeps['trust'], limits: Partial<Limits> | undefined): Promise<{ v: Verification; passed: boolean }> {
+  const l: Limits = { ...DEFAULT_LIMITS, ...limits };
+  const v = empty(bytes.length);
+  let opened: OpenZip | null = null;
+  try {
+    if (bytes.length > l.maxPackageBytes) throw invalid('package_too_large', { detail: `${bytes.length} bytes, at most ${l.maxPackageBytes}` });
+    opened = await openZip(bytes, { start: 0, length: bytes.length, maxEntries: l.maxEntries });
+    await checkContainer(v, opened, bytes, 0, trust, l, {});
+    return { v, passed: true };
+  } catch (e) {
+    if (!(e instanceof PackageInvalid)) throw e;
+    v.outcome = 'invalid';
+    v.reasons = [e.reason];
+    return { v, passed: false };
+  } finally {
+    opened?.close();
+  }
+}
+
+/** Steps 8 to 11 of a package whose steps 1 to 7 passed (`verifyContainer`), from the same bytes. */
+export async function finishVerification(bytes: Buffer, v: Verification, deps: VerifyDeps): Promise<Verification> {
+  try {
+    await checkContent(v, bytes, 0, deps, {}, false);
+  } catch (e) {
+    if (!(e instanceof PackageInvalid)) throw e;
+    v.outcome = 'invalid';
+    v.reasons = [e.reason];
+  }
+  return v;
+}
+
+export async function verifyRange(source: ZipSource, start: number, length: number, deps: VerifyDeps, opts: VerifyOptions, nested: boolean): Promise<Verification> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const v = empty(length);
   let opened: OpenZip | null = null;
   try {
     if (length > limits.maxPackageBytes) throw invalid('package_too_large', { detail: `${length} bytes, at most ${limits.maxPackageBytes}` });
-    opened = await openZip(file, { start, length, maxEntries: limits.maxEntries });
-    await check(v, opened, file, start, deps, limits, opts, nested);
+    opened = await openZip(source, { start, length, maxEntries: limits.maxEntries });
+    await checkContainer(v, opened, source, start, deps.trust, limits, opts);
+    opened.close();
+    opened = null;
+    await checkContent(v, source, start, deps, opts, nested);
   } catch (e) {
     if (!(e instanceof PackageInvalid)) throw e;
     v.outcome = 'invalid';
     v.reasons = [e.reason];
-    for (const f of v.extracted.values()) fs.rmSync(f, { force: true });
-    v.extracted.clear();
-    if (v.inner) for (const f of v.inner.extracted.values()) fs.rmSync(f, { force: true });
   } finally {
     opened?.close();
   }
   return v;
 }
 
-async function check(v: Verification, z: OpenZip, file: string, base: number, deps: VerifyDeps, limits: Limits, opts: VerifyOptions, nested: boolean): Promise<void> {
+/**
+ * Steps 1 to 7: the container, the signature, the manifest, names and entries, every entry's hash, and the two
+ * documents parsed. Needs nothing but the bytes, the limits and the trust store's entry for the signer's key (a
+ * revoked or conflicting key stops here, before anything else is read).
+ */
+async function checkContainer(v: Verification, z: OpenZip, source: ZipSource, base: number, trust: VerifyDeps['trust'], limits: Limits, opts: VerifyOptions): Promise<void> {
   const { zip, entries } = z;
 
   // 1. The signature over the raw manifest bytes, before anything else is read.
@@ -195,8 +262,8 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
   if (sigs.length === 0) throw invalid('signature_missing');
   if (manifests.length > 1) throw invalid('duplicate_entry', { path: MANIFEST });
   if (sigs.length > 1) throw invalid('duplicate_entry', { path: SIGNATURE });
-  const manifestBytes = await readEntry(zip, manifests[0]!, limits.maxManifestBytes, MANIFEST);
-  const sigBytes = await readEntry(zip, sigs[0]!, limits.maxSignatureBytes, SIGNATURE);
+  const manifestBytes = await readSmall(z, source, base, manifests[0]!, limits.maxManifestBytes, MANIFEST);
+  const sigBytes = await readSmall(z, source, base, sigs[0]!, limits.maxSignatureBytes, SIGNATURE);
   let sigRaw: unknown;
   try {
     sigRaw = parseJson(sigBytes);
@@ -227,7 +294,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
   const manifest = parsed.data;
   v.manifest = manifest;
   if (manifest.signer.keyId !== sig.data.keyId) throw invalid('signer_mismatch', { detail: `manifest names ${manifest.signer.keyId}, signed by ${sig.data.keyId}` });
-  const known = deps.trust(sig.data.keyId);
+  const known = trust(sig.data.keyId);
   v.signer = {
     keyId: sig.data.keyId,
     fingerprint: fingerprintOf(sig.data.keyId),
@@ -285,6 +352,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
     if (!h.fileName.equals(e.nameBytes) || h.compressionMethod !== e.method) throw invalid('local_header_mismatch', { path: e.name! });
     ranges.push({ start: h.fileDataStart, end: h.fileDataStart + e.compressedSize, path: e.name! });
     dataStart.set(e.name!, h.fileDataStart);
+    v.dataStart.set(e.name!, h.fileDataStart);
   }
   ranges.sort((a, b) => a.start - b.start);
   for (let i = 1; i < ranges.length; i++) {
@@ -307,61 +375,30 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
     throw invalid('hidden_data', { detail: `${z.centralDirectoryOffset - cursor.end} bytes before the central directory` });
   }
 
-  // 6. The SHA-256 of every listed entry, streamed (and, on import, written out at the same time).
+  // 6. The SHA-256 of every listed entry: a stored one from the bytes in memory or from the digest computed as the
+  // package streamed past; otherwise (deflated, or not planned) streamed from the package now.
   const byName = new Map(entries.map((e) => [e.name!, e]));
   const small = new Map<string, Buffer>();
-  if (opts.extractDir) fs.mkdirSync(opts.extractDir, { recursive: true });
   for (const f of manifest.files) {
+    throwIfCancelled(opts.signal);
     const e = byName.get(f.path)!;
     const keep = f.path === ASSESSMENT || f.path === AUDIT;
-    const extractTo = !keep && opts.extractDir ? path.join(opts.extractDir, `${crypto.randomUUID()}-${f.sha256}`) : null;
-    if (extractTo) v.extracted.set(f.path, extractTo);
-    const hash = crypto.createHash('sha256');
-    const chunks: Buffer[] = [];
-    let n = 0;
-    let crc = 0;
-    const sink = new Writable({
-      highWaterMark: 1024 * 1024,
-      write(chunk: Buffer, _enc, next) {
-        hash.update(chunk);
-        crc = crc32(chunk, crc);
-        n += chunk.length;
-        if (keep) chunks.push(chunk);
-        next();
-      },
-    });
-    try {
-      const s = await entryStream(zip, e.raw);
-      if (extractTo) {
-        const out = fs.createWriteStream(extractTo, { flags: 'wx', highWaterMark: 1024 * 1024 });
-        const tee = new Writable({
-          highWaterMark: 1024 * 1024,
-          write(chunk: Buffer, _enc, next) {
-            hash.update(chunk);
-            crc = crc32(chunk, crc);
-            n += chunk.length;
-            if (!out.write(chunk)) out.once('drain', () => next());
-            else next();
-          },
-          final(done) {
-            out.end(done);
-          },
-        });
-        out.on('error', (err) => tee.destroy(err));
-        await pipeline(s, tee);
-      } else {
-        await pipeline(s, sink);
-      }
-    } catch (err) {
-      if (err instanceof PackageInvalid) throw err;
-      if (isCfcError(err) || (err as NodeJS.ErrnoException).code === 'ENOSPC' || (err as NodeJS.ErrnoException).syscall === 'write') throw err;
-      throw invalid('corrupt_entry', { path: f.path, detail: (err as Error).message });
+    const at = base + dataStart.get(f.path)!;
+    let got: { sha256: string; crc: number; n: number; data: Buffer | null };
+    const known = e.method === 0 && !keep ? opts.digests?.get(digestKey(at, e.compressedSize)) : undefined;
+    if (Buffer.isBuffer(source)) {
+      const data = e.method === 0 ? source.subarray(at, at + e.compressedSize) : inflateEntry(source.subarray(at, at + e.compressedSize), e, f.path);
+      got = { sha256: crypto.createHash('sha256').update(data).digest('hex'), crc: crc32(data), n: data.length, data: keep ? data : null };
+    } else if (known) {
+      got = { ...known, data: null };
+    } else {
+      got = await streamEntry(zip, e, f.path, keep);
     }
     // 6b. The data against the CRC-32 the ZIP states for it (damaged in transit, or a ZIP edited by hand), then the
     // SHA-256 the signed manifest states.
-    checkCrc(e, crc, f.path);
-    if (n !== f.size || hash.digest('hex') !== f.sha256) throw invalid('hash_mismatch', { path: f.path });
-    if (keep) small.set(f.path, Buffer.concat(chunks));
+    checkCrc(e, got.crc, f.path);
+    if (got.n !== f.size || got.sha256 !== f.sha256) throw invalid('hash_mismatch', { path: f.path });
+    if (keep) small.set(f.path, got.data!);
   }
 
   // 7. assessment.json and audit.jsonl.
@@ -404,6 +441,17 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
     v.audit.push(a.data);
   }
 
+}
+
+/**
+ * Steps 8 to 11, after `checkContainer`: what needs the packs, the catalogues and the trust store's judgement. `v` holds
+ * what steps 1 to 7 learnt (possibly in another thread: see verifyPool.ts).
+ */
+async function checkContent(v: Verification, source: ZipSource, base: number, deps: VerifyDeps, opts: VerifyOptions, nested: boolean): Promise<void> {
+  const manifest = v.manifest!;
+  const doc = v.assessment!;
+  const known = deps.trust(manifest.signer.keyId);
+  const dataStart = v.dataStart;
   // 8. The pack, and the summary recomputed from the values.
   const pack = deps.packs.find(manifest.pack.id, manifest.pack.version);
   if (!pack) throw invalid('unknown_pack', { detail: `${manifest.pack.id}@${manifest.pack.version} sha256 ${manifest.pack.sha256}` });
@@ -452,8 +500,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
     if (inners.length !== 1) throw invalid('inner_missing');
     if (doc.review === null) throw invalid('assessment_malformed', { path: ASSESSMENT, detail: 'a review needs its review part' });
     const f = inners[0]!;
-    const innerExtractDir = opts.extractDir;
-    const inner = await verifyRange(file, base + dataStart.get(f.path)!, f.size, deps, innerExtractDir ? { extractDir: innerExtractDir } : {}, true);
+    const inner = await verifyRange(source, base + dataStart.get(f.path)!, f.size, deps, opts, true);
     v.inner = inner;
     v.innerPackageSha256 = f.sha256;
     if (inner.outcome === 'invalid') {
@@ -488,7 +535,7 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
   const reasons: Reason[] = [];
   // The unit is judged whether the key is known or not (FORMAT.md §6.13: every reason that applies): whoever decides
   // to accept an untrusted package must see that its unit is not a commune of the catalogue, not only "key unknown".
-  if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(sig.data.keyId)));
+  if (!known) reasons.push(untrustedReason('key_unknown', fingerprintOf(manifest.signer.keyId)));
   else {
     if (kind === 'review' && known.role === 'commune') reasons.push(untrustedReason('role_not_allowed', `${known.role} key, ${kind} package`));
     if (unitKnown && !covers(deps.editions, known, { edition, code: manifest.unit.code })) {
@@ -500,4 +547,60 @@ async function check(v: Verification, z: OpenZip, file: string, base: number, de
   if (v.inner && v.inner.outcome === 'untrusted') reasons.push(untrustedReason('inner_untrusted', v.inner.reasons.map((x) => x.code).join(', ')));
   v.reasons = reasons;
   v.outcome = reasons.length ? 'untrusted' : 'valid';
+}
+
+/**
+ * The manifest or its signature, whole: from memory when the package is (its local header, then the bytes, inflated in
+ * one call), else streamed (`readEntry`). The same checks either way: the size bound before reading, no encryption, a
+ * known method, the CRC-32.
+ */
+async function readSmall(z: OpenZip, source: ZipSource, base: number, e: ZipEntry, max: number, path: string): Promise<Buffer> {
+  if (!Buffer.isBuffer(source) || e.uncompressedSize > max || e.encrypted || (e.method !== 0 && e.method !== 8)) return readEntry(z.zip, e, max, path);
+  let start: number;
+  try {
+    start = base + (await localHeader(z.zip, e.raw)).fileDataStart;
+  } catch (err) {
+    throw invalid('corrupt_entry', { path, detail: (err as Error).message });
+  }
+  const raw = source.subarray(start, start + e.compressedSize);
+  const data = e.method === 0 ? raw : inflateEntry(raw, e, path);
+  checkCrc(e, crc32(data), path);
+  return data;
+}
+
+/**
+ * A deflated entry's bytes from memory, inflated in one call: refused (`corrupt_entry`) when the data is not a complete
+ * deflate stream or inflates to another size than the central directory states — as yauzl's size-checking stream does.
+ */
+function inflateEntry(data: Buffer, e: ZipEntry, path: string): Buffer {
+  let out: Buffer;
+  try {
+    out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize + 1) });
+  } catch (err) {
+    throw invalid('corrupt_entry', { path, detail: (err as Error).message });
+  }
+  if (out.length !== e.uncompressedSize) throw invalid('corrupt_entry', { path, detail: `${out.length} bytes inflated, the ZIP states ${e.uncompressedSize}` });
+  return out;
+}
+
+/** One entry streamed from the package (inflated if deflated): its SHA-256, CRC-32 and size, and its bytes if `keep`. */
+async function streamEntry(zip: OpenZip['zip'], e: ZipEntry, path: string, keep: boolean): Promise<{ sha256: string; crc: number; n: number; data: Buffer | null }> {
+  const hash = crypto.createHash('sha256');
+  const chunks: Buffer[] = [];
+  let n = 0;
+  let crc = 0;
+  try {
+    const s = await entryStream(zip, e.raw);
+    for await (const chunk of s as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      crc = crc32(chunk, crc);
+      n += chunk.length;
+      if (keep) chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof PackageInvalid) throw err;
+    if (isCfcError(err) || (err as NodeJS.ErrnoException).code === 'ENOSPC') throw err;
+    throw invalid('corrupt_entry', { path, detail: (err as Error).message });
+  }
+  return { sha256: hash.digest('hex'), crc, n, data: keep ? Buffer.concat(chunks) : null };
 }

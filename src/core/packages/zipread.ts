@@ -7,7 +7,8 @@ import { invalid, PackageInvalid } from './reasons';
 /**
  * Reading a package's ZIP with yauzl, without trusting anything in it: names are kept as raw bytes (we decode and judge
  * them ourselves), sizes are checked against what is read, and a package inside another one (a review's inner package,
- * stored uncompressed) is read in place as a byte range of the outer file.
+ * stored uncompressed) is read in place as a byte range of the outer file. A small package is read whole into memory
+ * first (one read) and parsed from that buffer: the same reader over the same bytes, without a file.
  */
 
 const CHUNK = 1024 * 1024;
@@ -60,6 +61,65 @@ class RangeReader extends yauzl.RandomAccessReader {
   }
 }
 
+/** A buffer, or a byte range of it, as yauzl's random-access reader. */
+class BufferRangeReader extends yauzl.RandomAccessReader {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly base: number,
+  ) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from([this.buf.subarray(this.base + start, this.base + end)], { objectMode: false });
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    const from = this.base + position;
+    if (from + length > this.buf.length) return callback(new Error('unexpected EOF'));
+    this.buf.copy(buffer, offset, from, from + length);
+    callback(null);
+  }
+}
+
+/** Where a package's bytes are: a file on disk, or the whole file read into memory. */
+export type ZipSource = string | Buffer;
+
+/** Small positional reads (end records, locators) of a source, synchronous: a few bytes, never a whole file. */
+interface Bytes {
+  size(): number;
+  readAt(pos: number, length: number): Buffer;
+  close(): void;
+}
+
+function bytesOf(source: ZipSource): Bytes {
+  if (Buffer.isBuffer(source)) {
+    return { size: () => source.length, readAt: (pos, length) => source.subarray(Math.min(pos, source.length), Math.min(pos + length, source.length)), close: () => {} };
+  }
+  const fd = fs.openSync(source, 'r');
+  return {
+    fd,
+    size: () => fs.fstatSync(fd).size,
+    readAt: (pos, length) => {
+      const b = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const n = fs.readSync(fd, b, done, length - done, pos + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return b.subarray(0, done);
+    },
+    close: () => {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    },
+  } as Bytes;
+}
+
 export interface ZipEntry {
   raw: yauzl.Entry;
   nameBytes: Buffer;
@@ -102,36 +162,30 @@ function describe(e: unknown): string {
  * Opens a ZIP (a whole file, or `length` bytes of it from `start`) and lists its central directory, refusing more
  * entries than `maxEntries` before reading any of them.
  */
-export async function openZip(file: string, opts: { start?: number; length?: number; maxEntries: number }): Promise<OpenZip> {
-  const fd = fs.openSync(file, 'r');
-  const close = () => {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-  };
+export async function openZip(source: ZipSource, opts: { start?: number; length?: number; maxEntries: number }): Promise<OpenZip> {
+  const bytes = bytesOf(source);
+  const close = () => bytes.close();
   try {
     const base = opts.start ?? 0;
-    const size = opts.length ?? fs.fstatSync(fd).size;
+    const size = opts.length ?? bytes.size();
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
       yauzl.fromRandomAccessReader(
-        new RangeReader(fd, base),
+        Buffer.isBuffer(source) ? new BufferRangeReader(source, base) : new RangeReader((bytes as Bytes & { fd: number }).fd, base),
         size,
         { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false },
         (err, z) => (err ? reject(err) : resolve(z)),
       );
     }).catch((e: unknown) => {
       const msg = describe(e);
-      const head = Buffer.alloc(4);
-      const zipHead = (size >= 4 ? fs.readSync(fd, head, 0, 4, base) : 0) === 4 && head.readUInt32LE(0) === 0x04034b50;
+      const head = size >= 4 ? bytes.readAt(base, 4) : Buffer.alloc(0);
+      const zipHead = head.length === 4 && head.readUInt32LE(0) === 0x04034b50;
       const endNotFound = /end of central directory record signature not found/i.test(msg);
       // yauzl looks for the end record in the last 64 KiB and wants its comment to reach the end of the file. When it
       // fails, an end record further back whose central directory ends right before it means bytes were appended
       // after the archive: hidden_data. A signature near the end that fits nothing (a ZIP carried inside, cut short
       // after it) or none at all: the file is cut short.
       if (zipHead && (endNotFound || /invalid comment length/i.test(msg))) {
-        const end = earlierEndRecord(fd, base, size);
+        const end = earlierEndRecord(bytes, base, size);
         if (end !== null && end < size) throw invalid('hidden_data', { detail: `${size - end} bytes after the end of central directory record` });
         throw invalid('truncated', { detail: msg });
       }
@@ -166,7 +220,7 @@ export async function openZip(file: string, opts: { start?: number; length?: num
       zip.on('end', () => {
         // The central directory ends where the end records begin: nothing hides between them.
         const cdEnd = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
-        const gap = endRecordsStart(fd, base, size, (zip.comment as unknown as Buffer).length) - cdEnd;
+        const gap = endRecordsStart(bytes, base, size, (zip.comment as unknown as Buffer).length) - cdEnd;
         if (gap !== 0) reject(invalid('hidden_data', { detail: `${gap} bytes between the central directory and its end record` }));
         else resolve(out);
       });
@@ -183,15 +237,8 @@ export async function openZip(file: string, opts: { start?: number; length?: num
 const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const ZIP64_LOCATOR = 0x07064b50;
 
-function readAt(fd: number, base: number, pos: number, length: number): Buffer {
-  const b = Buffer.alloc(length);
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, b, done, length - done, base + pos + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return b.subarray(0, done);
+function readAt(bytes: Bytes, base: number, pos: number, length: number): Buffer {
+  return bytes.readAt(base + pos, length);
 }
 
 /**
@@ -199,7 +246,7 @@ function readAt(fd: number, base: number, pos: number, length: number): Buffer {
  * the ZIP64 end record when a ZIP64 locator precedes the end record (and that record must reach the locator), else
  * the end record itself.
  */
-function endRecordsStart(fd: number, base: number, size: number, commentLength: number): number {
+function endRecordsStart(fd: Bytes, base: number, size: number, commentLength: number): number {
   const eocdAt = size - 22 - commentLength;
   if (eocdAt >= 20) {
     const loc = readAt(fd, base, eocdAt - 20, 20);
@@ -219,7 +266,7 @@ function endRecordsStart(fd: number, base: number, size: number, commentLength: 
  * consistent end record found further back (its central directory ends right before it, or a ZIP64 locator precedes
  * it), or null when there is none (the file is cut short). Read backwards in 1 MiB steps; only on this failure path.
  */
-function earlierEndRecord(fd: number, base: number, size: number): number | null {
+function earlierEndRecord(fd: Bytes, base: number, size: number): number | null {
   const step = CHUNK;
   for (let hi = size; hi > 0; ) {
     const lo = Math.max(0, hi - step);

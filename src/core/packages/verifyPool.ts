@@ -1,0 +1,164 @@
+/**
+ * A small pool of verifying threads (worker_threads), one per core, started by the core on first use for a batch of
+ * small packages and kept while the process runs (idle threads do not keep it alive). Each thread reads a package and
+ * runs steps 1 to 7 of the verifier (verifyWorker.ts); the thread that owns the store finishes steps 8 to 11 (packs,
+ * catalogues, trust: the same objects as for any other verification) and commits, while the threads already verify
+ * the next packages. Where no worker script can be found (a bundle without it), there is no pool and verification
+ * runs in the calling thread: same results, one core.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { throwIfCancelled } from '../cancel';
+import type { Limits } from './format';
+import { BUFFER_BELOW, finishVerification, verifyPackage, type TrustEntry, type Verification, type VerifyDeps } from './verify';
+
+export interface PoolRequest {
+  id: number;
+  file: string;
+  trustId: number;
+  /** Sent with the first request of a snapshot to each thread. */
+  trust?: TrustEntry[];
+  limits?: Partial<Limits>;
+}
+
+export type PoolReply =
+  | { id: number; kind: 'verified'; bytes: Buffer; v: Verification; passed: boolean }
+  | { id: number; kind: 'unreadable' }
+  | { id: number; kind: 'error'; message: string };
+
+export type PoolResult = { kind: 'verified'; bytes: Buffer; v: Verification; passed: boolean } | { kind: 'unreadable' };
+
+/**
+ * The worker script: the TypeScript source run through tsx (checkouts, tests), the electron-vite bundle's
+ * `verifyWorker.js` beside the bundle that runs the service (out/main), or the CLI bundle's `verify-worker.cjs` beside
+ * the `cfc` bin (out/cli). Null when none is there.
+ */
+function workerScript(): { file: string; source: boolean } | null {
+  const dirs: string[] = [];
+  try {
+    dirs.push(__dirname);
+  } catch {
+    /* an ES module bundle: no __dirname */
+  }
+  if (process.argv[1]) dirs.push(path.dirname(path.resolve(process.argv[1])));
+  for (const d of dirs) {
+    if (fs.existsSync(path.join(d, 'verifyWorker.ts'))) return { file: path.join(d, 'verifyWorker.ts'), source: true };
+    for (const name of ['verifyWorker.js', 'verify-worker.cjs']) if (fs.existsSync(path.join(d, name))) return { file: path.join(d, name), source: false };
+  }
+  return null;
+}
+
+class Pool {
+  private readonly workers: { worker: Worker; trustId: number; busy: number }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: PoolResult) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+
+  constructor(script: { file: string; source: boolean }, size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = script.source
+        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`, { eval: true })
+        : new Worker(script.file);
+      worker.unref();
+      const slot = { worker, trustId: 0, busy: 0 };
+      worker.on('message', (r: PoolReply) => {
+        slot.busy--;
+        if (slot.busy === 0) worker.unref();
+        const p = this.pending.get(r.id);
+        this.pending.delete(r.id);
+        if (!p) return;
+        if (r.kind === 'error') p.reject(new Error(r.message));
+        else if (r.kind === 'unreadable') p.resolve(r);
+        else p.resolve({ kind: 'verified', bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), v: revive(r.v), passed: r.passed });
+      });
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', () => this.fail(new Error('a verifying thread stopped')));
+      this.workers.push(slot);
+    }
+  }
+
+  private fail(e: Error): void {
+    pool = null;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Reads and checks one package (steps 1 to 7) on the least busy thread. */
+  run(file: string, trust: { id: number; entries: TrustEntry[] }, limits?: Partial<Limits>): Promise<PoolResult> {
+    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const id = this.nextId++;
+    const req: PoolRequest = { id, file, trustId: trust.id, ...(limits ? { limits } : {}) };
+    if (slot.trustId !== trust.id) {
+      req.trust = trust.entries;
+      slot.trustId = trust.id;
+    }
+    if (slot.busy === 0) slot.worker.ref();
+    slot.busy++;
+    return new Promise<PoolResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      slot.worker.postMessage(req);
+    });
+  }
+}
+
+/** Buffers arrive as Uint8Arrays: made Buffers again (the verifier's result carries the manifest's bytes). */
+function revive(v: Verification): Verification {
+  return { ...v, manifestBytes: v.manifestBytes ? Buffer.from(v.manifestBytes) : null };
+}
+
+/** Batches from this many packages on use the verifying threads (fewer are not worth a thread's start). */
+export const THREADS_FROM = 16;
+
+let pool: Pool | null = null;
+let trustIds = 0;
+
+/** A fresh id for a trust snapshot (threads get the snapshot again when it changes). */
+export function nextTrustId(): number {
+  return ++trustIds;
+}
+
+/** The process's pool (started now if need be), or null when there is no worker script or only one core. */
+export function verifyPool(): Pool | null {
+  if (pool) return pool;
+  if (process.env['CFC_VERIFY_THREADS'] === '0') return null;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const size = Math.max(1, Math.min(4, Number(process.env['CFC_VERIFY_THREADS']) || cores));
+  const script = workerScript();
+  if (!script || cores < 2) return null;
+  pool = new Pool(script, size);
+  return pool;
+}
+
+/**
+ * Verifies packages, results in the order given: a batch of small ones on the verifying threads (a few ahead at a
+ * time), each finished here (steps 8 to 11); a large one (or without threads) by `verifyPackage` here, streamed.
+ */
+export async function verifyPackages(files: readonly string[], deps: VerifyDeps & { trustEntries: TrustEntry[] }, opts: { signal?: AbortSignal } = {}): Promise<Verification[]> {
+  const threads = files.length >= THREADS_FROM ? verifyPool() : null;
+  const snapshot = { id: nextTrustId(), entries: deps.trustEntries };
+  const one = async (file: string): Promise<Verification> => {
+    if (threads && (await fs.promises.stat(file)).size <= BUFFER_BELOW) {
+      const r = await threads.run(file, snapshot, deps.limits).catch(() => null);
+      if (r?.kind === 'verified') return r.passed ? finishVerification(r.bytes, r.v, deps) : r.v;
+    }
+    return verifyPackage(file, deps, opts.signal ? { signal: opts.signal } : {});
+  };
+  const out: Verification[] = [];
+  const ahead: Promise<Verification>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < files.length && ahead.length < 8) {
+      const p = one(files[next++]!);
+      p.catch(() => {});
+      ahead.push(p);
+    }
+  };
+  fill();
+  while (ahead.length) {
+    throwIfCancelled(opts.signal);
+    out.push(await ahead.shift()!);
+    fill();
+  }
+  return out;
+}

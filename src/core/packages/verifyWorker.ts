@@ -1,0 +1,37 @@
+/**
+ * A verifying thread (see verifyPool.ts): reads a small package whole and runs steps 1 to 7 of the verifier on it (the
+ * container, the signature, every entry's SHA-256 and CRC-32, the documents parsed), then hands the bytes and what it
+ * learnt back to the thread that owns the store, which finishes the checks and stores the package. Started only by
+ * verifyPool.ts; never imported by anything else.
+ */
+import fs from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import type { Limits } from './format';
+import { lookupOf } from './trust';
+import { verifyContainer, type TrustEntry } from './verify';
+import type { PoolReply, PoolRequest } from './verifyPool';
+
+const port = parentPort!;
+let trust: { id: number; lookup: ReturnType<typeof lookupOf> } | null = null;
+
+port.on('message', (m: PoolRequest) => {
+  void (async (): Promise<PoolReply> => {
+    if (m.trust) trust = { id: m.trustId, lookup: lookupOf(m.trust.map((e) => ({ ...e, publicKey: Buffer.from(e.publicKey) })) as TrustEntry[]) };
+    if (!trust || trust.id !== m.trustId) return { id: m.id, kind: 'error', message: 'trust snapshot missing' };
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(m.file);
+    } catch {
+      return { id: m.id, kind: 'unreadable' };
+    }
+    try {
+      const r = await verifyContainer(bytes, trust.lookup, m.limits as Partial<Limits> | undefined);
+      return { id: m.id, kind: 'verified', bytes, v: r.v, passed: r.passed };
+    } catch (e) {
+      return { id: m.id, kind: 'error', message: e instanceof Error ? e.message : String(e) };
+    }
+  })().then((reply) => {
+    const transfer = reply.kind === 'verified' && reply.bytes.byteOffset === 0 && reply.bytes.byteLength === reply.bytes.buffer.byteLength ? [reply.bytes.buffer as ArrayBuffer] : [];
+    port.postMessage(reply, transfer);
+  });
+});
