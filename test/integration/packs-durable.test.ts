@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { placeDurably, writeDurably } from '../../src/core/fsx/durable';
+import { writeDurably } from '../../src/core/fsx/durable';
 import { expectDurable, traceFs } from './durable-trace';
 import { tempDir, testService } from '../helpers';
 import { builtin } from '../unit/scoring/helpers';
