@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry, readJsonFile } from '../../core/criteria/registry';
+import { cancelledError, CANCELLED, throwIfCancelled } from '../../core/cancel';
 import { CfcError } from '../../core/errors';
 import { createFromInput, exportRevision } from '../../core/packages/export';
 import { assessmentDocSchema, auditLineSchema, evidenceMetaOf, reviewSchema, unitEditionOf, type AssessmentDoc } from '../../core/packages/format';
@@ -152,6 +153,7 @@ export const packagesHandlers: Handlers<Names> = {
       { row, pair },
       out,
       await packagesActor(ctx),
+      { onProgress: ctx.progress, signal: ctx.signal },
     );
     return { file: written.file, fileName: written.fileName, size: written.size, manifestSha256: written.manifestSha256, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
   },
@@ -171,12 +173,16 @@ export const packagesHandlers: Handlers<Names> = {
   'packages.import': async (input, ctx) => {
     const { db } = await ctx.store();
     const files = sourceFiles(ctx, input);
-    const report = ctx.onProgress;
-    const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
+    throwIfCancelled(ctx.signal);
+    // A cancel stops the batch before the next package at the latest (the importer stops within one, undoing it).
+    const onProgress = (p: ImportProgress) => {
+      if (p.bytes === 0) throwIfCancelled(ctx.signal);
+      ctx.progress({ index: p.index, total: p.total, label: path.basename(p.file), bytes: p.bytes, size: p.size });
+    };
     const r = await importPackages(
       { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
       files,
-      { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), ...(progress ? { onProgress: progress } : {}) },
+      { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), onProgress, signal: ctx.signal },
     );
     // Staged uploads are consumed: imported or not, they are not kept.
     for (const id of input.stagedIds ?? []) {
@@ -184,6 +190,8 @@ export const packagesHandlers: Handlers<Names> = {
       fs.rmSync(path.join(store.dir, 'staging', id), { force: true });
       fs.rmSync(path.join(store.dir, 'staging', `${id}.json`), { force: true });
     }
+    // Cancelled before every package was done: the call answers `cancelled` (the packages done before it stay imported).
+    if (r.items.some((i) => i.error?.code === CANCELLED)) throw cancelledError();
     return r;
   },
   'packages.list': async (input, ctx) => {
@@ -250,6 +258,7 @@ export const packagesLocalHandlers: Handlers<'packages.create'> = {
       { row, pair },
       path.resolve(input.outPath),
       await packagesActor(ctx),
+      { onProgress: ctx.progress, signal: ctx.signal },
     );
     const m = w.manifest;
     return {
