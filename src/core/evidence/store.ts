@@ -124,7 +124,7 @@ export class EvidenceStore {
       await pipeline(source, meter, sink);
     } catch (e) {
       // The file may still be opening (a stream stopped at once, e.g. a cancelled upload): removed once it is closed.
-      if (!sink.closed) await new Promise((r) => sink.once('close', r));
+      if (!sink.closed) await new Promise<void>((r) => sink.once('close', () => r()));
       fs.rmSync(part, { force: true });
       throw e;
     }
