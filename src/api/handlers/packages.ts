@@ -162,6 +162,7 @@ export const packagesHandlers: Handlers<Names> = {
     const trust = await trustLookup(db);
     const items: VerifiedPackage[] = [];
     for (const file of sourceFiles(ctx, input)) {
+      throwIfCancelled(ctx.signal);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
@@ -184,14 +185,15 @@ export const packagesHandlers: Handlers<Names> = {
       files,
       { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), onProgress, signal: ctx.signal },
     );
+    // Cancelled before every package was done: the call answers `cancelled` (the packages done before it stay imported)
+    // and the staged uploads are kept, so Import can be pressed again without sending them again.
+    if (r.items.some((i) => i.error?.code === CANCELLED)) throw cancelledError();
     // Staged uploads are consumed: imported or not, they are not kept.
     for (const id of input.stagedIds ?? []) {
       const store = evidenceStore(ctx);
       fs.rmSync(path.join(store.dir, 'staging', id), { force: true });
       fs.rmSync(path.join(store.dir, 'staging', `${id}.json`), { force: true });
     }
-    // Cancelled before every package was done: the call answers `cancelled` (the packages done before it stay imported).
-    if (r.items.some((i) => i.error?.code === CANCELLED)) throw cancelledError();
     return r;
   },
   'packages.list': async (input, ctx) => {
