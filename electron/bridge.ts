@@ -5,9 +5,10 @@
  */
 import type { UiCallName } from '../src/api/contract';
 import type { CallResult } from '../src/api/errors';
+import type { CfcJobsBridge } from './jobsBridge';
 
 /** `window.cfc`: the UI contract's transport over IPC, and nothing else. */
-export interface CfcBridge {
+export interface CfcBridge extends CfcJobsBridge {
   /**
    * Sends one contract call to the main process. Never rejects for a known name: failures come back as
    * `{ ok: false, error }` (an unknown name comes back as `unknown_call` without reaching the main process).
@@ -18,7 +19,7 @@ export interface CfcBridge {
    * Streams a dropped or picked file into the core's staging area (read from disk by the main process, never whole in
    * the page); `evidence.attach` then attaches it.
    */
-  stage(file: File): Promise<CallResult<{ stagedId: string; sha256: string; size: number }>>;
+  stage(file: File, job?: string): Promise<CallResult<{ stagedId: string; sha256: string; size: number }>>;
   /** The app's version (package.json), fixed at build time. */
   readonly version: string;
 }

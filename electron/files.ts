@@ -9,6 +9,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
 import type { Service } from '../src/api/service';
 import { resolveFileRoute, type FileSource } from '../src/api/fileRoute';
+import { isJobId } from '../src/api/jobs';
 import { STAGE_CHANNEL } from './bridge';
 
 export interface FilesOptions {
@@ -18,7 +19,7 @@ export interface FilesOptions {
 }
 
 /** What the preload sends: the file's path on disk (from a drop or a picker), or its bytes for a page-made File. */
-export type StageRequest = { name: string; path: string } | { name: string; bytes: Uint8Array };
+export type StageRequest = ({ name: string; path: string } | { name: string; bytes: Uint8Array }) & { job?: string };
 
 function refused(vi: string, en: string): CallResult<never> {
   return { ok: false, error: { code: ErrorCodes.unauthorized, message: { vi, en } } };
@@ -31,6 +32,8 @@ export function bindFiles(opts: FilesOptions): () => void {
       return refused('Lệnh gọi bị từ chối: không đến từ cửa sổ của ứng dụng.', 'Call refused: it did not come from the app window.');
     }
     if (typeof req?.name !== 'string') return refused('Yêu cầu không hợp lệ.', 'Malformed request.');
+    // A job id: the bytes read are the upload's progress, pushed to the page, and it can be cancelled (electron/jobs.ts).
+    const job = isJobId(req.job) ? req.job : undefined;
     if ('path' in req && typeof req.path === 'string') {
       let size: number;
       try {
@@ -43,10 +46,10 @@ export function bindFiles(opts: FilesOptions): () => void {
           error: { code: 'not_found', field: 'file', message: { vi: `Không đọc được tệp "${req.name}".`, en: `Cannot read the file "${req.name}".` } },
         };
       }
-      return opts.service.files.stage(fs.createReadStream(req.path), req.name, size);
+      return opts.service.files.stage(fs.createReadStream(req.path), req.name, size, job);
     }
     if ('bytes' in req && req.bytes instanceof Uint8Array) {
-      return opts.service.files.stage(Readable.from([Buffer.from(req.bytes)]), req.name, req.bytes.length);
+      return opts.service.files.stage(Readable.from([Buffer.from(req.bytes)]), req.name, req.bytes.length, job);
     }
     return refused('Yêu cầu không hợp lệ.', 'Malformed request.');
   });

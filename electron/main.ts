@@ -33,6 +33,7 @@ import type { Secrets } from '../src/core/packages/keys';
 import { APP_DIR_NAME } from '../src/core/paths';
 import { bindFiles, serveFileRoute } from './files';
 import { bindContract, isTrustedSender } from './ipc';
+import { bindJobs } from './jobs';
 import { buildMenu } from './menu';
 import {
   APP_INDEX_URL,
@@ -181,9 +182,11 @@ async function start(): Promise<void> {
   const trustedContents = () => mainWindow?.webContents ?? null;
   const unbindCalls = bindContract({ ipc: ipcMain, service, trustedContents, devUrl, log });
   const unbindFiles = bindFiles({ service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
+  const unbindJobs = bindJobs({ ipc: ipcMain, service, trustedContents, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
   unbindContract = () => {
     unbindCalls();
     unbindFiles();
+    unbindJobs();
   };
   createWindow();
 }

@@ -8,6 +8,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { CallResult } from '../src/api/errors';
 import { BRIDGE_KEY, channelFor, STAGE_CHANNEL, type CfcBridge } from './bridge';
+import { jobsBridge } from './jobsBridge';
 
 const knownNames: ReadonlySet<string> = new Set(__CFC_CALL_NAMES__);
 
@@ -35,11 +36,12 @@ const bridge: CfcBridge = {
       );
     }
   },
-  async stage(file) {
+  ...jobsBridge(ipcRenderer, knownNames),
+  async stage(file, job) {
     if (!(file instanceof File)) return failure('invalid_input', 'Không phải một tệp.', 'Not a file.') as never;
     // A dropped or picked file has a path: the main process streams it from disk. A File made by the page has none.
     const filePath = webUtils.getPathForFile(file);
-    const req = filePath ? { name: file.name, path: filePath } : { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    const req = { ...(filePath ? { name: file.name, path: filePath } : { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }), ...(job ? { job } : {}) };
     try {
       return (await ipcRenderer.invoke(STAGE_CHANNEL, req)) as never;
     } catch {

@@ -2,6 +2,7 @@ import type { Secrets } from '../core/packages/keys';
 import type { Store } from '../core/store/db';
 import type { UnitCatalogue } from '../core/units/catalogue';
 import type { UnitEditions } from '../core/units/editions';
+import type { JobRegistry } from './jobs';
 
 /** What every handler may use. Built once per service; the core gets paths and a clock, never globals. */
 export interface ServiceContext {
@@ -21,8 +22,15 @@ export interface ServiceContext {
   now(): string;
   /** The OS secret store for signing keys (Electron's safeStorage); absent: keys are sealed with a passphrase. */
   secrets?: Secrets | undefined;
-  /** Progress of long calls (package import), for shells that can show it (the CLI's progress line). */
-  onProgress?: ((call: string, p: Progress) => void) | undefined;
+  /**
+   * The running call as a job (src/api/jobs.ts): its signal, aborted by the transport's cancel for the call's job id
+   * (never aborted for a call run without one), and its progress, sent to the shell tagged with that id. Pass both
+   * into the core (`signal`, `onProgress`); the core undoes what it began and throws `cancelled` when aborted.
+   */
+  readonly signal: AbortSignal;
+  progress(p: Progress): void;
+  /** The service's job registry (stable across calls: a key for per-service state such as the backup jobs). */
+  readonly jobs: JobRegistry;
   /**
    * Runs `f` with the store closed (a restore swaps the database file): calls that need the store wait, calls already
    * running finish first (`insideCall`: the caller is itself a running call), and the store reopens on next use.
@@ -36,6 +44,7 @@ export interface Progress {
   total: number;
   /** What is being worked on (a file). */
   label: string;
+  /** Bytes done of `size`: of the current item (an import) or of the whole job (a backup, an export). */
   bytes: number;
   size: number;
 }

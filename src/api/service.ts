@@ -1,9 +1,10 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { collectOrphans } from '../core/evidence/hygiene';
 import type { StagedInfo } from '../core/evidence/store';
 import { openStore, type Store } from '../core/store/db';
 import { UnitEditions } from '../core/units/editions';
 import type { ServiceContext } from './context';
+import { JobRegistry, metered, type JobListener, type Jobs } from './jobs';
 import { callDef, isCallName, type CallInput, type CallName, type CallOutput, type Surface } from './contract';
 import { ApiCallError, ErrorCodes, toApiError, type ApiErrorShape, type CallResult } from './errors';
 
@@ -56,7 +57,8 @@ export interface ServiceOptions {
   onInternalError?: (name: string, error: unknown) => void;
   /** Electron: seal signing keys with safeStorage. Without it, keys are sealed with a passphrase. */
   secrets?: Secrets;
-  onProgress?: ServiceContext['onProgress'];
+  /** Every progress event of every call (the worker forwards them to its host; the CLI prints its line). */
+  onProgress?: JobListener;
 }
 
 export interface Service {
@@ -64,7 +66,7 @@ export interface Service {
    * Validate, run, validate: what every transport binds to. Never throws. `surface` 'ui' (IPC, HTTP) admits only the
    * UI contract's calls and schemas, so a path field from the page is refused; the default 'local' is the superset.
    */
-  dispatch(name: unknown, input: unknown, surface?: Surface): Promise<CallResult<unknown>>;
+  dispatch(name: unknown, input: unknown, surface?: Surface, job?: string): Promise<CallResult<unknown>>;
   /** The same, typed, throwing ApiCallError: for the CLI and tests. */
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   readonly context: ServiceContext;
@@ -73,12 +75,15 @@ export interface Service {
    * evidence file or a report to serve. Each returns a CallResult like `dispatch`, never throws.
    */
   readonly files: {
-    stage(source: Readable, name: string, declaredSize?: number): Promise<CallResult<StagedInfo>>;
+    /** With a job id: the bytes received are its progress, and cancelling it stops the upload (nothing is kept). */
+    stage(source: Readable, name: string, declaredSize?: number, job?: string): Promise<CallResult<StagedInfo>>;
     evidence(evidenceId: string): Promise<CallResult<{ path: string; name: string; mediaType: string; size: number }>>;
     report(fileName: string): Promise<CallResult<{ path: string }>>;
     /** An exported signed package in the data folder's exports/, for download. */
     exported(fileName: string): Promise<CallResult<{ path: string }>>;
   };
+  /** The running jobs (calls given a job id): their progress, and cancel. */
+  readonly jobs: Jobs;
   /** Open the store now (shells call it at start-up to fail early on a database they cannot use). */
   open(): Promise<Store>;
   close(): Promise<void>;
@@ -138,6 +143,8 @@ export function createService(opts: ServiceOptions): Service {
     }
   }
   const clock = opts.now ?? (() => new Date());
+  const jobs = new JobRegistry(opts.onProgress);
+  const never = new AbortController().signal;
   const context: ServiceContext = {
     store,
     get units() {
@@ -155,11 +162,18 @@ export function createService(opts: ServiceOptions): Service {
     app: appMeta,
     now: () => clock().toISOString(),
     secrets: opts.secrets,
-    onProgress: opts.onProgress,
+    signal: never,
+    progress: () => {},
+    jobs,
     exclusive,
   };
 
-  async function dispatch(name: unknown, input: unknown, surface: Surface = 'local'): Promise<CallResult<unknown>> {
+  /** The context of one call: the service's, with the call's own signal and progress (its job's, if it has one). */
+  function callContext(job: ReturnType<JobRegistry['begin']>): ServiceContext {
+    return Object.create(context, { signal: { value: job.signal }, progress: { value: job.progress } }) as ServiceContext;
+  }
+
+  async function dispatch(name: unknown, input: unknown, surface: Surface = 'local', jobId?: string): Promise<CallResult<unknown>> {
     if (!isCallName(name, surface)) {
       return {
         ok: false,
@@ -173,9 +187,10 @@ export function createService(opts: ServiceOptions): Service {
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
     running++;
+    const job = jobs.begin(jobId ?? null, name);
     try {
       const handler = handlers[name] as Handler<CallName>;
-      const value = await handler(parsed.data as never, context);
+      const value = await handler(parsed.data as never, callContext(job));
       const out = def.output.safeParse(value);
       if (!out.success) {
         opts.onInternalError?.(name, out.error);
@@ -188,6 +203,7 @@ export function createService(opts: ServiceOptions): Service {
       opts.onInternalError?.(name, e);
       return { ok: false, error: internalError };
     } finally {
+      job.end();
       running--;
       settle();
     }
@@ -208,7 +224,16 @@ export function createService(opts: ServiceOptions): Service {
   return {
     dispatch,
     files: {
-      stage: (source, name, size) => guarded('files.stage', () => stageUpload(context, source, name, size)),
+      stage: (source, name, size, jobId) =>
+        guarded('files.stage', async () => {
+          const job = jobs.begin(jobId ?? null, 'files.stage');
+          try {
+            const counted = Readable.from(metered(source, (bytes) => job.progress({ index: 0, total: 1, label: name, bytes, size: size ?? 0 }), job.signal));
+            return await stageUpload(context, counted, name, size);
+          } finally {
+            job.end();
+          }
+        }),
       evidence: (id) => guarded('files.evidence', () => evidenceFile(context, id)),
       report: (fileName) => guarded('files.report', async () => ({ path: reportFile(context, fileName) })),
       exported: (fileName) => guarded('files.exported', async () => ({ path: exportedFile(context, fileName) })),
@@ -219,6 +244,7 @@ export function createService(opts: ServiceOptions): Service {
       return r.value as never;
     },
     context,
+    jobs,
     open: store,
     async close() {
       while (gate) await gate;

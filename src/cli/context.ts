@@ -1,5 +1,7 @@
+import crypto from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { Progress } from '../api/context';
+import type { CallInput, CallName, CallOutput } from '../api/contract';
 import { ApiCallError, toApiError, type ApiErrorShape } from '../api/errors';
 import type { Service } from '../api/service';
 import { resolveDataDir } from '../core/paths';
@@ -18,6 +20,11 @@ export interface CliIO {
   resourcesDir: string;
   /** The packaged app's OS secret store (Electron safeStorage), for keys sealed by the desktop app. */
   secrets?: Service['context']['secrets'];
+  /**
+   * Ctrl-C: calls `cancel` on the next interrupt (SIGINT) while a long call runs, until the returned function is
+   * called. The process entry binds it to SIGINT; tests interrupt by hand.
+   */
+  interrupts?: (cancel: () => void) => () => void;
 }
 
 /**
@@ -26,8 +33,12 @@ export interface CliIO {
  */
 export interface CliService {
   call: Service['call'];
-  /** Progress of the long calls (import, export), for the terminal's progress line. */
-  onProgress(f: ((call: string, p: Progress) => void) | undefined): void;
+  /**
+   * A long call (import, export, backup) as a job: its progress on one terminal line (stderr, a terminal, not with
+   * --json) that says `verb`, and Ctrl-C cancels it (the core undoes what it began; the call fails with `cancelled`,
+   * exit status 1).
+   */
+  job<N extends CallName>(name: N, input: CallInput<N>, verb: string): Promise<CallOutput<N>>;
 }
 
 /** Exit statuses of `product.md`: 0 success, 1 input rejected (nothing written), 2 usage error. */
@@ -58,7 +69,6 @@ export interface CliContext {
 
 export function createCliContext(io: CliIO, global: { dataDir?: string; json?: boolean }): CliContext & { close(): Promise<void> } {
   let loading: Promise<Service> | null = null;
-  let progress: ((call: string, p: Progress) => void) | undefined;
   const dataDir = resolveDataDir({ flag: global.dataDir, env: io.env, platform: io.platform, home: io.home });
   const json = !!global.json;
   const load = () =>
@@ -68,13 +78,27 @@ export function createCliContext(io: CliIO, global: { dataDir?: string; json?: b
         resourcesDir: io.resourcesDir,
         mode: 'cli',
         ...(io.secrets ? { secrets: io.secrets } : {}),
-        onProgress: (call, p) => progress?.(call, p),
       }),
     ));
   const cliService: CliService = {
     call: async (name, input) => (await load()).call(name, input),
-    onProgress: (f) => {
-      progress = f;
+    async job(name, input, verb) {
+      const svc = await load();
+      const id = crypto.randomUUID();
+      const line = json || !io.stderr.isTTY ? null : progressLine(io.stderr, verb);
+      const unsubscribe = svc.jobs.subscribe((e) => {
+        if (e.job === id) line?.(e.progress);
+      });
+      const release = io.interrupts?.(() => svc.jobs.cancel(id));
+      try {
+        const r = await svc.dispatch(name, input, 'local', id);
+        if (!r.ok) throw new ApiCallError(r.error);
+        return r.value as never;
+      } finally {
+        release?.();
+        unsubscribe();
+        if (line) io.stderr.write('\r\x1b[K');
+      }
     },
   };
   return {
@@ -92,6 +116,27 @@ export function createCliContext(io: CliIO, global: { dataDir?: string; json?: b
     async close() {
       if (loading) await (await loading.catch(() => null))?.close();
     },
+  };
+}
+
+function human(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${u === 0 ? n : n.toFixed(1)} ${units[u]}`;
+}
+
+/** The terminal's progress line: `verb [item/items] pct% bytes/size name`, rewritten in place. */
+export function progressLine(out: Writable, verb: string): (p: Progress) => void {
+  return (p) => {
+    const pct = p.size ? Math.floor((100 * p.bytes) / p.size) : Math.floor((100 * p.index) / Math.max(1, p.total));
+    const name = p.label.split(/[\\/]/).pop() ?? p.label;
+    const bytes = p.size ? ` ${human(p.bytes)}/${human(p.size)}` : '';
+    out.write(`\r\x1b[K${verb} [${p.index + 1}/${p.total}] ${pct}%${bytes} ${name.length > 50 ? name.slice(0, 49) + '…' : name}`);
   };
 }
 

@@ -76,6 +76,11 @@ export async function main(opts: { resourcesDir: string; argv?: string[]; secret
     home: os.homedir(),
     resourcesDir: opts.resourcesDir,
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    // Ctrl-C while a long call runs cancels it (cleanly: exit 1, nothing left); otherwise Node's default (exit).
+    interrupts: (cancel) => {
+      process.on('SIGINT', cancel);
+      return () => process.off('SIGINT', cancel);
+    },
   });
   process.exitCode = code;
 }

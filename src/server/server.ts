@@ -8,6 +8,7 @@ import type { ApiErrorShape, CallResult } from '../api/errors';
 import { ErrorCodes } from '../api/errors';
 import { CSP } from '../api/csp';
 import { resolveFileRoute } from '../api/fileRoute';
+import { isJobId } from '../api/jobs';
 
 
 const TYPES: Record<string, string> = {
@@ -31,7 +32,7 @@ const MAX_BODY = 16 * 1024 * 1024;
 
 export interface ServerOptions {
   /** The service, or the worker host that runs it (src/api/host): the server only routes calls and streams files. */
-  service: Pick<Service, 'dispatch' | 'files'>;
+  service: Pick<Service, 'dispatch' | 'files' | 'jobs'>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   port?: number;
@@ -103,6 +104,9 @@ const text = 'text/plain; charset=utf-8';
  * Files travel outside the JSON calls, under the same guard: `PUT /upload` streams evidence into staging,
  * `GET /evidence/<id>` serves an evidence file (images and PDFs inline, the rest as downloads), `GET /reports/<name>` a
  * generated report, `GET /exports/<name>` an exported signed package.
+ * Jobs (src/api/jobs.ts): a call or an upload with the header `X-CFC-Job: <id>` runs as a job; `GET /jobs/events` is
+ * a Server-Sent Events stream of every job's progress (`{ job, call, progress }`), `POST /jobs/cancel` with
+ * `{ "job": "<id>" }` cancels one (an unknown or finished job: nothing happens).
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
@@ -112,6 +116,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const cookieName = () => `cfc_session_${port}`;
   const staticRoot = path.resolve(opts.staticDir);
   let port = 0;
+  const streams = new Set<http.ServerResponse>();
+  const unsubscribe = opts.service.jobs.subscribe((e) => {
+    if (e.job === null) return;
+    const line = `data: ${JSON.stringify(e)}\n\n`;
+    for (const res of streams) res.write(line);
+  });
   const okHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const server = http.createServer((req, res) => {
@@ -167,6 +177,46 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return true;
   }
 
+  /** The job id a request carries (`X-CFC-Job`), undefined when none; null when it is malformed. */
+  function jobOf(req: http.IncomingMessage): string | undefined | null {
+    const h = req.headers['x-cfc-job'];
+    if (h === undefined) return undefined;
+    return isJobId(h) ? h : null;
+  }
+
+  function badJob(res: http.ServerResponse) {
+    sendJson(res, 400, {
+      ok: false,
+      error: { code: ErrorCodes.invalidInput, field: 'job', message: { vi: 'Mã công việc (X-CFC-Job) không hợp lệ.', en: 'The job id (X-CFC-Job) is malformed.' } },
+    });
+  }
+
+  /** `GET /jobs/events` (progress as Server-Sent Events) and `POST /jobs/cancel`. */
+  async function jobs(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/jobs/events') {
+      if (req.method !== 'GET') return send(res, 405, 'GET only', text, { allow: 'GET' });
+      if (!guard(req, res, false)) return;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      // The first line tells the page the stream is open: jobs started after it are followed from their first event.
+      res.write('event: ready\ndata: {}\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (url.pathname !== '/jobs/cancel') return send(res, 404, 'not found', text);
+    if (req.method !== 'POST') return send(res, 405, 'POST only', text, { allow: 'POST' });
+    if (!guard(req, res, true)) return;
+    let job: unknown;
+    try {
+      job = (JSON.parse((await readBody(req)) ?? '') as { job?: unknown }).job;
+    } catch {
+      job = undefined;
+    }
+    if (!isJobId(job)) return badJob(res);
+    opts.service.jobs.cancel(job);
+    return sendJson(res, 200, { ok: true, value: null });
+  }
+
   /** `PUT /upload`: streams the body into the evidence staging area (never whole in memory). */
   async function upload(req: http.IncomingMessage, res: http.ServerResponse) {
     if (req.method !== 'PUT') return send(res, 405, 'PUT only', 'text/plain; charset=utf-8', { allow: 'PUT' });
@@ -184,7 +234,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
     }
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    const result = await opts.service.files.stage(req, name, length);
+    const job = jobOf(req);
+    if (job === null) return badJob(res);
+    const result = await opts.service.files.stage(req, name, length, job);
     if (!result.ok) {
       // Tell the browser to stop sending, then answer.
       res.setHeader('connection', 'close');
@@ -238,11 +290,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         });
       }
       const name = decodeURIComponent(url.pathname.slice('/api/'.length)); // checked above: cannot throw
-      const result = await opts.service.dispatch(name, input, 'ui');
+      const job = jobOf(req);
+      if (job === null) return badJob(res);
+      const result = await opts.service.dispatch(name, input, 'ui', job);
       return sendJson(res, statusOf(result), result);
     }
 
     if (url.pathname === '/upload') return upload(req, res);
+    if (url.pathname.startsWith('/jobs/')) return jobs(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only', 'text/plain; charset=utf-8');
     if (await serveRoute(req, res, url)) return;
 
@@ -301,6 +356,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        unsubscribe();
+        for (const res of streams) res.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -100,7 +100,7 @@ describe('a large package streams', () => {
       resourcesDir: checkoutResourcesDir,
       mode: 'test',
       now: new Date(NOW),
-      onProgress: (call, p) => {
+      onProgress: ({ call, progress: p }) => {
         if (call !== 'packages.import') return;
         progress.push(p);
         if ((p.bytes ?? 0) > 0) streaming();

@@ -33,10 +33,13 @@ function summaryOf(m: BackupManifest): BackupSummary {
   };
 }
 
-/** Reports progress to the shell (the CLI's line) and to the job the page follows. */
-function reporter(ctx: ServiceContext, call: string, job?: BackupJob): (p: BackupProgress) => void {
+/**
+ * Reports progress to the call's job (the shell's bar or line; `progress` of a backup started in the background) and
+ * to the backup job the page follows.
+ */
+function reporter(progress: (p: BackupProgress) => void, job?: BackupJob): (p: BackupProgress) => void {
   return (p) => {
-    ctx.onProgress?.(call, p);
+    progress(p);
     if (job) {
       job.progress = p;
       if (job.phase === 'database') job.phase = 'files';
@@ -47,12 +50,12 @@ function reporter(ctx: ServiceContext, call: string, job?: BackupJob): (p: Backu
 }
 
 /** Makes a backup; the last-backup record is written first, so the copy carries it, and taken back if the backup fails. */
-async function create(ctx: ServiceContext, outFile: string, onProgress: (p: BackupProgress) => void): Promise<CreatedBackup> {
+async function create(ctx: ServiceContext, outFile: string, onProgress: (p: BackupProgress) => void, signal: AbortSignal): Promise<CreatedBackup> {
   const st = await ctx.store();
   const now = ctx.now();
   const undo = await recordBackup(st.db, { at: now, fileName: path.basename(outFile) });
   try {
-    const c = await createBackup(st, ctx.dataDir, outFile, { app: { name: ctx.app.name, version: ctx.app.version }, now, onProgress });
+    const c = await createBackup(st, ctx.dataDir, outFile, { app: { name: ctx.app.name, version: ctx.app.version }, now, onProgress, signal });
     return { file: c.file, fileName: path.basename(c.file), size: c.size, sha256: c.sha256, summary: summaryOf(c.manifest) };
   } catch (e) {
     await undo();
@@ -71,8 +74,8 @@ async function create(ctx: ServiceContext, outFile: string, onProgress: (p: Back
   }
 }
 
-async function restore(ctx: ServiceContext, file: string, onProgress: (p: BackupProgress) => void, insideCall: boolean): Promise<RestoredBackup> {
-  const r = await ctx.exclusive(() => restoreBackup(file, ctx.dataDir, { knownMigrations: migrationNames, now: ctx.now(), onProgress }), { insideCall });
+async function restore(ctx: ServiceContext, file: string, onProgress: (p: BackupProgress) => void, signal: AbortSignal, insideCall: boolean): Promise<RestoredBackup> {
+  const r = await ctx.exclusive(() => restoreBackup(file, ctx.dataDir, { knownMigrations: migrationNames, now: ctx.now(), onProgress, signal }), { insideCall });
   return { dataDir: r.dataDir, movedAside: r.movedAside, summary: summaryOf(r.manifest) };
 }
 
@@ -90,12 +93,12 @@ function requireFile(p: string): string {
   return file;
 }
 
-/** The jobs of one service (the page polls `backup.job`); one backup or restore at a time. */
-const jobsOf = new WeakMap<ServiceContext, Map<string, BackupJob>>();
+/** The backup jobs of one service (the page polls `backup.job`); one backup or restore at a time. */
+const jobsOf = new WeakMap<ServiceContext['jobs'], Map<string, BackupJob>>();
 
 function jobs(ctx: ServiceContext): Map<string, BackupJob> {
-  let m = jobsOf.get(ctx);
-  if (!m) jobsOf.set(ctx, (m = new Map()));
+  let m = jobsOf.get(ctx.jobs);
+  if (!m) jobsOf.set(ctx.jobs, (m = new Map()));
   return m;
 }
 
@@ -103,7 +106,12 @@ function runningJob(ctx: ServiceContext): BackupJob | null {
   return [...jobs(ctx).values()].find((j) => j.state === 'running') ?? null;
 }
 
-function startJob(ctx: ServiceContext, kind: BackupJob['kind'], work: (job: BackupJob) => Promise<void>): { jobId: string } {
+/**
+ * Starts a backup or restore in the background. It is a job of the service's registry under its own id (the one the
+ * page gets back): its progress events carry that id and the transport's cancel for it aborts it (state `failed`,
+ * error `cancelled`).
+ */
+function startJob(ctx: ServiceContext, kind: BackupJob['kind'], work: (job: BackupJob, run: { signal: AbortSignal; progress: (p: BackupProgress) => void }) => Promise<void>): { jobId: string } {
   const busy = runningJob(ctx);
   if (busy) {
     throw new CfcError('backup_busy', {
@@ -113,7 +121,8 @@ function startJob(ctx: ServiceContext, kind: BackupJob['kind'], work: (job: Back
   }
   const job: BackupJob = { jobId: crypto.randomUUID(), kind, state: 'running', phase: kind === 'create' ? 'database' : 'checking', progress: null, created: null, restored: null, error: null };
   jobs(ctx).set(job.jobId, job);
-  void work(job).then(
+  const run = ctx.jobs.begin(job.jobId, kind === 'create' ? 'backup.start' : 'backup.restoreStart');
+  void work(job, run).finally(run.end).then(
     () => {
       job.state = 'done';
       job.phase = 'finished';
@@ -162,16 +171,16 @@ export const backupHandlers: Handlers<UiNames> = {
     };
   },
   'backup.start': async (_input, ctx) =>
-    startJob(ctx, 'create', async (job) => {
+    startJob(ctx, 'create', async (job, run) => {
       const file = path.join(backupsDir(ctx), `cfc-backup-${stampOf(ctx.now())}-${job.jobId.slice(0, 8)}${BACKUP_EXTENSION}`);
-      job.created = await create(ctx, file, reporter(ctx, 'backup.start', job));
+      job.created = await create(ctx, file, reporter(run.progress, job), run.signal);
     }),
   'backup.restoreStart': async (input, ctx) => {
     const store = evidenceStore(ctx);
     store.staged(input.stagedId);
     const file = path.join(store.dir, 'staging', input.stagedId);
-    return startJob(ctx, 'restore', async (job) => {
-      job.restored = await restore(ctx, file, reporter(ctx, 'backup.restoreStart', job), false);
+    return startJob(ctx, 'restore', async (job, run) => {
+      job.restored = await restore(ctx, file, reporter(run.progress, job), run.signal, false);
     });
   },
   'backup.job': async (input, ctx) => {
@@ -182,11 +191,11 @@ export const backupHandlers: Handlers<UiNames> = {
 };
 
 export const backupLocalHandlers: Handlers<LocalNames> = {
-  'backup.create': async (input, ctx) => create(ctx, path.resolve(input.path), reporter(ctx, 'backup.create')),
+  'backup.create': async (input, ctx) => create(ctx, path.resolve(input.path), ctx.progress, ctx.signal),
   'backup.verify': async (input, ctx) => {
     const file = requireFile(input.path);
-    const r = await readBackup(file, { knownMigrations: migrationNames, onProgress: reporter(ctx, 'backup.verify') });
+    const r = await readBackup(file, { knownMigrations: migrationNames, onProgress: ctx.progress, signal: ctx.signal });
     return { file, size: r.size, summary: summaryOf(r.manifest) };
   },
-  'backup.restore': async (input, ctx) => restore(ctx, requireFile(input.path), reporter(ctx, 'backup.restore'), true),
+  'backup.restore': async (input, ctx) => restore(ctx, requireFile(input.path), ctx.progress, ctx.signal, true),
 };

@@ -81,12 +81,14 @@ export const dashboardHandlers: Handlers<
     return commune(former ? { ...deps, former } : deps, input.unitCode);
   },
   'dashboard.export': async (input, ctx) => {
+    ctx.progress({ index: 0, total: 2, label: `${input.year}.${input.format}`, bytes: 0, size: 0 });
     const summary = await buildSummary(await dashboardDeps(ctx, input.year), input.year, input.scope, ctx.now());
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });
     const fileName = summaryFileName(summary, input.format);
     const file = path.join(dir, fileName);
-    const size = await writeSummary(summary, input.format, file);
+    ctx.progress({ index: 1, total: 2, label: fileName, bytes: 0, size: 0 });
+    const size = await writeSummary(summary, input.format, file, { signal: ctx.signal });
     return { fileName, path: file, size, mediaType: SUMMARY_MEDIA[input.format] };
   },
   'targets.list': async (_input, ctx) => {

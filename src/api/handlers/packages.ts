@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry, readJsonFile } from '../../core/criteria/registry';
+import { cancelledError, CANCELLED, throwIfCancelled } from '../../core/cancel';
 import { CfcError } from '../../core/errors';
 import { createFromInput, exportRevision } from '../../core/packages/export';
 import { assessmentDocSchema, auditLineSchema, evidenceMetaOf, reviewSchema, unitEditionOf, type AssessmentDoc } from '../../core/packages/format';
@@ -154,6 +155,7 @@ export const packagesHandlers: Handlers<Names> = {
       { row, pair },
       out,
       await packagesActor(ctx),
+      { onProgress: ctx.progress, signal: ctx.signal },
     );
     return { file: written.file, fileName: written.fileName, size: written.size, manifestSha256: written.manifestSha256, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
   },
@@ -161,6 +163,7 @@ export const packagesHandlers: Handlers<Names> = {
     const { db } = await ctx.store();
     const files = sourceFiles(ctx, input);
     for (const file of files) {
+      throwIfCancelled(ctx.signal);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
@@ -172,13 +175,19 @@ export const packagesHandlers: Handlers<Names> = {
   'packages.import': async (input, ctx) => {
     const { db } = await ctx.store();
     const files = sourceFiles(ctx, input);
-    const report = ctx.onProgress;
-    const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
+    throwIfCancelled(ctx.signal);
+    // The importer checks the signal between chunks and packages and undoes the package in flight (core/cancel.ts).
+    const onProgress = (p: ImportProgress) => {
+      ctx.progress({ index: p.index, total: p.total, label: path.basename(p.file), bytes: p.bytes, size: p.size });
+    };
     const r = await importPackages(
       { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
       files,
-      { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), ...(progress ? { onProgress: progress } : {}) },
+      { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), onProgress, signal: ctx.signal },
     );
+    // Cancelled before every package was done: the call answers `cancelled` (the packages done before it stay imported)
+    // and the staged uploads are kept, so Import can be pressed again without sending them again.
+    if (r.items.some((i) => i.error?.code === CANCELLED)) throw cancelledError();
     // Staged uploads are consumed: imported or not, they are not kept.
     for (const id of input.stagedIds ?? []) {
       const store = evidenceStore(ctx);
@@ -251,6 +260,7 @@ export const packagesLocalHandlers: Handlers<'packages.create'> = {
       { row, pair },
       path.resolve(input.outPath),
       await packagesActor(ctx),
+      { onProgress: ctx.progress, signal: ctx.signal },
     );
     const m = w.manifest;
     return {

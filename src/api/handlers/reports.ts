@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadRevision, scoreRevision } from '../../core/assessments/assessments';
+import { throwIfCancelled } from '../../core/cancel';
 import { CfcError } from '../../core/errors';
 import { readProfile } from '../../core/store/profile';
 import { renderSelfAssessmentDocx, renderSelfAssessmentPdf, type SelfAssessmentReport } from '../../core/reports/selfAssessment';
@@ -44,6 +45,24 @@ export function exportedFile(ctx: ServiceContext, fileName: string): string {
 }
 
 
+/**
+ * A generated report as a job: progress "1/2 rendering, 2/2 written", cancellable until it is written (then nothing
+ * is left: it is rendered in memory and written whole under a temporary name, renamed when complete).
+ */
+export async function writeReportFile(ctx: ServiceContext, fileName: string, render: () => Promise<Buffer | Uint8Array>): Promise<{ fileName: string; path: string; size: number }> {
+  ctx.progress({ index: 0, total: 2, label: fileName, bytes: 0, size: 0 });
+  throwIfCancelled(ctx.signal);
+  const bytes = await render();
+  throwIfCancelled(ctx.signal);
+  const dir = reportsDir(ctx);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, fileName);
+  fs.writeFileSync(`${file}.tmp`, bytes);
+  fs.renameSync(`${file}.tmp`, file);
+  ctx.progress({ index: 1, total: 2, label: fileName, bytes: bytes.length, size: bytes.length });
+  return { fileName, path: file, size: bytes.length };
+}
+
 /** The report's content from a stored revision and the profile. */
 export async function selfAssessmentReport(ctx: ServiceContext, id: string): Promise<SelfAssessmentReport> {
   const d = await deps(ctx);
@@ -80,16 +99,11 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
   'reports.selfAssessment': async (input, ctx) => {
     const report = await selfAssessmentReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
-    const bytes =
-      input.format === 'docx' ? await renderSelfAssessmentDocx(report, { fontsDir }) : await renderSelfAssessmentPdf(report, { fontsDir });
-    const dir = reportsDir(ctx);
-    fs.mkdirSync(dir, { recursive: true });
     const fileName = `BaoCao-TuDanhGia_${report.unit.code}_${asciiSlug(report.unit.name)}_${report.year}_lan${report.revision}.${input.format}`;
-    const file = path.join(dir, fileName);
-    // Written whole to a temporary name, then renamed: a reader never sees half a report.
-    fs.writeFileSync(`${file}.tmp`, bytes);
-    fs.renameSync(`${file}.tmp`, file);
-    return { fileName, path: file, size: bytes.length, mediaType: MEDIA[input.format] };
+    const w = await writeReportFile(ctx, fileName, () =>
+      input.format === 'docx' ? renderSelfAssessmentDocx(report, { fontsDir }) : renderSelfAssessmentPdf(report, { fontsDir }),
+    );
+    return { ...w, mediaType: MEDIA[input.format] };
   },
 };
 

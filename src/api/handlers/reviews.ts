@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
@@ -36,7 +35,7 @@ import type { ReviewDetailView, TeamEvidenceView } from '../calls/reviews';
 import type { ServiceContext } from '../context';
 import { actor } from './assessments';
 import { evidenceStore, maxBytes } from './evidence';
-import { reportsDir } from './reports';
+import { writeReportFile } from './reports';
 import type { Handlers } from './types';
 
 async function reviewDeps(ctx: ServiceContext): Promise<ReviewDeps> {
@@ -300,14 +299,9 @@ export const reviewsHandlers: Handlers<Names> = {
   'reviews.minutes': async (input, ctx) => {
     const report = await minutesReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
-    const bytes = input.format === 'docx' ? await renderMinutesDocx(report) : await renderMinutesPdf(report, { fontsDir });
-    const dir = reportsDir(ctx);
-    fs.mkdirSync(dir, { recursive: true });
     const fileName = `BienBan-ThamDinh_${report.unit.code}_${asciiSlug(report.unit.name)}_${report.year}_lan${report.subject.revision}.${input.format}`;
-    const file = path.join(dir, fileName);
-    fs.writeFileSync(`${file}.tmp`, bytes);
-    fs.renameSync(`${file}.tmp`, file);
-    return { fileName, path: file, size: bytes.length, mediaType: MEDIA[input.format] };
+    const w = await writeReportFile(ctx, fileName, () => (input.format === 'docx' ? renderMinutesDocx(report) : renderMinutesPdf(report, { fontsDir })));
+    return { ...w, mediaType: MEDIA[input.format] };
   },
   'reviews.export': async (input, ctx) => {
     const d = await reviewDeps(ctx);
@@ -324,7 +318,10 @@ export const reviewsHandlers: Handlers<Names> = {
     const out = path.join(ctx.dataDir, 'exports');
     const exportDeps = { ...d, app: { name: ctx.app.name, version: ctx.app.version }, trust: await trustLookup(d.db) };
     // The team's own evidence goes in too, the files read from the content-addressed store.
-    const w = await exportReview(exportDeps, input.id, { row, pair }, out, who, () => reviewPackageEvidence(d.db, evidenceStore(ctx), input.id, ctx.dataDir));
+    const w = await exportReview(exportDeps, input.id, { row, pair }, out, who, () => reviewPackageEvidence(d.db, evidenceStore(ctx), input.id, ctx.dataDir), {
+      onProgress: ctx.progress,
+      signal: ctx.signal,
+    });
     return { file: w.file, fileName: w.fileName, size: w.size, manifestSha256: w.manifestSha256, revision: w.revision, reused: w.reused, keyId: row.key_id, fingerprint: fingerprintOf(row.key_id) };
   },
   'reviews.audit': async (input, ctx) => ({ items: await reviewAudit((await ctx.store()).db, input.id) }),

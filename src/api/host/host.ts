@@ -11,9 +11,9 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { StagedInfo } from '../../core/evidence/store';
 import type { Secrets } from '../../core/packages/keys';
-import type { Progress } from '../context';
 import type { Surface } from '../contract';
 import { ApiCallError, ErrorCodes, type CallResult } from '../errors';
+import { cancelledShape, JobRegistry, metered, type JobListener } from '../jobs';
 import type { Service } from '../service';
 import { SECRETS_BUFFER_BYTES, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
 
@@ -28,11 +28,12 @@ export interface HostOptions {
   workerScript?: string;
   secrets?: Secrets;
   now?: Date;
-  onProgress?: (call: string, p: Progress) => void;
+  /** Every progress event (the jobs' and the others'); transports rather subscribe through `jobs`. */
+  onProgress?: JobListener;
   onInternalError?: (name: string, message: string) => void;
 }
 
-export type ServiceHost = Pick<Service, 'dispatch' | 'files' | 'close'> & {
+export type ServiceHost = Pick<Service, 'dispatch' | 'files' | 'close' | 'jobs'> & {
   /** Opens the store in the worker; rejects with the typed error when it cannot be used. */
   open(): Promise<void>;
   /** The same as Service.call, for tests. */
@@ -61,12 +62,15 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
   let nextId = 1;
   const pending = new Map<number, (r: CallResult<unknown>) => void>();
   let exited = false;
+  // The worker's job events come through here; uploads are jobs of the host itself (it streams them to the worker).
+  const jobs = new JobRegistry(opts.onProgress);
+  const uploads = new Set<string>();
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'result') {
       pending.get(m.id)?.(m.result);
       pending.delete(m.id);
     } else if (m.type === 'progress') {
-      opts.onProgress?.(m.call, m.progress);
+      jobs.emit({ call: m.call, job: m.job, progress: m.progress });
     } else if (m.type === 'internal-error') {
       opts.onInternalError?.(m.name, m.message);
     } else if (m.type === 'secrets') {
@@ -108,12 +112,14 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
     });
   }
 
-  async function stage(source: Readable, name: string, declaredSize?: number): Promise<CallResult<StagedInfo>> {
+  async function stage(source: Readable, name: string, declaredSize?: number, jobId?: string): Promise<CallResult<StagedInfo>> {
     const id = nextId++;
+    const job = jobs.begin(jobId ?? null, 'files.stage');
+    if (jobId) uploads.add(jobId);
     const done = request({ type: 'stage-begin', id, name, size: declaredSize } as ToWorker);
     try {
-      for await (const chunk of source) {
-        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      const counted = metered(source, (bytes) => job.progress({ index: 0, total: 1, label: name, bytes, size: declaredSize ?? 0 }), job.signal);
+      for await (const b of counted) {
         const copy = new Uint8Array(b); // its own ArrayBuffer, moved to the worker without a second copy
         worker.postMessage({ type: 'stage-chunk', id, chunk: copy } satisfies ToWorker, [copy.buffer]);
       }
@@ -121,16 +127,27 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
     } catch (e) {
       worker.postMessage({ type: 'stage-end', id, error: String((e as Error).message ?? e) } satisfies ToWorker);
     }
-    return (await done) as CallResult<StagedInfo>;
+    const r = (await done) as CallResult<StagedInfo>;
+    job.end();
+    if (jobId) uploads.delete(jobId);
+    // Cancelled: the worker has removed what it had staged; the answer says `cancelled`, not why the stream broke.
+    return job.signal.aborted && !r.ok ? { ok: false, error: cancelledShape } : r;
   }
 
   const file = <T>(op: 'evidence' | 'report' | 'exported', arg: string) => request({ type: 'file', op, arg } as ToWorker) as Promise<CallResult<T>>;
 
-  const dispatch = (name: unknown, input: unknown, surface: Surface = 'local') =>
-    request({ type: 'call', name: String(name), input, surface } as ToWorker);
+  const dispatch = (name: unknown, input: unknown, surface: Surface = 'local', job?: string) =>
+    request({ type: 'call', name: String(name), input, surface, ...(job ? { job } : {}) } as ToWorker);
 
   return {
     dispatch,
+    jobs: {
+      cancel(id) {
+        if (uploads.has(id)) jobs.cancel(id);
+        else if (!exited && typeof id === 'string') worker.postMessage({ type: 'cancel', job: id } satisfies ToWorker);
+      },
+      subscribe: (l) => jobs.subscribe(l),
+    },
     files: {
       stage,
       evidence: (id) => file('evidence', id),

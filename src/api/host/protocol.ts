@@ -18,7 +18,9 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { type: 'call'; id: number; name: string; input: unknown; surface: Surface }
+  /** `job`: the call runs as a job (src/api/jobs.ts) under this id: its progress is tagged with it, `cancel` aborts it. */
+  | { type: 'call'; id: number; name: string; input: unknown; surface: Surface; job?: string }
+  | { type: 'cancel'; job: string }
   | { type: 'file'; id: number; op: 'evidence' | 'report' | 'exported'; arg: string }
   | { type: 'stage-begin'; id: number; name: string; size: number | undefined }
   | { type: 'stage-chunk'; id: number; chunk: Uint8Array }
@@ -28,7 +30,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'result'; id: number; result: CallResult<unknown> }
-  | { type: 'progress'; call: string; progress: Progress }
+  | { type: 'progress'; call: string; job: string | null; progress: Progress }
   | { type: 'secrets'; op: 'seal' | 'unseal'; data: Uint8Array }
   | { type: 'internal-error'; name: string; message: string };
 

@@ -40,7 +40,7 @@ const service = createService({
   mode: init.mode,
   ...(fixed ? { now: () => fixed } : {}),
   ...(init.secrets && init.secretsBuffer ? { secrets: secretsChannel(init.secretsBuffer) } : {}),
-  onProgress: (call, progress) => post({ type: 'progress', call, progress }),
+  onProgress: (e) => post({ type: 'progress', call: e.call, job: e.job, progress: e.progress }),
   onInternalError: (name, e) => post({ type: 'internal-error', name, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
 });
 
@@ -49,7 +49,10 @@ const uploads = new Map<number, PassThrough>();
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'call':
-      void service.dispatch(m.name, m.input, m.surface).then((result) => post({ type: 'result', id: m.id, result }));
+      void service.dispatch(m.name, m.input, m.surface, m.job).then((result) => post({ type: 'result', id: m.id, result }));
+      return;
+    case 'cancel':
+      service.jobs.cancel(m.job);
       return;
     case 'file': {
       const f = m.op === 'evidence' ? service.files.evidence(m.arg) : m.op === 'report' ? service.files.report(m.arg) : service.files.exported(m.arg);

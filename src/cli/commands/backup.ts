@@ -1,22 +1,6 @@
 import path from 'node:path';
 import type { BackupSummary } from '../../api/calls/backup';
-import type { CliContext } from '../context';
 import type { Register } from '../main';
-
-/** A progress line on a terminal (stderr), none with --json or when stderr is not a terminal. */
-function progressLine(c: CliContext, verb: string): (() => void) | null {
-  if (c.json || !c.io.stderr.isTTY) return null;
-  const svc = c.service();
-  svc.onProgress((_call, p) => {
-    const pct = p.size ? Math.floor((100 * p.bytes) / p.size) : 100;
-    const name = p.label.length > 50 ? '…' + p.label.slice(-49) : p.label;
-    c.io.stderr.write(`\r\x1b[K${verb} [${p.index + 1}/${p.total}] ${pct}% ${name}`);
-  });
-  return () => {
-    svc.onProgress(undefined);
-    c.io.stderr.write('\r\x1b[K');
-  };
-}
 
 function mb(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -40,9 +24,7 @@ export const registerBackup: Register = (program, ctx) => {
     .argument('<file>', 'tệp sao lưu ra / the backup file to write (.cfcbak)')
     .action(async (file: string) => {
       const c = ctx();
-      const done = progressLine(c, 'Sao lưu / backing up');
-      const r = await c.service().call('backup.create', { path: path.resolve(c.io.cwd, file) });
-      done?.();
+      const r = await c.service().job('backup.create', { path: path.resolve(c.io.cwd, file) }, 'Sao lưu / backing up');
       c.print(r, () => [`Đã sao lưu / backed up: ${r.file} (${mb(r.size)})`, `  sha256 ${r.sha256}`, ...formatSummary(r.summary)].join('\n'));
     });
   cmd
@@ -51,9 +33,7 @@ export const registerBackup: Register = (program, ctx) => {
     .argument('<file>', 'tệp sao lưu / the backup file')
     .action(async (file: string) => {
       const c = ctx();
-      const done = progressLine(c, 'Kiểm tra / verifying');
-      const r = await c.service().call('backup.verify', { path: path.resolve(c.io.cwd, file) });
-      done?.();
+      const r = await c.service().job('backup.verify', { path: path.resolve(c.io.cwd, file) }, 'Kiểm tra / verifying');
       c.print(r, () => [`HỢP LỆ / VALID  ${r.file}`, ...formatSummary(r.summary)].join('\n'));
     });
   cmd
@@ -64,9 +44,7 @@ export const registerBackup: Register = (program, ctx) => {
     .argument('<file>', 'tệp sao lưu / the backup file')
     .action(async (file: string) => {
       const c = ctx();
-      const done = progressLine(c, 'Khôi phục / restoring');
-      const r = await c.service().call('backup.restore', { path: path.resolve(c.io.cwd, file) });
-      done?.();
+      const r = await c.service().job('backup.restore', { path: path.resolve(c.io.cwd, file) }, 'Khôi phục / restoring');
       c.print(r, () =>
         [
           `Đã khôi phục vào / restored into ${r.dataDir}`,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ImportItemView, VerifiedPackage } from '../../api/calls/packages';
-import { Rejection, UsageError, type CliContext } from '../context';
+import { Rejection, UsageError } from '../context';
 import type { Register } from '../main';
 import { passphraseFor } from './keys';
 
@@ -41,15 +41,6 @@ function formatImported(i: ImportItemView): string {
   return lines.join('\n');
 }
 
-function progressLine(c: CliContext) {
-  if (c.json || !c.io.stderr.isTTY) return undefined;
-  return (p: { index: number; total: number; label: string; bytes: number; size: number }) => {
-    const pct = p.size ? Math.floor((100 * p.bytes) / p.size) : 100;
-    const name = path.basename(p.label);
-    c.io.stderr.write(`\r\x1b[K[${p.index + 1}/${p.total}] ${pct}% ${name.length > 60 ? name.slice(0, 59) + '…' : name}`);
-  };
-}
-
 export const registerPackage: Register = (program, ctx) => {
   const pkg = program.command('package').description('gói hồ sơ có chữ ký / signed assessment packages (.cfcpkg)');
   pkg
@@ -66,13 +57,13 @@ export const registerPackage: Register = (program, ctx) => {
       const keys = (await svc.call('keys.list', {})).items.filter((k) => k.status === 'active' && (!o.key || k.keyId === o.key));
       const key = keys.length === 1 ? keys[0] : undefined;
       const passphrase = key?.sealedBy === 'passphrase' ? await passphraseFor(c, `Mật khẩu khóa ký / passphrase for ${key.holder.name}: `) : undefined;
-      const w = await svc.call('packages.create', {
+      const w = await svc.job('packages.create', {
         input: path.resolve(c.io.cwd, o.input),
         ...(o.evidence ? { evidenceDir: path.resolve(c.io.cwd, o.evidence) } : {}),
         outPath: path.resolve(c.io.cwd, o.out),
         ...(o.key ? { keyId: o.key } : {}),
         ...(passphrase ? { passphrase } : {}),
-      });
+      }, 'Tạo gói / packaging');
       c.print({ file: w.file, fileName: w.fileName, size: w.size, manifestSha256: w.manifestSha256, keyId: w.keyId }, () =>
         [`${w.file}`, `  ${w.unit.code} ${w.unit.name}, ${w.year}, lần ${w.revision}: ${w.summary.total}/${w.summary.maxTotal} ${w.summary.verdict}`, `  manifest sha256 ${w.manifestSha256}`].join('\n'),
       );
@@ -109,14 +100,11 @@ export const registerPackage: Register = (program, ctx) => {
         throw new UsageError('--accept-untrusted cần --reason "lý do" (quyết định được ghi lại) / --accept-untrusted needs --reason "why" (the decision is recorded)');
       }
       const svc = c.service();
-      const progress = progressLine(c);
-      if (progress) svc.onProgress((_call, p) => progress(p));
-      const r = await svc.call('packages.import', {
-        paths: paths.map((p) => path.resolve(c.io.cwd, p)),
-        acceptUntrusted: !!o.acceptUntrusted,
-        ...(o.acceptUntrusted ? { reason: o.reason } : {}),
-      });
-      if (!c.json && c.io.stderr.isTTY) c.io.stderr.write('\r\x1b[K');
+      const r = await svc.job(
+        'packages.import',
+        { paths: paths.map((p) => path.resolve(c.io.cwd, p)), acceptUntrusted: !!o.acceptUntrusted, ...(o.acceptUntrusted ? { reason: o.reason } : {}) },
+        'Nhập / importing',
+      );
       const s = r.summary;
       c.print(r, () =>
         [

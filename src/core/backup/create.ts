@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import yazl from 'yazl';
+import { cancelledError, throwIfCancelled } from '../cancel';
 import { CfcError } from '../errors';
 import type { Store } from '../store/db';
 import {
@@ -34,6 +35,8 @@ export interface CreateOptions {
   app: { name: string; version: string };
   now: string;
   onProgress?: (p: BackupProgress) => void;
+  /** Aborted: the writing stops between chunks, nothing is left (no `.part`, no database copy), `cancelled` is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface Created {
@@ -123,8 +126,10 @@ export async function createBackup(store: Store, dataDir: string, outFile: strin
   const part = `${outFile}.part`;
   const dbCopy = `${outFile}.db-${crypto.randomUUID()}`;
   try {
+    throwIfCancelled(opts.signal);
     // 1. The database, consistent as of one moment, while other calls may go on writing.
     await store.sqlite.backup(dbCopy);
+    throwIfCancelled(opts.signal);
     const migrations = readMigrations(dbCopy);
     const tables = listTables(dbCopy);
     const keys = signingKeyCounts(dbCopy);
@@ -163,6 +168,7 @@ export async function createBackup(store: Store, dataDir: string, outFile: strin
               let seen = 0;
               const meter = new Transform({
                 transform(chunk: Buffer, _enc, next) {
+                  if (opts.signal?.aborted) return next(cancelledError());
                   hash.update(chunk);
                   seen += chunk.length;
                   bytes += chunk.length;
@@ -179,7 +185,10 @@ export async function createBackup(store: Store, dataDir: string, outFile: strin
               });
               const src = fs.createReadStream(s.file, { highWaterMark: 1024 * 1024 });
               src.on('error', fail);
-              meter.on('error', fail);
+              meter.on('error', (e) => {
+                src.destroy();
+                fail(e);
+              });
               cb(null, src.pipe(meter));
             });
           }),
@@ -214,6 +223,7 @@ export async function createBackup(store: Store, dataDir: string, outFile: strin
         zip.end();
       });
     });
+    throwIfCancelled(opts.signal);
     fs.renameSync(part, outFile);
     const sha256 = await hashFile(outFile);
     return { file: outFile, size: fs.statSync(outFile).size, sha256, manifest };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Migration } from 'kysely';
+import { throwIfCancelled } from '../cancel';
 import { CfcError, isCfcError } from '../errors';
 import { openStore } from '../store/db';
 import type { BackupProgress } from './create';
@@ -14,6 +15,8 @@ export interface RestoreOptions {
   /** The clock, as an ISO string: names the folder the current data is moved to. */
   now: string;
   onProgress?: (p: BackupProgress) => void;
+  /** Aborted before the swap: the extracted copy is removed, the data folder untouched, `cancelled` is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface Restored {
@@ -49,7 +52,8 @@ export async function restoreBackup(file: string, dataDir: string, opts: Restore
   fs.mkdirSync(work);
   try {
     // 1. Extract and check everything, beside the data folder (the same disk: the moves below are renames).
-    const { manifest } = await readBackup(file, { knownMigrations: opts.knownMigrations, extractDir: work, onProgress: opts.onProgress });
+    const { manifest } = await readBackup(file, { knownMigrations: opts.knownMigrations, extractDir: work, onProgress: opts.onProgress, signal: opts.signal });
+    throwIfCancelled(opts.signal);
     for (const d of ['evidence', 'packages', 'exports']) fs.mkdirSync(path.join(work, d), { recursive: true });
 
     // 2. Swap: the current entries aside, the restored ones in; undone on any failure.

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { cancelledError, isCancelled } from '../cancel';
 import { PackageInvalid } from '../packages/reasons';
 import { nameProblem } from '../packages/verify';
 import { entryStream, openZip, readEntry, type OpenZip, type ZipEntry } from '../packages/zipread';
@@ -32,6 +33,8 @@ export interface ReadOptions {
   /** Restore: every entry is written under this folder (at its data folder path) while it is hashed. */
   extractDir?: string;
   onProgress?: (p: BackupProgress) => void;
+  /** Aborted: reading stops between chunks, what was extracted is removed by the caller, `cancelled` is thrown. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ReadBackup {
@@ -148,6 +151,7 @@ export async function readBackup(file: string, opts: ReadOptions): Promise<ReadB
       const i = index++;
       const meter = new Transform({
         transform(chunk: Buffer, _enc, next) {
+          if (opts.signal?.aborted) return next(cancelledError());
           hash.update(chunk);
           n += chunk.length;
           bytes += chunk.length;
@@ -159,6 +163,7 @@ export async function readBackup(file: string, opts: ReadOptions): Promise<ReadB
       try {
         await pipeline(await entryStream(zip, e.raw), meter, sink);
       } catch (err) {
+        if (isCancelled(err)) throw err;
         throw refused(/EOF|truncat|unexpected end/i.test(describe(err)) ? 'truncated' : 'corrupt_entry', { path: f.path, detail: describe(err) });
       }
       if (n !== f.size) throw refused('size_mismatch', { path: f.path, detail: `${n} bytes read, ${f.size} in the manifest` });

@@ -142,9 +142,12 @@ export class EvidenceStore {
         done(null, chunk);
       },
     });
+    const sink = fs.createWriteStream(part, { flags: 'wx' });
     try {
-      await pipeline(source, meter, fs.createWriteStream(part, { flags: 'wx' }));
+      await pipeline(source, meter, sink);
     } catch (e) {
+      // The file may still be opening (a stream stopped at once, e.g. a cancelled upload): removed once it is closed.
+      if (!sink.closed) await new Promise<void>((r) => sink.once('close', () => r()));
       fs.rmSync(part, { force: true });
       throw e;
     }

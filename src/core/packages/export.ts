@@ -18,7 +18,7 @@ import { ASSESSMENT_FORMAT, evidenceMetaOf, FORMAT_VERSION, packageFileName, typ
 import type { KeyPair } from './keys';
 import { requireCovers } from './trust';
 import type { Role } from './verify';
-import { writePackage, type FileSource, type ManifestBody, type Written } from './writer';
+import { writePackage, type FileSource, type ManifestBody, type WriteOptions, type Written } from './writer';
 
 export interface ExportDeps {
   db: Kysely<Database>;
@@ -96,7 +96,7 @@ export async function exportRevision(
   signing: Signing,
   out: string,
   who: { name: string; now: string },
-  onProgress?: (done: number, total: number) => void,
+  opts: WriteOptions = {},
 ): Promise<Exported> {
   const rev = await loadRevision(deps.db, deps.packs, revisionId);
   const { row } = rev;
@@ -200,7 +200,7 @@ export async function exportRevision(
       });
     }
   }
-  const written = await writePackage({ manifest: body, assessment: doc, audit: lines, evidence: sources }, signing.pair, target(out, fileName), onProgress);
+  const written = await writePackage({ manifest: body, assessment: doc, audit: lines, evidence: sources }, signing.pair, target(out, fileName), opts);
   await deps.db
     .insertInto('package_export')
     .values({
@@ -277,7 +277,7 @@ export async function createFromInput(
   signing: Signing,
   out: string,
   who: { name: string; now: string },
-  onProgress?: (done: number, total: number) => void,
+  opts: WriteOptions = {},
 ): Promise<Exported> {
   const parsed = packageInputSchema.safeParse(raw);
   if (!parsed.success) {
@@ -367,6 +367,6 @@ export async function createFromInput(
     signer,
   };
   const fileName = packageFileName(body);
-  const written = await writePackage({ manifest: body, assessment: doc, audit: lines, evidence: sources }, signing.pair, target(out, fileName), onProgress);
+  const written = await writePackage({ manifest: body, assessment: doc, audit: lines, evidence: sources }, signing.pair, target(out, fileName), opts);
   return { ...written, fileName };
 }

@@ -6,7 +6,8 @@ import { ASSESSMENT_FORMAT, FORMAT_VERSION, packageFileName, unitEditionOf, type
 import { entriesOf, summaryOf, type ExportDeps, type Exported, type Signing } from './export';
 import { requireCovers } from './trust';
 import { verifyPackage, type Role, type VerifyDeps } from './verify';
-import { writePackage, type FileSource, type ManifestBody } from './writer';
+import { throwIfCancelled } from '../cancel';
+import { writePackage, type FileSource, type ManifestBody, type WriteOptions } from './writer';
 import path from 'node:path';
 
 export interface ReviewInput {
@@ -47,6 +48,7 @@ export async function createReview(
   signing: Signing,
   out: string,
   who: { name: string; now: string },
+  opts: WriteOptions = {},
 ): Promise<Exported> {
   const inner = await verifyPackage(innerFile, { packs: deps.packs, editions: deps.editions, trust: deps.trust });
   if (inner.outcome === 'invalid' || !inner.manifest || !inner.assessment || !inner.pack) {
@@ -67,7 +69,9 @@ export async function createReview(
   requireCovers(deps.editions, signing.row, { edition: unitRef.catalogue, code: im.unit.code });
   const pack = inner.pack;
   const score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: im.unit.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
+  throwIfCancelled(opts.signal);
   const { sha256: innerSha, size: innerSize } = await sha256File(innerFile);
+  throwIfCancelled(opts.signal);
   const evidence: EvidenceMeta[] = [];
   const sources: FileSource[] = [];
   for (const e of input.evidence ?? []) {
@@ -122,6 +126,7 @@ export async function createReview(
     { manifest: body, assessment: doc, audit: input.audit ?? [], evidence: sources, inner: { sha256: innerSha, size: innerSize, file: innerFile } },
     signing.pair,
     dest,
+    opts,
   );
   return { ...written, fileName };
 }

@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import canonicalize from 'canonicalize';
 import yazl from 'yazl';
+import { cancelledError, throwIfCancelled } from '../cancel';
 import { CfcError } from '../errors';
 import {
   ASSESSMENT,
@@ -99,13 +100,31 @@ export function evidenceChanged(sha256: string): CfcError {
   });
 }
 
+/** Progress of a package being written: the streamed entry (evidence, inner package) and the bytes of all of them. */
+export interface WriteProgress {
+  index: number;
+  total: number;
+  label: string;
+  bytes: number;
+  size: number;
+}
+
+export interface WriteOptions {
+  onProgress?: ((p: WriteProgress) => void) | undefined;
+  /** Aborted: the writing stops between chunks, the `.part` file is removed, `cancelled` is thrown. */
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * Writes a signed package: the JSON entries deflated, evidence and the inner package streamed in uncompressed while
  * their SHA-256 is checked against what the manifest says (a file that changed under us aborts the export). Entries are
  * written in a fixed order with a fixed time and mode, and the manifest is canonical JSON, so the same content signed
- * by the same key gives the same bytes. Written to `<out>.part`, renamed when complete.
+ * by the same key gives the same bytes. Written to `<out>.part`, renamed when complete; cancelled (`opts.signal`) or
+ * failed, nothing is left.
  */
-export async function writePackage(parts: PackageParts, key: KeyPair, outFile: string, onProgress?: (done: number, total: number) => void): Promise<Written> {
+export async function writePackage(parts: PackageParts, key: KeyPair, outFile: string, opts: WriteOptions = {}): Promise<Written> {
+  const { onProgress, signal } = opts;
+  throwIfCancelled(signal);
   const assessmentBytes = jsonBytes(parts.assessment);
   const audit = auditBytes(parts.audit);
   const streamed = [
@@ -159,16 +178,18 @@ export async function writePackage(parts: PackageParts, key: KeyPair, outFile: s
     zip.addBuffer(sigBytes, SIGNATURE, { mtime, mode, compress: true });
     zip.addBuffer(assessmentBytes, ASSESSMENT, { mtime, mode, compress: true });
     zip.addBuffer(audit, AUDIT, { mtime, mode, compress: true });
-    for (const s of streamed) {
+    for (const [index, s] of streamed.entries()) {
       zip.addReadStreamLazy(s.path, { mtime, mode, compress: false, size: s.size }, (cb) => {
         const hash = crypto.createHash('sha256');
         let seen = 0;
+        onProgress?.({ index, total: streamed.length, label: s.path, bytes: done, size: total });
         const check = new Transform({
           transform(chunk: Buffer, _enc, next) {
+            if (signal?.aborted) return next(cancelledError());
             hash.update(chunk);
             seen += chunk.length;
             done += chunk.length;
-            onProgress?.(done, total);
+            onProgress?.({ index, total: streamed.length, label: s.path, bytes: done, size: total });
             next(null, chunk);
           },
           flush(next) {
@@ -177,15 +198,20 @@ export async function writePackage(parts: PackageParts, key: KeyPair, outFile: s
         });
         const src = fs.createReadStream(s.file, { highWaterMark: 1024 * 1024 });
         src.on('error', fail);
-        check.on('error', fail);
+        check.on('error', (e) => {
+          src.destroy();
+          fail(e);
+        });
         cb(null, src.pipe(check));
       });
     }
     zip.end();
-  }).catch((e: unknown) => {
-    fs.rmSync(part, { force: true });
-    throw e;
-  });
+  })
+    .then(() => throwIfCancelled(signal))
+    .catch((e: unknown) => {
+      fs.rmSync(part, { force: true });
+      throw e;
+    });
   fs.renameSync(part, outFile);
   return { file: outFile, size: fs.statSync(outFile).size, manifest, manifestBytes, manifestSha256: sha256Hex(manifestBytes) };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { throwIfCancelled } from '../cancel';
 import { CfcError } from '../errors';
 import {
   communePoints,
@@ -292,8 +293,11 @@ export function summaryJson(s: ProvinceSummary): string {
 }
 
 /** Writes the summary in a format (whole, to a temporary name, then renamed: never half a file). Returns its size. */
-export async function writeSummary(s: ProvinceSummary, format: SummaryFormat, file: string): Promise<number> {
+export async function writeSummary(s: ProvinceSummary, format: SummaryFormat, file: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
+  throwIfCancelled(opts.signal);
   const data = format === 'xlsx' ? await summaryXlsx(s) : format === 'csv' ? summaryCsv(s) : summaryJson(s);
+  // Cancelled while it was rendered: nothing is written.
+  throwIfCancelled(opts.signal);
   atomicWrite(file, data);
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }

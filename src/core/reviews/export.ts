@@ -7,6 +7,7 @@ import type { AuditLine } from '../packages/format';
 import { storedPackagePath } from '../packages/importer';
 import { createReview, type ReviewInput } from '../packages/review';
 import type { VerifyDeps } from '../packages/verify';
+import type { WriteOptions } from '../packages/writer';
 import { writeTransaction } from '../store/write';
 import { appendReviewAudit, lastAuditSeq, reviewAudit } from './audit';
 import { fieldError, loadReview, reasonsOf, teamOf, type Decision, type LoadedReview, type ReviewDeps } from './model';
@@ -36,6 +37,8 @@ export async function exportReview(
   actor: Actor,
   /** The team's own evidence (files from the store), asked for only when a new package is written. */
   teamEvidence: () => Promise<NonNullable<ReviewInput['evidence']>> = async () => [],
+  /** Progress and cancel of the package writing (a cancelled export records nothing). */
+  opts: WriteOptions = {},
 ): Promise<Exported & { revision: number; reused: boolean; changedDuring: boolean }> {
   const { r, trail, seq } = await writeTransaction(deps.db, async (trx) => ({
     r: await loadReview(trx, deps.packs, id),
@@ -98,6 +101,7 @@ export async function exportReview(
     signing,
     outDir,
     { name: actor.name, now: actor.now },
+    opts,
   );
   const changedDuring = await writeTransaction(deps.db, async (trx) => {
     const changed = (await lastAuditSeq(trx, id)) !== seq;

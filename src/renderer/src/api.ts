@@ -1,18 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createClient, type Transport } from '../../api/client';
+import { createClient, type JobEvent, type JobTransport, type Transport } from '../../api/client';
 import type { UiCallInput as CallInput, UiCallName as CallName, UiCallOutput as CallOutput } from '../../api/contract';
 import { ApiCallError, type ApiErrorShape, type CallResult } from '../../api/errors';
 
 /** Electron: the preload's IPC bridge. Browser mode: HTTP to the same origin (the token lives in an HttpOnly cookie). */
 const ipcTransport: Transport | null = window.cfc ? (name, input) => window.cfc!.call(name, input) : null;
 
-const httpTransport: Transport = async (name, input) => {
+const httpCall = async (name: string, input: unknown, job?: string): Promise<CallResult<unknown>> => {
   let res: Response;
   try {
     res = await fetch(`/api/${encodeURIComponent(name)}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-cfc-call': '1' },
+      headers: { 'content-type': 'application/json', 'x-cfc-call': '1', ...(job ? { 'x-cfc-job': job } : {}) },
       body: JSON.stringify(input ?? {}),
     });
   } catch {
@@ -30,8 +30,54 @@ const httpTransport: Transport = async (name, input) => {
   return (await res.json()) as CallResult<unknown>;
 };
 
+const httpTransport: Transport = (name, input) => httpCall(name, input);
+
+/** Electron: the bridge's job channels (progress pushed by the main process). */
+const ipcJobs: JobTransport | null = window.cfc
+  ? {
+      call: (name, input, job) => window.cfc!.callJob(name, input, job),
+      cancel: (job) => window.cfc!.cancelJob(job),
+      subscribe: async (listener) => window.cfc!.onJobProgress(listener),
+    }
+  : null;
+
+/**
+ * Browser mode: one Server-Sent Events stream (`/jobs/events`, the session cookie) for every job's progress, opened on
+ * the first job and kept; the cancel is `POST /jobs/cancel`.
+ */
+const listeners = new Set<(e: JobEvent) => void>();
+let stream: Promise<void> | null = null;
+function openStream(): Promise<void> {
+  return (stream ??= new Promise<void>((resolve) => {
+    const source = new EventSource('/jobs/events', { withCredentials: true });
+    source.addEventListener('ready', () => resolve());
+    source.onmessage = (m: MessageEvent<string>) => {
+      const e = JSON.parse(m.data) as JobEvent;
+      for (const l of listeners) l(e);
+    };
+    // Not reachable: jobs still run, without progress.
+    source.onerror = () => resolve();
+  }));
+}
+const httpJobs: JobTransport = {
+  call: (name, input, job) => httpCall(name, input, job),
+  async cancel(job) {
+    await fetch('/jobs/cancel', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-cfc-call': '1' },
+      body: JSON.stringify({ job }),
+    }).catch(() => undefined);
+  },
+  async subscribe(listener) {
+    listeners.add(listener);
+    await openStream();
+    return () => listeners.delete(listener);
+  },
+};
+
 export const transportKind: 'ipc' | 'http' = ipcTransport ? 'ipc' : 'http';
-export const api = createClient(ipcTransport ?? httpTransport);
+export const api = createClient(ipcTransport ?? httpTransport, ipcJobs ?? httpJobs);
 
 export function errorOf(e: unknown): ApiErrorShape {
   if (e instanceof ApiCallError) return e.error;

@@ -7,18 +7,25 @@ import { ApiCallError } from '../../api/errors';
  * memory), then attached with the `evidence.attach` call; previews and reports are fetched by URL.
  * Browser mode: HTTP on the same origin. Electron: the bridge's `stage`, and the app:// protocol for the URLs.
  */
-export async function stageFile(file: File, onProgress?: (sent: number) => void): Promise<StagedFile> {
-  if (window.cfc?.stage) return unwrap(await window.cfc.stage(file));
+export async function stageFile(file: File, onProgress?: (sent: number) => void, job?: string): Promise<StagedFile> {
+  if (window.cfc?.stage) return unwrap(await window.cfc.stage(file, job));
   onProgress?.(0);
   let res: Response;
   try {
     res = await fetch('/upload', {
       method: 'PUT',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/octet-stream', 'x-cfc-call': '1', 'x-file-name': encodeURIComponent(file.name) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-cfc-call': '1',
+        'x-file-name': encodeURIComponent(file.name),
+        // A job (src/renderer/src/jobs): the bytes the core received are its progress, its cancel stops the upload.
+        ...(job ? { 'x-cfc-job': job } : {}),
+      },
       body: file,
     });
   } catch {
+    // (A cancelled upload ends here too: the core stops reading; the job's owner knows it asked for it.)
     throw new ApiCallError({
       code: 'offline',
       message: { vi: 'Không gửi được tệp tới phần lõi của ứng dụng.', en: 'Could not send the file to the app core.' },

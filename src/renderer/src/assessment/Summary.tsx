@@ -8,6 +8,8 @@ import { api, errorOf } from '../api';
 import { reportUrl } from '../files';
 import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
+import { JobProgress } from '../jobs/JobProgress';
+import { useJob } from '../jobs/useJob';
 import { ExportPackagePanel } from '../packages/ExportPackage';
 import { MoveDraftOffer } from '../packs/MoveDraft';
 import { ProvisionalBadge, VerdictBadge } from './bits';
@@ -257,6 +259,7 @@ function Actions({ ws }: { ws: Workspace }) {
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const reportJob = useJob();
   const [reports, setReports] = useState<Partial<Record<'docx' | 'pdf', Report>>>({});
 
   const submit = async () => {
@@ -283,7 +286,8 @@ function Actions({ ws }: { ws: Workspace }) {
     try {
       const blocked = await ws.settle();
       if (blocked) return setError(blocked);
-      const r = await api.call('reports.selfAssessment', { id: d.id, format });
+      const r = await reportJob.run('reports.selfAssessment', { id: d.id, format });
+      if (!r) return;
       setReports((x) => ({ ...x, [format]: r }));
       const a = document.createElement('a');
       a.href = reportUrl(r.fileName);
@@ -306,13 +310,14 @@ function Actions({ ws }: { ws: Workspace }) {
             {t('ws.sum.reports')}
           </Title>
           <Group gap="sm">
-            <Button variant="light" leftSection={<IconFileTypeDocx size={18} />} loading={busy === 'docx'} onClick={() => void report('docx')}>
+            <Button variant="light" leftSection={<IconFileTypeDocx size={18} />} loading={busy === 'docx'} disabled={reportJob.busy} onClick={() => void report('docx')}>
               {t('ws.sum.reportDocx')}
             </Button>
-            <Button variant="light" leftSection={<IconFileTypePdf size={18} />} loading={busy === 'pdf'} onClick={() => void report('pdf')}>
+            <Button variant="light" leftSection={<IconFileTypePdf size={18} />} loading={busy === 'pdf'} disabled={reportJob.busy} onClick={() => void report('pdf')}>
               {t('ws.sum.reportPdf')}
             </Button>
           </Group>
+          <JobProgress job={reportJob} testId="report-job" />
           {(['docx', 'pdf'] as const).map((f) => {
             const r = reports[f];
             return r ? (

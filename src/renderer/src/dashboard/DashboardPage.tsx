@@ -4,10 +4,12 @@ import { IconAlertTriangle, IconDownload, IconTarget } from '@tabler/icons-react
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Profile } from '../../../api/calls/profile';
-import { api, errorOf, useCall } from '../api';
+import { errorOf, useCall } from '../api';
 import { ProvisionalBadge } from '../assessment/bits';
 import { reportUrl } from '../files';
 import { pick } from '../i18n';
+import { JobProgress } from '../jobs/JobProgress';
+import { useJob } from '../jobs/useJob';
 import { formatNumber } from '../lib/text';
 import { CommuneDrawer } from './CommuneDrawer';
 import { CommuneTable } from './CommuneTable';
@@ -44,6 +46,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
   const [targetsOpen, setTargetsOpen] = useState(false);
   const [exportMsg, setExportMsg] = useState<{ ok: boolean; text: string; url?: string } | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
+  const exportJob = useJob();
 
   useEffect(() => {
     const ys = years.data?.withPackages;
@@ -72,7 +75,8 @@ export function DashboardPage({ profile }: { profile: Profile }) {
     if (year === null) return;
     setExporting(format);
     try {
-      const r = await api.call('dashboard.export', { year, scope, format });
+      const r = await exportJob.run('dashboard.export', { year, scope, format });
+      if (!r) return;
       setExportMsg({ ok: true, text: t('dash.exported', { file: r.fileName }), url: reportUrl(r.fileName) });
       const a = document.createElement('a');
       a.href = reportUrl(r.fileName);
@@ -153,6 +157,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
           ))}
         </Group>
       </Group>
+      <JobProgress job={exportJob} testId="dash-export-job" />
       {exportMsg && (
         <Alert color={exportMsg.ok ? 'teal' : 'red'} withCloseButton onClose={() => setExportMsg(null)} data-testid="export-result">
           {exportMsg.text}

@@ -871,6 +871,28 @@ export const vi = {
       done: 'Mở bản đánh giá mới',
     },
   },
+  jobs: {
+    working: 'Đang xử lý…',
+    items: 'Mục {{index}}/{{total}}',
+    bytes: '{{done}} / {{size}}',
+    percent: '{{pct}}%',
+    cancel: 'Hủy',
+    cancelling: 'Đang hủy…',
+    cancelled: 'Đã hủy',
+    cancelledHelp: 'Công việc đã dừng; không có gì được ghi. Dữ liệu bạn đã nhập vẫn còn nguyên.',
+    call: {
+      files_stage: 'Đang tải tệp lên',
+      packages_import: 'Đang nhập gói',
+      packages_export: 'Đang ký và xuất gói',
+      reviews_export: 'Đang ký và xuất gói thẩm định',
+      reports_selfAssessment: 'Đang tạo báo cáo',
+      reviews_minutes: 'Đang tạo biên bản',
+      dashboard_export: 'Đang xuất bảng tổng hợp',
+      backup_start: 'Đang sao lưu',
+      backup_restoreStart: 'Đang khôi phục',
+    },
+    aria: 'Tiến độ: {{what}}',
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

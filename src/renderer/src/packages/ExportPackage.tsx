@@ -3,10 +3,12 @@ import { IconDownload, IconPackageExport, IconSettings } from '@tabler/icons-rea
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../api/contract';
-import { api, errorOf, useCall } from '../api';
+import { errorOf, useCall } from '../api';
 import { formatSize } from '../assessment/values';
 import { exportUrl } from '../files';
 import { pick } from '../i18n';
+import { JobProgress } from '../jobs/JobProgress';
+import { useJob } from '../jobs/useJob';
 import { CreateKeyForm } from '../keys/CreateKeyForm';
 import { Fingerprint } from './bits';
 
@@ -54,7 +56,8 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
   const active = (keys.data?.items ?? []).filter((k) => k.status === 'active');
   const [keyId, setKeyId] = useState<string | null>(null);
   const [pass, setPass] = useState('');
-  const [busy, setBusy] = useState(false);
+  const job = useJob();
+  const busy = job.busy;
   const [error, setError] = useState<{ text: string; field?: string | undefined } | null>(null);
   const [result, setResult] = useState<Exported | null>(done);
 
@@ -71,17 +74,16 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
       setError({ text: t('pkg.export.needPassphrase'), field: 'passphrase' });
       return;
     }
-    setBusy(true);
     try {
-      const r = await api.call('packages.export', { id: revisionId, keyId: key.keyId, ...(needPass ? { passphrase: pass } : {}) });
+      // A job: progress of the evidence streamed into the package, and Cancel (nothing is left; the passphrase stays).
+      const r = await job.run('packages.export', { id: revisionId, keyId: key.keyId, ...(needPass ? { passphrase: pass } : {}) });
+      if (!r) return;
       setResult(r);
       onDone(r);
       setPass('');
     } catch (e) {
       const err = errorOf(e);
       setError({ text: pick(err.message), field: err.field });
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -175,12 +177,7 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
           {error.text}
         </Alert>
       )}
-      {busy && (
-        <Group gap="xs" role="status">
-          <Loader size="xs" />
-          <Text size="sm">{t('pkg.export.signing')}</Text>
-        </Group>
-      )}
+      <JobProgress job={job} />
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
           {t('common.cancel')}

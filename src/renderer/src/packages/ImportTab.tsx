@@ -2,10 +2,11 @@ import { Alert, Badge, Button, Checkbox, Group, Loader, Paper, Progress, SimpleG
 import { IconFileImport, IconPackageImport, IconRefresh, IconTrash, IconX } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorOf } from '../api';
+import { errorOf } from '../api';
 import { formatSize } from '../assessment/values';
-import { stageFile } from '../files';
 import { pick } from '../i18n';
+import { JobProgress } from '../jobs/JobProgress';
+import { useJob } from '../jobs/useJob';
 import { formatNumber } from '../lib/text';
 import { Fingerprint, OutcomeBadge, ReasonList, TrustBadge, type ImportItem, type ImportSummary, type VerifiedPackage } from './bits';
 import { FileDrop } from './FileDrop';
@@ -42,17 +43,25 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
   const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const queue = useRef<Promise<void>>(Promise.resolve());
+  // One job at a time on this screen: an upload (bytes as they reach the core), a verification, an import.
+  const job = useJob();
 
   const mark = (key: string, u: Partial<Row>) => setRows((list) => list.map((r) => (r.key === key ? { ...r, ...u } : r)));
 
-  const verify = async (key: string, stagedId: string) => {
+  /** Verifies one staged package; false when the verification was cancelled. */
+  const verify = async (key: string, stagedId: string, name: string): Promise<boolean> => {
     mark(key, { state: 'verifying' });
     try {
-      const r = await api.call('packages.verify', { stagedIds: [stagedId] });
+      const r = await job.run('packages.verify', { stagedIds: [stagedId] }, { label: name });
+      if (!r) {
+        mark(key, { state: 'failed', error: t('jobs.cancelled') });
+        return false;
+      }
       mark(key, { state: 'verified', v: r.items[0]!, error: undefined });
     } catch (e) {
       mark(key, { state: 'failed', error: pick(errorOf(e).message) });
     }
+    return true;
   };
 
   const onFiles = (files: File[]) => {
@@ -67,9 +76,15 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
       for (const [i, f] of pkgs.entries()) {
         const key = batch[i]!.key;
         try {
-          const s = await stageFile(f);
+          const s = await job.stage(f);
+          // Cancelled: this upload and the ones waiting after it leave the list (nothing was kept).
+          if (!s) {
+            const rest = new Set(batch.slice(i).map((b) => b.key));
+            setRows((list) => list.filter((r) => !rest.has(r.key)));
+            return;
+          }
           mark(key, { stagedId: s.stagedId });
-          await verify(key, s.stagedId);
+          if (!(await verify(key, s.stagedId, f.name))) return;
         } catch (e) {
           mark(key, { state: 'failed', error: pick(errorOf(e).message) });
         }
@@ -80,7 +95,7 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
   const reverifyAll = (list: Row[]) => {
     const todo = list.filter((r) => r.stagedId && (r.state === 'verified' || r.state === 'failed'));
     queue.current = queue.current.then(async () => {
-      for (const r of todo) await verify(r.key, r.stagedId!);
+      for (const r of todo) if (!(await verify(r.key, r.stagedId!, r.name))) return;
     });
   };
 
@@ -109,14 +124,20 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
     const done: Done[] = [];
     const sum: ImportSummary = { ...EMPTY };
     setImporting({ done: 0, total: todo.length });
+    let cancelled = false;
     for (const [i, r] of todo.entries()) {
       try {
         const untrustedOne = r.v!.outcome === 'untrusted';
-        const res = await api.call('packages.import', {
-          stagedIds: [r.stagedId!],
-          acceptUntrusted: untrustedOne,
-          ...(untrustedOne ? { reason: reason.trim() } : {}),
-        });
+        const res = await job.run(
+          'packages.import',
+          { stagedIds: [r.stagedId!], acceptUntrusted: untrustedOne, ...(untrustedOne ? { reason: reason.trim() } : {}) },
+          { label: r.name },
+        );
+        // Cancelled: nothing of this package was stored; it stays in the list (uploaded, verified) with the reason typed.
+        if (!res) {
+          cancelled = true;
+          break;
+        }
         done.push({ name: r.name, item: res.items[0] ?? null });
         for (const k of Object.keys(sum) as (keyof ImportSummary)[]) sum[k] += res.summary[k];
       } catch (e) {
@@ -129,10 +150,12 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
       setImporting({ done: i + 1, total: todo.length });
     }
     setImporting(null);
-    setReport({ items: done, summary: sum });
     setReasonTried(false);
-    if (!rows.some((x) => x.v?.outcome === 'untrusted' && !todo.includes(x))) setReason('');
-    onImported();
+    if (done.length > 0) {
+      setReport({ items: done, summary: sum });
+      onImported();
+    }
+    if (!cancelled && !rows.some((x) => x.v?.outcome === 'untrusted' && !todo.includes(x))) setReason('');
   };
 
   const setAcceptAll = (on: boolean) => setRows((list) => list.map((r) => (r.v?.outcome === 'untrusted' ? { ...r, accept: on } : r)));
@@ -149,6 +172,7 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
         testId="package-dropzone"
         icon={<IconFileImport size={28} stroke={1.5} color="var(--mantine-color-dimmed)" />}
       />
+      <JobProgress job={job} />
       {skipped.map((n) => (
         <Text key={n} size="sm" c="orange.8" role="alert">
           {t('pkg.notPackage', { name: n })}
@@ -229,11 +253,10 @@ export function ImportTab({ trustVersion, onImported, onShowImported }: { trustV
               </Alert>
             )}
 
-            {importing && (
-              <Stack gap={4} role="status">
-                <Text size="sm">{t('pkg.importing', importing)}</Text>
-                <Progress value={(importing.done / importing.total) * 100} animated aria-label={t('pkg.importing', importing)} />
-              </Stack>
+            {importing && importing.total > 1 && (
+              <Text size="sm" role="status">
+                {t('pkg.importing', importing)}
+              </Text>
             )}
             <Group justify="space-between">
               <Text size="sm" c="dimmed">

@@ -6,6 +6,8 @@ import { api, errorOf, transportKind } from '../api';
 import { ProvisionalBadge, VerdictBadge } from '../assessment/bits';
 import { exportUrl, reportUrl } from '../files';
 import { pick } from '../i18n';
+import { JobProgress } from '../jobs/JobProgress';
+import { useJob } from '../jobs/useJob';
 import { signedDelta, type ReviewDetail } from './IndicatorReview';
 
 type Decision = 'recognised' | 'not_recognised' | 'returned';
@@ -44,6 +46,8 @@ export function ReviewSummary({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [files, setFiles] = useState<Record<string, string>>({});
+  const minutesJob = useJob();
+  const exportJob = useJob();
 
   /** Every action here reads what the team typed: it waits until the last edit is stored, and stops if one was refused. */
   const run = async (what: string, f: () => Promise<void>, o: { refusedBlocks?: boolean } = {}) => {
@@ -286,7 +290,8 @@ export function ReviewSummary({
                 data-testid={`minutes-${f}`}
                 onClick={() =>
                   void run(f, async () => {
-                    const m = await api.call('reviews.minutes', { id: detail.id, format: f });
+                    const m = await minutesJob.run('reviews.minutes', { id: detail.id, format: f });
+                    if (!m) return;
                     setFiles((x) => ({ ...x, [f]: m.fileName }));
                     download(reportUrl(m.fileName), m.fileName);
                   })
@@ -296,6 +301,7 @@ export function ReviewSummary({
               </Button>
             ))}
           </Group>
+          <JobProgress job={minutesJob} testId="minutes-job" />
           {Object.values(files).map((f) => (
             <Anchor key={f} href={reportUrl(f)} download={f} size="sm" display="block" mt={6}>
               {f}
@@ -320,7 +326,8 @@ export function ReviewSummary({
                   loading={busy === 'export'}
                   onClick={() =>
                     void run('export', async () => {
-                      const x = await api.call('reviews.export', { id: detail.id, ...(passphrase ? { passphrase } : {}) });
+                      const x = await exportJob.run('reviews.export', { id: detail.id, ...(passphrase ? { passphrase } : {}) });
+                      if (!x) return;
                       onSaved(await api.call('reviews.get', { id: detail.id }));
                       download(exportUrl(x.fileName), x.fileName);
                     })
@@ -329,6 +336,7 @@ export function ReviewSummary({
                   {t('rv.sum.export')}
                 </Button>
               </Group>
+              <JobProgress job={exportJob} testId="review-export-job" />
             </Stack>
           )}
           {detail.exported && (

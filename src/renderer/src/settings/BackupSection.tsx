@@ -1,11 +1,14 @@
-import { Alert, Button, Group, Modal, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Modal, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDatabaseExport, IconDownload, IconRefresh, IconRestore } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupJob } from '../../../api/calls/backup';
+import { ApiCallError } from '../../../api/errors';
 import { api, errorOf, useCall } from '../api';
-import { exportUrl, stageFile } from '../files';
+import { exportUrl } from '../files';
 import { pick } from '../i18n';
+import { JobProgress } from '../jobs/JobProgress';
+import { useJob } from '../jobs/useJob';
 import { formatDate, formatNumber } from '../lib/text';
 import { FileDrop } from '../packages/FileDrop';
 
@@ -17,52 +20,27 @@ function useSize() {
     bytes < 1024 * 1024 ? `${formatNumber(Math.max(1, Math.round(bytes / 1024)), i18n.language)} KB` : `${formatNumber(bytes / (1024 * 1024), i18n.language, 1)} MB`;
 }
 
-/** Follows a backup or restore job until it ends, polling `backup.job`; the page shows what it says. */
-function useJob(onEnd: (j: BackupJob) => void) {
-  const [job, setJob] = useState<BackupJob | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const ended = useRef(onEnd);
-  ended.current = onEnd;
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
-  const follow = (jobId: string) => {
+/**
+ * A backup or restore runs in the background under its own job id: its progress and Cancel are the one job display's
+ * (jobs/); its end (what was made, or why not) is read by polling `backup.job`. Resolves with the ended job; a
+ * cancelled one rejects with `cancelled`, so the display says "Đã hủy".
+ */
+function untilEnded(jobId: string): Promise<BackupJob> {
+  return new Promise((resolve, reject) => {
     const poll = async () => {
       try {
         const j = await api.call('backup.job', { jobId });
-        setJob(j);
-        if (j.state === 'running') timer.current = setTimeout(() => void poll(), 250);
-        else ended.current(j);
+        if (j.state === 'running') setTimeout(() => void poll(), 250);
+        else if (j.error?.code === 'cancelled') reject(new ApiCallError(j.error));
+        else resolve(j);
       } catch (e) {
         // The core is busy swapping the store, or was restarted: try again shortly.
-        if (errorOf(e).code === 'offline') timer.current = setTimeout(() => void poll(), 500);
-        else ended.current({ jobId, kind: 'create', state: 'failed', phase: 'finished', progress: null, created: null, restored: null, error: errorOf(e) });
+        if (errorOf(e).code === 'offline') setTimeout(() => void poll(), 500);
+        else resolve({ jobId, kind: 'create', state: 'failed', phase: 'finished', progress: null, created: null, restored: null, error: errorOf(e) });
       }
     };
     void poll();
-  };
-  return { job, setJob, follow };
-}
-
-function JobProgress({ job }: { job: BackupJob }) {
-  const { t } = useTranslation();
-  const size = useSize();
-  const p = job.progress;
-  const pct = p && p.size ? Math.floor((100 * p.bytes) / p.size) : 0;
-  const phase = job.phase === 'files' || job.phase === 'checking' ? (p ? t(`backup.phase_${job.phase}`, { index: p.index + 1, total: p.total, label: p.label }) : t('backup.creating')) : t(`backup.phase_${job.phase}`);
-  return (
-    <Stack gap={4} aria-live="polite" data-testid="backup-progress">
-      <Progress value={pct} animated={job.state === 'running'} aria-label={phase} />
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Text size="xs" c="dimmed" truncate>
-          {phase}
-        </Text>
-        {p && (
-          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-            {t('backup.progress', { pct, done: size(p.bytes), size: size(p.size) })}
-          </Text>
-        )}
-      </Group>
-    </Stack>
-  );
+  });
 }
 
 /** Settings: make a backup and download it; restore from an uploaded backup; the reminder when the last one is old. */
@@ -72,22 +50,23 @@ export function BackupSection() {
   const status = useCall('backup.status', {});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<File | null>(null);
-  const [uploading, setUploading] = useState<string | null>(null);
-  const create = useJob((j) => {
-    if (j.error) setError(pick(j.error.message));
-    void status.reload();
-  });
-  const restore = useJob((j) => {
-    if (j.error) setError(pick(j.error.message));
-  });
+  const createJob = useJob();
+  const restoreJob = useJob();
+  const [created, setCreated] = useState<BackupJob['created']>(null);
+  const [restored, setRestored] = useState<BackupJob['restored']>(null);
   const s = status.data;
-  const busy = create.job?.state === 'running' || restore.job?.state === 'running' || uploading !== null;
+  const busy = createJob.busy || restoreJob.busy;
 
   const start = async () => {
     setError(null);
-    restore.setJob(null);
+    setRestored(null);
+    setCreated(null);
     try {
-      create.follow((await api.call('backup.start', {})).jobId);
+      const { jobId } = await api.call('backup.start', {});
+      const j = await createJob.follow('backup.start', jobId, untilEnded(jobId));
+      if (j?.error) setError(pick(j.error.message));
+      setCreated(j?.created ?? null);
+      void status.reload();
     } catch (e) {
       setError(pick(errorOf(e).message));
     }
@@ -104,20 +83,20 @@ export function BackupSection() {
   const doRestore = async (f: File) => {
     setPending(null);
     setError(null);
-    create.setJob(null);
-    setUploading(f.name);
+    setCreated(null);
+    setRestored(null);
     try {
-      const staged = await stageFile(f);
-      setUploading(null);
-      restore.follow((await api.call('backup.restoreStart', { stagedId: staged.stagedId })).jobId);
+      const staged = await restoreJob.stage(f);
+      if (!staged) return;
+      const { jobId } = await api.call('backup.restoreStart', { stagedId: staged.stagedId });
+      const j = await restoreJob.follow('backup.restoreStart', jobId, untilEnded(jobId));
+      if (j?.error) setError(pick(j.error.message));
+      setRestored(j?.restored ?? null);
     } catch (e) {
-      setUploading(null);
       setError(pick(errorOf(e).message));
     }
   };
 
-  const created = create.job?.created;
-  const restored = restore.job?.restored;
   return (
     <Stack gap="sm" data-testid="backup-section">
       <Title order={3} size="h4">
@@ -142,11 +121,11 @@ export function BackupSection() {
             <Text size="sm" data-testid="backup-last">
               {s?.lastBackupAt ? t('backup.last', { date: formatDate(s.lastBackupAt), file: s.lastBackupFile }) : t('backup.never')}
             </Text>
-            <Button leftSection={<IconDatabaseExport size={18} />} onClick={() => void start()} loading={create.job?.state === 'running'} disabled={busy}>
+            <Button leftSection={<IconDatabaseExport size={18} />} onClick={() => void start()} loading={createJob.busy} disabled={busy}>
               {t('backup.create')}
             </Button>
           </Group>
-          {create.job && create.job.state === 'running' && <JobProgress job={create.job} />}
+          <JobProgress job={createJob} testId="backup-progress" />
           {created && (
             <Alert color="teal" role="status" data-testid="backup-created">
               <Stack gap={6}>
@@ -171,12 +150,7 @@ export function BackupSection() {
             {t('backup.restoreTitle')}
           </Title>
           <FileDrop onFiles={onFiles} label={t('backup.restoreDrop')} hint={t('backup.restoreHint')} ariaLabel={t('backup.restoreDrop')} busy={busy} multiple={false} testId="backup-drop" icon={<IconRestore size={28} stroke={1.5} />} />
-          {uploading && (
-            <Text size="sm" aria-live="polite">
-              {t('backup.uploading', { name: uploading })}
-            </Text>
-          )}
-          {restore.job && restore.job.state === 'running' && <JobProgress job={restore.job} />}
+          <JobProgress job={restoreJob} testId="restore-progress" />
           {restored && (
             <Alert color="teal" role="status" data-testid="backup-restored">
               <Stack gap={6}>
