@@ -10,7 +10,8 @@ import { CfcError } from '../errors';
 import type { EvidenceStore } from '../evidence/store';
 import { evidenceMediaType } from '../evidence/store';
 import { ensureEvidence } from '../evidence/hygiene';
-import { assess, type Assessment } from '../scoring/assess';
+import { scoreFast } from '../scoring/facts';
+import type { Scored } from '../scoring/facts';
 import type { Database, SigningKeyTable } from '../store/schema';
 import { resolveUnitForYear } from '../units/current';
 import { BASE_EDITION, type UnitEditions } from '../units/editions';
@@ -38,7 +39,7 @@ export interface Exported extends Written {
   fileName: string;
 }
 
-export function summaryOf(score: Assessment): Summary {
+export function summaryOf(score: Scored): Summary {
   return {
     total: score.total,
     maxTotal: score.maxTotal,
@@ -66,7 +67,7 @@ export function unitRef(editions: UnitEditions, edition: string, code: string, u
 /** Every indicator of the pack with its value, note, override and the points the engine gives. */
 export function entriesOf(
   pack: LoadedPack,
-  score: Assessment,
+  score: Scored,
   get: (id: string) => { value: unknown; note: string; override: { points: number; reason: string } | null } | undefined,
 ): AssessmentDoc['entries'] {
   const out: AssessmentDoc['entries'] = {};
@@ -290,7 +291,7 @@ export async function createFromInput(
   // The same rule as creating an assessment: from 2025 on, only a unit of the current edition (successors named).
   const { catalogue, unit } = resolveUnitForYear(deps.editions, input);
   requireCovers(deps.editions, signing.row, { edition: catalogue.dataDate, code: unit.code });
-  const score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: input.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
+  const score = scoreFast({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: input.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
   const indicatorIds = new Set(pack.pack.criteria.flatMap((c) => c.indicators.map((i) => i.id)));
   for (const id of Object.keys(input.notes ?? {})) if (!indicatorIds.has(id)) throw inputError(`notes.${id}`, `no indicator "${id}"`, `không có chỉ tiêu "${id}"`);
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { CfcError } from '../errors';
-import { assess } from '../scoring/assess';
+import { scoreFast } from '../scoring/facts';
 import { ASSESSMENT_FORMAT, FORMAT_VERSION, packageFileName, unitEditionOf, type AssessmentDoc, type AuditLine, type EvidenceMeta, type ReviewPart } from './format';
 import { entriesOf, summaryOf, type ExportDeps, type Exported, type Signing } from './export';
 import { requireCovers } from './trust';
@@ -68,7 +68,7 @@ export async function createReview(
   const unitRef = { ...im.unit, catalogue: unitEditionOf(im) };
   requireCovers(deps.editions, signing.row, { edition: unitRef.catalogue, code: im.unit.code });
   const pack = inner.pack;
-  const score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: im.unit.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
+  const score = scoreFast({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: im.unit.unitClass, values: input.values, overrides: input.overrides ?? {} }, pack);
   throwIfCancelled(opts.signal);
   const { sha256: innerSha, size: innerSize } = await sha256File(innerFile);
   throwIfCancelled(opts.signal);

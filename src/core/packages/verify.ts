@@ -5,7 +5,7 @@ import type { PackRegistry } from '../criteria/registry';
 import type { LoadedPack } from '../criteria/schema';
 import { throwIfCancelled } from '../cancel';
 import { isCfcError } from '../errors';
-import { assess, type Assessment } from '../scoring/assess';
+import { scoreFast, type ScoreFacts } from '../scoring/facts';
 import type { UnitEditions } from '../units/editions';
 import { keyCovers } from '../units/jurisdiction';
 import {
@@ -99,7 +99,7 @@ export interface Verification {
   signer: SignerView | null;
   assessment: AssessmentDoc | null;
   audit: AuditLine[];
-  score: Assessment | null;
+  score: ScoreFacts | null;
   pack: LoadedPack | null;
   /** Where each entry's data starts in the package (relative to its first byte), by entry path. */
   dataStart: Map<string, number>;
@@ -463,9 +463,9 @@ async function checkContent(v: Verification, source: ZipSource, base: number, de
     if (en.value !== null && en.value !== undefined) values[id] = en.value;
     if (en.override) overrides[id] = en.override;
   }
-  let score: Assessment;
+  let score: ScoreFacts;
   try {
-    score = assess({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: doc.unit.unitClass, values, overrides }, pack);
+    score = scoreFast({ pack: pack.pack.id, packVersion: pack.pack.version, unitClass: doc.unit.unitClass, values, overrides }, pack);
   } catch (e) {
     if (isCfcError(e)) throw invalid('assessment_malformed', { path: ASSESSMENT, detail: e.messages.en });
     throw e;

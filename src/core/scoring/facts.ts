@@ -47,6 +47,16 @@ export type ReasonFacts =
   | { code: 'criterion_zero'; criteria: string[] }
   | { code: 'below_threshold'; total: number; threshold: number; gap: number };
 
+/** What a package's summary and entries need of a score: both the explained result and the facts have it. */
+export interface Scored {
+  total: number;
+  maxTotal: number;
+  threshold: number;
+  verdict: Verdict;
+  provisional: boolean;
+  criteria: { id: string; points: number; indicators: { id: string; computed: number | null; points: number }[] }[];
+}
+
 export interface ScoreFacts {
   /** The pack that scored it (its id, version and hash are `loaded.pack.id`, `.version`, `loaded.sha256`). */
   loaded: LoadedPack;
