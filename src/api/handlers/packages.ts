@@ -35,19 +35,25 @@ function exportsDir(ctx: ServiceContext): string {
   return path.join(ctx.dataDir, 'exports');
 }
 
-/** Paths as given, plus staged uploads (browser mode's `PUT /upload`) resolved to their staged files. */
-function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): string[] {
+/**
+ * Paths as given, plus staged uploads (browser mode's `PUT /upload`) resolved to their staged files; `stagedIdOf` says
+ * which upload a file is (what the page is told instead of the path).
+ */
+function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): { files: string[]; stagedIdOf(file: string): string | null } {
   const store = evidenceStore(ctx);
-  const staged = (input.stagedIds ?? []).map((id) => {
-    store.staged(id);
-    return path.join(store.dir, 'staging', id);
-  });
+  const staged = new Map(
+    (input.stagedIds ?? []).map((id) => {
+      store.staged(id);
+      return [path.join(store.dir, 'staging', id), id] as const;
+    }),
+  );
   // A folder given to import may contain this data folder: its stored packages are not new input.
   const own = path.resolve(ctx.dataDir) + path.sep;
-  return [...expandInputs(input.paths ?? []).filter((f) => !path.resolve(f).startsWith(own)), ...staged];
+  const files = [...expandInputs(input.paths ?? []).filter((f) => !path.resolve(f).startsWith(own)), ...staged.keys()];
+  return { files, stagedIdOf: (file) => staged.get(file) ?? null };
 }
 
-function verifiedView(file: string, v: Verification): VerifiedPackage {
+function verifiedView(file: string, stagedId: string | null, v: Verification): VerifiedPackage {
   const core = (x: Verification) => ({
     outcome: x.outcome,
     reasons: x.reasons,
@@ -63,7 +69,7 @@ function verifiedView(file: string, v: Verification): VerifiedPackage {
     signer: x.signer,
     size: x.packageSize,
   });
-  return { file, ...core(v), inner: v.inner ? core(v.inner) : null };
+  return { file, stagedId, ...core(v), inner: v.inner ? core(v.inner) : null };
 }
 
 function summaryView(r: PackageTable): PackageSummaryView {
@@ -159,18 +165,19 @@ export const packagesHandlers: Handlers<Names> = {
     const { db } = await ctx.store();
     const trust = await trustLookup(db);
     const items: VerifiedPackage[] = [];
-    for (const file of sourceFiles(ctx, input)) {
+    const sources = sourceFiles(ctx, input);
+    for (const file of sources.files) {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` }, { field: 'paths' });
       }
       const v = await verifyPackage(file, { packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, trust });
-      items.push(verifiedView(file, v));
+      items.push(verifiedView(file, sources.stagedIdOf(file), v));
     }
     return { items };
   },
   'packages.import': async (input, ctx) => {
     const { db } = await ctx.store();
-    const files = sourceFiles(ctx, input);
+    const { files, stagedIdOf } = sourceFiles(ctx, input);
     const report = ctx.onProgress;
     const progress = report ? (p: ImportProgress) => report('packages.import', { index: p.index, total: p.total, label: p.file, bytes: p.bytes, size: p.size }) : undefined;
     const r = await importPackages(
@@ -184,7 +191,7 @@ export const packagesHandlers: Handlers<Names> = {
       fs.rmSync(path.join(store.dir, 'staging', id), { force: true });
       fs.rmSync(path.join(store.dir, 'staging', `${id}.json`), { force: true });
     }
-    return r;
+    return { ...r, items: r.items.map((item) => ({ ...item, stagedId: stagedIdOf(item.file) })) };
   },
   'packages.list': async (input, ctx) => {
     const { db } = await ctx.store();

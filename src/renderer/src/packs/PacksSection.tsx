@@ -1,7 +1,7 @@
 import { Badge, Button, Code, Modal, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 
 type Pack = CallOutput<'packs.get'>['pack'];
 import { useCall } from '../api';
