@@ -4,10 +4,9 @@ import { packRegistry } from '../../core/criteria/registry';
 import { commune, communes, COUNTING_RULES, editionForYear, failingCriteria, overview, rateIndicators, trendAcross, years, type DashboardDeps } from '../../core/dashboard';
 import { deleteTarget, listTargets, saveTarget, targetHistory } from '../../core/dashboard/targets';
 import { CfcError } from '../../core/errors';
-import { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } from '../../core/reports/summary';
 import type { ServiceContext } from '../context';
 import { packagesActor } from './packages';
-import { reportsDir } from './reports';
+import { reportsDir, reportWriters } from './reports';
 import type { Handlers } from './types';
 
 /** The dashboard's deps for a year: the catalogue of the edition in force that year (none: the current edition). */
@@ -46,6 +45,7 @@ export const dashboardHandlers: Handlers<
     return commune(await dashboardDeps(ctx), input.unitCode);
   },
   'dashboard.export': async (input, ctx) => {
+    const { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } = await reportWriters.summary();
     const summary = await buildSummary(await dashboardDeps(ctx, input.year), input.year, input.scope, ctx.now());
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });

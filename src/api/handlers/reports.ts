@@ -3,13 +3,19 @@ import path from 'node:path';
 import { loadRevision, scoreRevision } from '../../core/assessments/assessments';
 import { CfcError } from '../../core/errors';
 import { readProfile } from '../../core/store/profile';
-import { renderSelfAssessmentDocx, renderSelfAssessmentPdf, type SelfAssessmentReport } from '../../core/reports/selfAssessment';
+import type { SelfAssessmentReport } from '../../core/reports/selfAssessment';
 import { asciiSlug } from '../../core/units/fold';
 import type { ServiceContext } from '../context';
 import { deps } from './assessments';
 import { dashboardDeps } from './dashboard';
-import { buildSummary, summaryFormatOf, writeSummary } from '../../core/reports/summary';
 import type { Handlers } from './types';
+
+/** The DOCX, PDF and XLSX writers (most of the service's code) load on first use: start-up and `cfc score` skip them. */
+export const reportWriters = {
+  selfAssessment: () => import('../../core/reports/selfAssessment'),
+  minutes: () => import('../../core/reports/minutes'),
+  summary: () => import('../../core/reports/summary'),
+};
 
 const MEDIA = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -80,6 +86,7 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
   'reports.selfAssessment': async (input, ctx) => {
     const report = await selfAssessmentReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
+    const { renderSelfAssessmentDocx, renderSelfAssessmentPdf } = await reportWriters.selfAssessment();
     const bytes =
       input.format === 'docx' ? await renderSelfAssessmentDocx(report, { fontsDir }) : await renderSelfAssessmentPdf(report, { fontsDir });
     const dir = reportsDir(ctx);
@@ -97,6 +104,7 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
 export const reportsLocalHandlers: Handlers<'reports.summary'> = {
   'reports.summary': async (input, ctx) => {
     const out = path.resolve(input.outPath);
+    const { buildSummary, summaryFormatOf, writeSummary } = await reportWriters.summary();
     const format = summaryFormatOf(out, 'outPath');
     if (!fs.existsSync(path.dirname(out))) {
       throw new CfcError(

@@ -5,7 +5,7 @@ import { CfcError } from '../../core/errors';
 import { evidenceMetaOf } from '../../core/packages/format';
 import { fingerprintOf } from '../../core/packages/keys';
 import { chooseSigningKey, trustLookup, unsealKey } from '../../core/packages/trust';
-import { renderMinutesDocx, renderMinutesPdf, type MinutesReport } from '../../core/reports/minutes';
+import type { MinutesReport } from '../../core/reports/minutes';
 import {
   decide,
   evidenceStoreOf,
@@ -36,7 +36,7 @@ import type { ReviewDetailView, TeamEvidenceView } from '../calls/reviews';
 import type { ServiceContext } from '../context';
 import { actor } from './assessments';
 import { evidenceStore, maxBytes } from './evidence';
-import { reportsDir } from './reports';
+import { reportsDir, reportWriters } from './reports';
 import type { Handlers } from './types';
 
 async function reviewDeps(ctx: ServiceContext): Promise<ReviewDeps> {
@@ -300,6 +300,7 @@ export const reviewsHandlers: Handlers<Names> = {
   'reviews.minutes': async (input, ctx) => {
     const report = await minutesReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
+    const { renderMinutesDocx, renderMinutesPdf } = await reportWriters.minutes();
     const bytes = input.format === 'docx' ? await renderMinutesDocx(report) : await renderMinutesPdf(report, { fontsDir });
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { CfcError } from '../errors';
@@ -18,6 +17,7 @@ import {
   type TrendPoint,
 } from '../dashboard';
 import { COUNTING_RULES } from '../dashboard/rules';
+import { atomicWrite } from '../atomicWrite';
 
 /**
  * The province summary (product.md, "Reports"): one row per commune (district, unit, class, year, self total, team
@@ -156,12 +156,7 @@ export function communeColumns(s: ProvinceSummary): { header: string; key: strin
   ];
 }
 
-export function atomicWrite(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
+export { atomicWrite };
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
 const PERCENT = '0.0"%"';

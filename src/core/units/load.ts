@@ -3,7 +3,7 @@ import path from 'node:path';
 import { canonicalSha256 } from '../criteria/hash';
 import { readJsonFile } from '../criteria/registry';
 import { CfcError } from '../errors';
-import { atomicWrite } from '../reports/summary';
+import { atomicWrite } from '../atomicWrite';
 import { loadedDir, parseCatalogue, UnitEditions, type EditionSummary } from './editions';
 import { UnitMapping, invalidMapping, mappingFileSchema } from './mapping';
 
