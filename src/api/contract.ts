@@ -6,7 +6,7 @@ import { assessmentsCalls } from './calls/assessments';
 import { evidenceCalls } from './calls/evidence';
 import { reportsCalls } from './calls/reports';
 import { reportsLocalCalls } from './calls/reportsLocal';
-import { scoringCalls } from './calls/scoring';
+import { scoringCalls, scoringLocalCalls } from './calls/scoring';
 import { packagesCalls, packagesLocalCalls } from './calls/packages';
 import { dashboardCalls, dashboardLocalCalls } from './calls/dashboard';
 import { reviewsCalls, reviewsLocalCalls } from './calls/reviews';
@@ -41,6 +41,7 @@ export const uiContract = {
 export const contract = {
   ...uiContract,
   ...appLocalCalls,
+  ...scoringLocalCalls,
   ...packagesLocalCalls,
   ...reportsLocalCalls,
   ...unitsLocalCalls,

@@ -1,51 +1,69 @@
 import type { Readable } from 'node:stream';
-import { collectOrphans } from '../core/evidence/hygiene';
 import type { StagedInfo } from '../core/evidence/store';
-import { openStore, type Store } from '../core/store/db';
+import type { Store } from '../core/store/db';
 import { UnitEditions } from '../core/units/editions';
 import type { ServiceContext } from './context';
 import { callDef, isCallName, type CallInput, type CallName, type CallOutput, type Surface } from './contract';
 import { ApiCallError, ErrorCodes, toApiError, type ApiErrorShape, type CallResult } from './errors';
 
 export { toApiError };
-import { appHandlers } from './handlers/app';
-import { profileHandlers } from './handlers/profile';
-import { scoringHandlers } from './handlers/scoring';
 import type { Handler, Handlers } from './handlers/types';
-import { unitsHandlers, unitsLocalHandlers } from './handlers/units';
-import { assessmentsHandlers } from './handlers/assessments';
-import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence';
-import { exportedFile, reportFile, reportsHandlers, reportsLocalHandlers } from './handlers/reports';
-import { packagesHandlers, packagesLocalHandlers } from './handlers/packages';
-import { dashboardHandlers } from './handlers/dashboard';
-import { reviewsHandlers } from './handlers/reviews';
-import { backupHandlers, backupLocalHandlers } from './handlers/backup';
-import { packsHandlers, packsLocalHandlers } from './handlers/packs';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { zodToApiError } from './validation';
 
-const handlers: Handlers = {
-  ...appHandlers,
-  ...unitsHandlers,
-  ...unitsLocalHandlers,
-  ...profileHandlers,
-  ...scoringHandlers,
-  ...assessmentsHandlers,
-  ...evidenceHandlers,
-  ...reportsHandlers,
-  ...packagesHandlers,
-  ...dashboardHandlers,
-  ...reviewsHandlers,
-  ...backupHandlers,
-  ...packsHandlers,
-  // The local contract's path calls (CLI, tests): one spread per area.
-  ...packagesLocalHandlers,
-  ...reportsLocalHandlers,
-  ...unitsLocalHandlers,
-  ...backupLocalHandlers,
-  ...packsLocalHandlers,
+/**
+ * Each area's handlers, loaded on the first call of the area: a call loads its own code, not every handler's (so
+ * `cfc score` loads the scoring code and neither SQLite nor the package, review or backup code). `areaOf` says which
+ * area a call is in: its prefix, or one of `MOVED`. test/integration/contract.test.ts checks that every call of the
+ * local contract is found in its area; the type check below, that the areas together cover the whole contract.
+ */
+const areas = {
+  app: () => import('./handlers/app').then((m) => m.appHandlers),
+  units: () => import('./handlers/units').then((m) => ({ ...m.unitsHandlers, ...m.unitsLocalHandlers })),
+  profile: () => import('./handlers/profile').then((m) => m.profileHandlers),
+  scoring: () => import('./handlers/scoring').then((m) => ({ ...m.scoringHandlers, ...m.scoringLocalHandlers })),
+  assessments: () => import('./handlers/assessments').then((m) => m.assessmentsHandlers),
+  evidence: () => import('./handlers/evidence').then((m) => m.evidenceHandlers),
+  reports: () => import('./handlers/reports').then((m) => ({ ...m.reportsHandlers, ...m.reportsLocalHandlers })),
+  packages: () => import('./handlers/packages').then((m) => ({ ...m.packagesHandlers, ...m.packagesLocalHandlers })),
+  dashboard: () => import('./handlers/dashboard').then((m) => m.dashboardHandlers),
+  reviews: () => import('./handlers/reviews').then((m) => m.reviewsHandlers),
+  backup: () => import('./handlers/backup').then((m) => ({ ...m.backupHandlers, ...m.backupLocalHandlers })),
+  packs: () => import('./handlers/packs').then((m) => ({ ...m.packsHandlers, ...m.packsLocalHandlers })),
 };
+type Area = keyof typeof areas;
+/** Calls whose prefix is not their area's name. */
+const MOVED: Record<string, Area> = {
+  'packs.list': 'scoring',
+  'packs.get': 'scoring',
+  'packs.validateFile': 'scoring',
+  score: 'scoring',
+  keys: 'packages',
+  trust: 'packages',
+  audit: 'assessments',
+  targets: 'dashboard',
+  settings: 'profile',
+};
+export function areaOf(name: string): Area | null {
+  const prefix = name.slice(0, name.indexOf('.'));
+  const area = MOVED[name] ?? MOVED[prefix] ?? prefix;
+  return Object.prototype.hasOwnProperty.call(areas, area) ? (area as Area) : null;
+}
+// Compile-time: the areas' handlers together are a handler for every call of the local contract.
+type Loaded = { [A in Area]: Awaited<ReturnType<(typeof areas)[A]>> };
+type Everything = Loaded[Area] extends infer U ? (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never : never;
+const _complete = null as unknown as Everything satisfies Handlers;
+
+const loadedAreas = new Map<Area, Promise<Partial<Handlers>>>();
+/** The handler of a call, its area loaded on first use. */
+export async function handlerOf(name: CallName): Promise<Handler<CallName>> {
+  const area = areaOf(name);
+  const handlers = area && (await (loadedAreas.get(area) ?? loadedAreas.set(area, areas[area]() as Promise<Partial<Handlers>>).get(area)!));
+  const handler = handlers?.[name] as Handler<CallName> | undefined;
+  if (!handler) throw new Error(`no handler for ${name} (area ${area ?? 'none'}: see areas in src/api/service.ts)`);
+  return handler;
+}
 
 export interface ServiceOptions {
   dataDir: string;
@@ -94,13 +112,14 @@ const internalError: ApiErrorShape = {
 
 /** Opens the store and the catalogue, and serves the contract over them. */
 export function createService(opts: ServiceOptions): Service {
-  // Only the newest edition is read now; an older one when a unit of it is first looked up.
-  let editions = UnitEditions.open(opts.resourcesDir, opts.dataDir);
-  editions.current();
+  // The catalogue is read by the first call that looks a unit up: the newest edition, an older one when a unit of it is.
+  let editions: UnitEditions | null = null;
+  const editionsNow = () => (editions ??= UnitEditions.open(opts.resourcesDir, opts.dataDir));
   let opening: Promise<Store> | null = null;
-  // Opened on first use; then the crash hygiene (staging swept, files nothing refers to for a day collected).
+  // Opened on first use (SQLite's code too); then the crash hygiene (staging swept, files unreferenced for a day collected).
   const openNow = () =>
-    (opening ??= openStore(opts.dataDir).then(async (st) => {
+    (opening ??= Promise.all([import('../core/store/db'), import('../core/evidence/hygiene')]).then(async ([{ openStore }, { collectOrphans }]) => {
+      const st = await openStore(opts.dataDir);
       await collectOrphans({ db: st.db, dataDir: opts.dataDir });
       return st;
     }));
@@ -141,10 +160,10 @@ export function createService(opts: ServiceOptions): Service {
   const context: ServiceContext = {
     store,
     get units() {
-      return editions.current();
+      return editionsNow().current();
     },
     get editions() {
-      return editions;
+      return editionsNow();
     },
     setEditions(e) {
       editions = e;
@@ -174,7 +193,7 @@ export function createService(opts: ServiceOptions): Service {
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
     running++;
     try {
-      const handler = handlers[name] as Handler<CallName>;
+      const handler = await handlerOf(name);
       const value = await handler(parsed.data as never, context);
       const out = def.output.safeParse(value);
       if (!out.success) {
@@ -208,10 +227,10 @@ export function createService(opts: ServiceOptions): Service {
   return {
     dispatch,
     files: {
-      stage: (source, name, size) => guarded('files.stage', () => stageUpload(context, source, name, size)),
-      evidence: (id) => guarded('files.evidence', () => evidenceFile(context, id)),
-      report: (fileName) => guarded('files.report', async () => ({ path: reportFile(context, fileName) })),
-      exported: (fileName) => guarded('files.exported', async () => ({ path: exportedFile(context, fileName) })),
+      stage: (source, name, size) => guarded('files.stage', async () => (await import('./handlers/evidence')).stageUpload(context, source, name, size)),
+      evidence: (id) => guarded('files.evidence', async () => (await import('./handlers/evidence')).evidenceFile(context, id)),
+      report: (fileName) => guarded('files.report', async () => ({ path: (await import('./handlers/reports')).reportFile(context, fileName) })),
+      exported: (fileName) => guarded('files.exported', async () => ({ path: (await import('./handlers/reports')).exportedFile(context, fileName) })),
     },
     async call(name, input) {
       const r = await dispatch(name, input);

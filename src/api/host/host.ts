@@ -56,7 +56,11 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
   };
   const worker = opts.workerScript
     ? new Worker(opts.workerScript, { workerData: init })
-    : new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`, { eval: true, workerData: init });
+    : // tsx for import() (the service loads each area's handlers on first use) and for require(); messages wait.
+      new Worker(
+        `import('tsx/esm/api').then((m) => { m.register(); require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))}); });`,
+        { eval: true, workerData: init },
+      );
 
   let nextId = 1;
   const pending = new Map<number, (r: CallResult<unknown>) => void>();
