@@ -100,8 +100,8 @@ let unbindContract: (() => void) | null = null;
 
 /**
  * `--cli`: the packaged app as the `cfc` command (no window, no single-instance lock, the OS secret store available
- * for keys the desktop app sealed). The deb/AppImage wrapper and the Windows console wrapper are in
- * electron-builder.yml. Everything after `--cli` is cfc's arguments.
+ * for keys the desktop app sealed). The deb/AppImage wrapper (electron/cli/cfc.sh) and the Windows console wrapper
+ * (electron/cli/cfc.cmd) are documented in electron/cli/README.md. Everything after `--cli` is cfc's arguments.
  */
 const cliAt = process.argv.indexOf('--cli');
 if (cliAt >= 0) {
