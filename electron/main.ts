@@ -32,6 +32,7 @@ import { startServiceHost, type ServiceHost } from '../src/api/host/host';
 import type { Secrets } from '../src/core/packages/keys';
 import { APP_DIR_NAME } from '../src/core/paths';
 import { bindFiles, serveFileRoute } from './files';
+import { bindSaveAs } from './saveAs';
 import { bindContract, isTrustedSender } from './ipc';
 import { buildMenu } from './menu';
 import {
@@ -181,9 +182,11 @@ async function start(): Promise<void> {
   const trustedContents = () => mainWindow?.webContents ?? null;
   const unbindCalls = bindContract({ ipc: ipcMain, service, trustedContents, devUrl, log });
   const unbindFiles = bindFiles({ service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
+  const unbindSaveAs = bindSaveAs({ ipc: ipcMain, service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), window: () => mainWindow, showSaveDialog: (win, o) => (win ? dialog.showSaveDialog(win, o) : dialog.showSaveDialog(o)), log });
   unbindContract = () => {
     unbindCalls();
     unbindFiles();
+    unbindSaveAs();
   };
   createWindow();
 }

@@ -10,6 +10,7 @@ export { toApiError };
 import type { Handler, Handlers } from './handlers/types';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
+import { SaveTokens } from './saveTokens';
 import { zodToApiError } from './validation';
 
 /**
@@ -96,6 +97,11 @@ export interface Service {
     report(fileName: string): Promise<CallResult<{ path: string }>>;
     /** An exported signed package in the data folder's exports/, for download. */
     exported(fileName: string): Promise<CallResult<{ path: string }>>;
+    /**
+     * "Save as…": the shell's main process, after its save dialog, names the chosen file for one call of `call`; the
+     * opaque token it gets back travels in that call's `saveToken` (the page never sees the path).
+     */
+    saveTarget(call: string, file: string): Promise<CallResult<{ token: string }>>;
   };
   /** Open the store now (shells call it at start-up to fail early on a database they cannot use). */
   open(): Promise<Store>;
@@ -173,6 +179,7 @@ export function createService(opts: ServiceOptions): Service {
     mode: opts.mode,
     app: appMeta,
     now: () => clock().toISOString(),
+    saveTokens: new SaveTokens({ now: () => clock().getTime() }),
     secrets: opts.secrets,
     onProgress: opts.onProgress,
     exclusive,
@@ -231,6 +238,7 @@ export function createService(opts: ServiceOptions): Service {
       evidence: (id) => guarded('files.evidence', async () => (await import('./handlers/evidence')).evidenceFile(context, id)),
       report: (fileName) => guarded('files.report', async () => ({ path: (await import('./handlers/reports')).reportFile(context, fileName) })),
       exported: (fileName) => guarded('files.exported', async () => ({ path: (await import('./handlers/reports')).exportedFile(context, fileName) })),
+      saveTarget: (call, file) => guarded('files.saveTarget', async () => ({ token: context.saveTokens.issue(call, file) })),
     },
     async call(name, input) {
       const r = await dispatch(name, input);

@@ -177,7 +177,9 @@ const stagedSources = z.object({ stagedIds: z.array(stagedId).max(10_000).option
 /** The local contract (CLI, tests) may also name files and folders on this machine. */
 const localSources = stagedSources.extend({ paths: z.array(z.string().min(1).max(4096)).max(10_000).optional() }).strict();
 
-const exportInput = z.object({ id: z.string().uuid(), keyId: keyId.optional(), passphrase: passphrase.optional() }).strict();
+/** "Save as…" in the desktop app: an opaque one-time token from the main process's save dialog (src/api/saveTokens.ts), never a path. */
+export const saveToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'A save token is the 43-character code the save dialog gave');
+const exportInput = z.object({ id: z.string().uuid(), keyId: keyId.optional(), passphrase: passphrase.optional(), saveToken: saveToken.optional() }).strict();
 /** The page downloads an exported package from `/exports/<fileName>`; the local contract's also says where it is. */
 const exportOutput = z.object({ fileName: z.string(), size: z.number().int(), manifestSha256: z.string(), keyId: z.string(), fingerprint: z.string() });
 const exportOutputLocal = exportOutput.extend({ file: z.string() });

@@ -149,8 +149,13 @@ export const packagesHandlers: Handlers<Names> = {
     const { db } = await ctx.store();
     const row = await chooseSigningKey(db, input.keyId);
     const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
-    let out = input.outPath ?? exportsDir(ctx);
-    if (!input.outPath) fs.mkdirSync(out, { recursive: true });
+    if (input.saveToken && input.outPath) {
+      throw new CfcError('invalid_input', { vi: 'Chỉ một nơi lưu: saveToken hoặc outPath.', en: 'One place to save: saveToken or outPath.' }, { field: 'saveToken' });
+    }
+    // "Save as…": where the shell's save dialog said, the token spent (a second call with it is refused).
+    const target = input.saveToken ? ctx.saveTokens.redeem(input.saveToken, 'packages.export') : input.outPath;
+    let out = target ?? exportsDir(ctx);
+    if (!target) fs.mkdirSync(out, { recursive: true });
     out = path.resolve(out);
     const written = await exportRevision(
       { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },

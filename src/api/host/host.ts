@@ -140,6 +140,7 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
       evidence: (id) => file('evidence', id),
       report: (name) => file('report', name),
       exported: (name) => file('exported', name),
+      saveTarget: (call, target) => request({ type: 'save-target', call, file: target } as ToWorker) as Promise<CallResult<{ token: string }>>,
     },
     async call(name, input) {
       const r = await dispatch(name, input);

@@ -20,6 +20,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'call'; id: number; name: string; input: unknown; surface: Surface }
   | { type: 'file'; id: number; op: 'evidence' | 'report' | 'exported'; arg: string }
+  | { type: 'save-target'; id: number; call: string; file: string }
   | { type: 'stage-begin'; id: number; name: string; size: number | undefined }
   | { type: 'stage-chunk'; id: number; chunk: Uint8Array }
   | { type: 'stage-end'; id: number; error?: string }
