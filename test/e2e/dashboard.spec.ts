@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { run } from '../../src/cli/main';
-import { callApi, expect, shot, startWebApp, test, type WebApp } from './fixtures';
-import { checkoutResourcesDir } from '../../src/server/resources';
+import { callApi, expect, settled, shot, startWebApp, test, type WebApp } from './fixtures';
+import { cfcInProcess } from '../integration/cli-io';
 import { generate, type Generated } from '../integration/dashboard-data';
 
 /**
@@ -32,9 +30,8 @@ test.beforeAll(async () => {
   };
   // `cfc trust add` once per key (one per commune and district), run in process through the CLI's own entry point: a child per key is slow.
   for (const f of gen.keyFiles) {
-    const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const code = await run(['--data-dir', dataDir, 'trust', 'add', f], { stdout: sink, stderr: sink, env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir });
-    if (code !== 0) throw new Error(`cfc trust add ${f}: exit ${code}`);
+    const r = await cfcInProcess(['--data-dir', dataDir, 'trust', 'add', f], { cwd: dir });
+    if (r.code !== 0) throw new Error(`cfc trust add ${f}: exit ${r.code}: ${r.stderr}`);
   }
   cfc('package', 'import', gen.dir);
   app = await startWebApp(dataDir);
@@ -62,7 +59,8 @@ test('dashboard: figures, charts, commune table, drill-down and XLSX export', as
   await expect(page.getByTestId('dash-provisional')).toBeVisible();
   await expect(page.getByTestId('failing-table')).toBeVisible();
   await expect(page.getByTestId('rate-10.1')).toContainText('86%');
-  await page.waitForTimeout(800); // charts animate in
+  await expect(page.locator('.recharts-wrapper svg').first()).toBeVisible();
+  await settled(page, '[data-testid="dashboard"]'); // charts animate in
   await shot(page, 'dash-overview');
 
   // The commune table: windowed (only the rows in view are in the DOM), scrolls to the end, filters, sorts.

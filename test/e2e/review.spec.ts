@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dialog, Page } from '@playwright/test';
-import { callApi, expect, importPackageFiles, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect, importPackageFiles, setCommuneProfile, settled, shot, startWebApp, test, type WebApp } from './fixtures';
 
 /**
  * The assessor's side across three browser-mode instances, each with its own data folder: the commune (A, through the
@@ -201,7 +201,8 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await expect(pp.getByText('Xã Càng Long').first()).toBeVisible({ timeout: 15_000 });
     await shot(pp, 'rev-province-dashboard');
     await pp.getByText('Xã Càng Long').first().click();
-    await pp.waitForTimeout(800);
+    await expect(pp.getByRole('dialog').getByTestId('drawer-unit')).toBeVisible();
+    await settled(pp, '[role="dialog"]'); // the drawer slides in
     await shot(pp, 'rev-province-drilldown');
   } finally {
     for (const f of leftovers) fs.rmSync(f, { force: true });
