@@ -56,14 +56,27 @@ type Loaded = { [A in Area]: Awaited<ReturnType<(typeof areas)[A]>> };
 type Everything = Loaded[Area] extends infer U ? (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never : never;
 const _complete = null as unknown as Everything satisfies Handlers;
 
-const loadedAreas = new Map<Area, Promise<Partial<Handlers>>>();
+const loadingAreas = new Map<Area, Promise<Partial<Handlers>>>();
+const loadedAreas = new Map<Area, Partial<Handlers>>();
 /** The handler of a call, its area loaded on first use. */
 export async function handlerOf(name: CallName): Promise<Handler<CallName>> {
   const area = areaOf(name);
-  const handlers = area && (await (loadedAreas.get(area) ?? loadedAreas.set(area, areas[area]() as Promise<Partial<Handlers>>).get(area)!));
-  const handler = handlers?.[name] as Handler<CallName> | undefined;
+  if (area && !loadedAreas.has(area)) {
+    let loading = loadingAreas.get(area);
+    if (!loading) loadingAreas.set(area, (loading = (areas[area]() as Promise<Partial<Handlers>>).then((h) => (loadedAreas.set(area, h), h))));
+    await loading;
+  }
+  const handler = loadedHandlerOf(name);
   if (!handler) throw new Error(`no handler for ${name} (area ${area ?? 'none'}: see areas in src/api/service.ts)`);
   return handler;
+}
+/**
+ * The handler of a call whose area is loaded already, without waiting a turn: a call then reaches its handler (and the
+ * store) in the same turn it was made, as before areas loaded lazily, so `exclusive` counts it as running, not waiting.
+ */
+function loadedHandlerOf(name: CallName): Handler<CallName> | undefined {
+  const area = areaOf(name);
+  return (area ? loadedAreas.get(area)?.[name] : undefined) as Handler<CallName> | undefined;
 }
 
 export interface ServiceOptions {
@@ -200,7 +213,7 @@ export function createService(opts: ServiceOptions): Service {
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
     running++;
     try {
-      const handler = await handlerOf(name);
+      const handler = loadedHandlerOf(name) ?? (await handlerOf(name));
       const value = await handler(parsed.data as never, context);
       const out = def.output.safeParse(value);
       if (!out.success) {
