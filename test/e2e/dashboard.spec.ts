@@ -3,13 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { callApi, expect, settled, shot, startWebApp, test, type WebApp } from './fixtures';
-import { cfcInProcess } from '../integration/cli-io';
 import { generate, type Generated } from '../integration/dashboard-data';
 
 /**
  * The province dashboard in browser mode over a data folder prepared by the CLI: a generated province across the reform (2024: every
  * commune of the old Trà Vinh, 84 in the 2025-03-01 catalogue; 2025–2026: every commune of the new Tỉnh Vĩnh Long, 86
- * in the 2025-07-01 one, which took Trà Vinh in) trusted with `cfc trust add` and imported with `cfc package import`; the province profile set over HTTP.
+ * in the 2025-07-01 one, which took Trà Vinh in) trusted over the contract (trust.add) and imported with `cfc package import`; the province profile set over HTTP.
  */
 
 const root = path.resolve(__dirname, '../..');
@@ -28,13 +27,11 @@ test.beforeAll(async () => {
     const r = spawnSync(process.execPath, [path.join(root, 'src/cli/bin.cjs'), '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, CFC_KEY_PASSPHRASE: 'mật khẩu thử nghiệm dài' } });
     if (r.status !== 0) throw new Error(`cfc ${args.join(' ')}: ${r.stderr}`);
   };
-  // `cfc trust add` once per key (one per commune and district), run in process through the CLI's own entry point: a child per key is slow.
-  for (const f of gen.keyFiles) {
-    const r = await cfcInProcess(['--data-dir', dataDir, 'trust', 'add', f], { cwd: dir });
-    if (r.code !== 0) throw new Error(`cfc trust add ${f}: exit ${r.code}: ${r.stderr}`);
-  }
-  cfc('package', 'import', gen.dir);
   app = await startWebApp(dataDir);
+  // The keys (one per commune and district) trusted over the contract (trust.add with the key file's content), then the
+  // packages imported by the `cfc` command itself, in one child process.
+  for (const f of gen.keyFiles) await callApi(app, 'trust.add', { publicKey: fs.readFileSync(f, 'utf8') });
+  cfc('package', 'import', gen.dir);
   await callApi(app, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế tỉnh Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
 });
 

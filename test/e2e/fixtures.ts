@@ -137,3 +137,8 @@ export async function settled(page: Page, root = 'body'): Promise<void> {
     { polling: 'raf' },
   );
 }
+
+/** Where an exported package lies in the app's data folder (the page is told only its name: `/exports/<fileName>`). */
+export function exportedFile(app: WebApp, fileName: string): string {
+  return path.join(app.dataDir, 'exports', fileName);
+}
