@@ -149,8 +149,8 @@ test('a correction typed and submitted at once is in the submitted revision, its
   // Its report, asked for from the page, says 110/120.
   await page.getByRole('button', { name: 'Báo cáo (DOCX)' }).click();
   await expect(page.getByTestId('report-link-docx')).toBeVisible({ timeout: 30_000 });
-  const report = await callApi<{ path: string }>(app, 'reports.selfAssessment', { id, format: 'docx' });
-  expect(await docxText(report.path)).toContain('110/120');
+  const report = await callApi<{ fileName: string }>(app, 'reports.selfAssessment', { id, format: 'docx' });
+  expect(await docxText(path.join(app.dataDir, 'reports', report.fileName))).toContain('110/120');
 
   // Its signed package too, and it verifies.
   const pkg = await callApi<{ fileName: string }>(app, 'packages.export', { id, passphrase: COMMUNE_PASS });
@@ -349,8 +349,8 @@ test('a review edit followed at once by the summary and the decision is in the d
     const got = await callApi<{ state: string; indicators: Record<string, { team: { value: unknown; reason: string | null; note: string } }> }>(b, 'reviews.get', { id: reviewId });
     expect(got.state).toBe('recognised');
     expect(got.indicators['2.1']!.team).toMatchObject({ value: { numerator: 114, denominator: 120 }, reason: 'Sổ hộ tịch: 4 trẻ đăng ký quá hạn', note: 'Đối chiếu sổ hộ tịch' });
-    const minutes = await callApi<{ path: string }>(b, 'reviews.minutes', { id: reviewId, format: 'docx' });
-    expect(await docxText(minutes.path)).toContain('114/120');
+    const minutes = await callApi<{ fileName: string }>(b, 'reviews.minutes', { id: reviewId, format: 'docx' });
+    expect(await docxText(path.join(b.dataDir, 'reports', minutes.fileName))).toContain('114/120');
     const pkg = await callApi<{ fileName: string }>(b, 'reviews.export', { id: reviewId, passphrase: TEAM_PASS });
     const inPkg = JSON.parse((await zipEntry(exportedFile(b, pkg.fileName), 'assessment.json')).toString('utf8')) as { entries: Record<string, { value: unknown }> };
     expect(inPkg.entries['2.1']!.value).toEqual({ numerator: 114, denominator: 120 });

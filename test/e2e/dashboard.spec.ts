@@ -27,11 +27,14 @@ test.beforeAll(async () => {
     const r = spawnSync(process.execPath, [path.join(root, 'src/cli/bin.cjs'), '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, CFC_KEY_PASSPHRASE: 'mật khẩu thử nghiệm dài' } });
     if (r.status !== 0) throw new Error(`cfc ${args.join(' ')}: ${r.stderr}`);
   };
-  app = await startWebApp(dataDir);
   // The keys (one per commune and district) trusted over the contract (trust.add with the key file's content), then the
-  // packages imported by the `cfc` command itself, in one child process.
-  for (const f of gen.keyFiles) await callApi(app, 'trust.add', { publicKey: fs.readFileSync(f, 'utf8') });
+  // packages imported by the `cfc` command itself, in one child process, while browser mode is stopped (its idle
+  // connection would be closed under the long import); then browser mode again over the same folder.
+  const setup = await startWebApp(dataDir);
+  for (const f of gen.keyFiles) await callApi(setup, 'trust.add', { publicKey: fs.readFileSync(f, 'utf8') });
+  await setup.stop();
   cfc('package', 'import', gen.dir);
+  app = await startWebApp(dataDir);
   await callApi(app, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế tỉnh Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
 });
 
