@@ -74,6 +74,25 @@ export default tseslint.config(
       ],
     },
   },
+  // The CLI is a client of the service like the two shells: it calls the local contract (ctx().service().call), never
+  // the core, the handlers or the server (test/integration/cli-layering.test.ts also checks its dynamic imports).
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(core|server|electron|renderer)(/|$)|^\\.{1,2}/(.*/)?api/(handlers|host|service)(/|$)',
+              message: 'The CLI reaches the core only through the local contract: ctx().service().call (src/api/local.ts loads the service).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
   // React's rules of hooks, and effects that name what they depend on.
   {
     files: ['src/renderer/**/*.{ts,tsx}'],

@@ -20,12 +20,20 @@ export interface CfcBridge extends CfcJobsBridge {
    * the page); `evidence.attach` then attaches it.
    */
   stage(file: File, job?: string): Promise<CallResult<{ stagedId: string; sha256: string; size: number }>>;
+  /**
+   * "Save as…": the OS save dialog in the main process, then the call, which writes where the user chose (electron/saveAs.ts).
+   * The page never sees the path; it gets the call's result, or `cancelled`.
+   */
+  saveAs(call: UiCallName, input: unknown, suggestedName?: string): Promise<CallResult<unknown>>;
   /** The app's version (package.json), fixed at build time. */
   readonly version: string;
 }
 
 /** The one channel outside the contract's entries: file staging (electron/files.ts). */
 export const STAGE_CHANNEL = 'cfc-files:stage';
+
+/** "Save as…" (electron/saveAs.ts). */
+export const SAVE_AS_CHANNEL = 'cfc-files:saveAs';
 
 /** The global name the bridge is exposed under. */
 export const BRIDGE_KEY = 'cfc';

@@ -32,6 +32,7 @@ import { startServiceHost, type ServiceHost } from '../src/api/host/host';
 import type { Secrets } from '../src/core/packages/keys';
 import { APP_DIR_NAME } from '../src/core/paths';
 import { bindFiles, serveFileRoute } from './files';
+import { bindSaveAs } from './saveAs';
 import { bindContract, isTrustedSender } from './ipc';
 import { bindJobs } from './jobs';
 import { buildMenu } from './menu';
@@ -101,8 +102,8 @@ let unbindContract: (() => void) | null = null;
 
 /**
  * `--cli`: the packaged app as the `cfc` command (no window, no single-instance lock, the OS secret store available
- * for keys the desktop app sealed). The deb/AppImage wrapper and the Windows console wrapper are in
- * electron-builder.yml. Everything after `--cli` is cfc's arguments.
+ * for keys the desktop app sealed). The deb/AppImage wrapper (electron/cli/cfc.sh) and the Windows console wrapper
+ * (electron/cli/cfc.cmd) are documented in electron/cli/README.md. Everything after `--cli` is cfc's arguments.
  */
 const cliAt = process.argv.indexOf('--cli');
 if (cliAt >= 0) {
@@ -183,10 +184,12 @@ async function start(): Promise<void> {
   const unbindCalls = bindContract({ ipc: ipcMain, service, trustedContents, devUrl, log });
   const unbindFiles = bindFiles({ service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
   const unbindJobs = bindJobs({ ipc: ipcMain, service, trustedContents, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), log });
+  const unbindSaveAs = bindSaveAs({ ipc: ipcMain, service, isTrusted: (event) => isTrustedSender(event, { trustedContents, devUrl }), window: () => mainWindow, showSaveDialog: (win, o) => (win ? dialog.showSaveDialog(win, o) : dialog.showSaveDialog(o)), log });
   unbindContract = () => {
     unbindCalls();
     unbindFiles();
     unbindJobs();
+    unbindSaveAs();
   };
   createWindow();
 }

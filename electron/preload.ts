@@ -7,7 +7,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { CallResult } from '../src/api/errors';
-import { BRIDGE_KEY, channelFor, STAGE_CHANNEL, type CfcBridge } from './bridge';
+import { BRIDGE_KEY, channelFor, SAVE_AS_CHANNEL, STAGE_CHANNEL, type CfcBridge } from './bridge';
 import { jobsBridge } from './jobsBridge';
 
 const knownNames: ReadonlySet<string> = new Set(__CFC_CALL_NAMES__);
@@ -48,6 +48,8 @@ const bridge: CfcBridge = {
       return failure('invalid_input', 'Không gửi được tệp.', 'The file could not be sent.') as never;
     }
   },
+  saveAs: (call, input, suggestedName) =>
+    ipcRenderer.invoke(SAVE_AS_CHANNEL, { call, input, suggestedName }).catch(() => failure('invalid_input', 'Không gửi được yêu cầu lưu.', 'The save request could not be sent.')),
   version: __CFC_VERSION__,
 };
 

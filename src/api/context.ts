@@ -3,6 +3,7 @@ import type { Store } from '../core/store/db';
 import type { UnitCatalogue } from '../core/units/catalogue';
 import type { UnitEditions } from '../core/units/editions';
 import type { JobRegistry } from './jobs';
+import type { SaveTokens } from './saveTokens';
 
 /** What every handler may use. Built once per service; the core gets paths and a clock, never globals. */
 export interface ServiceContext {
@@ -18,6 +19,8 @@ export interface ServiceContext {
   resourcesDir: string;
   mode: 'electron' | 'browser' | 'cli' | 'test';
   app: { name: string; productName: string; version: string };
+  /** "Save as…" targets chosen in the shell's dialog, by opaque one-time token (src/api/saveTokens.ts). */
+  saveTokens: SaveTokens;
   /** The clock, as an ISO 8601 string. */
   now(): string;
   /** The OS secret store for signing keys (Electron's safeStorage); absent: keys are sealed with a passphrase. */

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import { appCalls } from './calls/app';
+import { appCalls, appLocalCalls } from './calls/app';
 import { unitsCalls, unitsLocalCalls } from './calls/units';
 import { profileCalls } from './calls/profile';
 import { assessmentsCalls } from './calls/assessments';
 import { evidenceCalls } from './calls/evidence';
 import { reportsCalls } from './calls/reports';
 import { reportsLocalCalls } from './calls/reportsLocal';
-import { scoringCalls } from './calls/scoring';
+import { scoringCalls, scoringLocalCalls } from './calls/scoring';
 import { packagesCalls, packagesLocalCalls } from './calls/packages';
-import { dashboardCalls } from './calls/dashboard';
-import { reviewsCalls } from './calls/reviews';
+import { dashboardCalls, dashboardLocalCalls } from './calls/dashboard';
+import { reviewsCalls, reviewsLocalCalls } from './calls/reviews';
 import { backupCalls, backupLocalCalls } from './calls/backup';
 import { packsCalls, packsLocalCalls } from './calls/packs';
 
@@ -35,15 +35,20 @@ export const uiContract = {
 
 /**
  * The local contract (CLI, tests): the UI contract plus the calls that name files on this machine (`<area>LocalCalls`,
- * one spread each). A local call may widen a UI call of the same name (e.g. `packages.import` with `paths`).
+ * one spread each). A local call may widen a UI call of the same name: its input (`packages.import` with `paths`) or
+ * its output (`packages.export` also says where the file is: `withLocalOutput`; the UI's drops it).
  */
 export const contract = {
   ...uiContract,
+  ...appLocalCalls,
+  ...scoringLocalCalls,
   ...packagesLocalCalls,
   ...reportsLocalCalls,
   ...unitsLocalCalls,
   ...backupLocalCalls,
   ...packsLocalCalls,
+  ...dashboardLocalCalls,
+  ...reviewsLocalCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import { collectOrphans } from '../core/evidence/hygiene';
 import type { StagedInfo } from '../core/evidence/store';
-import { openStore, type Store } from '../core/store/db';
+import type { Store } from '../core/store/db';
 import { UnitEditions } from '../core/units/editions';
 import type { ServiceContext } from './context';
 import { JobRegistry, metered, type JobListener, type Jobs } from './jobs';
@@ -9,44 +8,77 @@ import { callDef, isCallName, type CallInput, type CallName, type CallOutput, ty
 import { ApiCallError, ErrorCodes, toApiError, type ApiErrorShape, type CallResult } from './errors';
 
 export { toApiError };
-import { appHandlers } from './handlers/app';
-import { profileHandlers } from './handlers/profile';
-import { scoringHandlers } from './handlers/scoring';
 import type { Handler, Handlers } from './handlers/types';
-import { unitsHandlers, unitsLocalHandlers } from './handlers/units';
-import { assessmentsHandlers } from './handlers/assessments';
-import { evidenceFile, evidenceHandlers, stageUpload } from './handlers/evidence';
-import { exportedFile, reportFile, reportsHandlers, reportsLocalHandlers } from './handlers/reports';
-import { packagesHandlers, packagesLocalHandlers } from './handlers/packages';
-import { dashboardHandlers } from './handlers/dashboard';
-import { reviewsHandlers } from './handlers/reviews';
-import { backupHandlers, backupLocalHandlers } from './handlers/backup';
-import { packsHandlers, packsLocalHandlers } from './handlers/packs';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
+import { SaveTokens } from './saveTokens';
 import { zodToApiError } from './validation';
 
-const handlers: Handlers = {
-  ...appHandlers,
-  ...unitsHandlers,
-  ...unitsLocalHandlers,
-  ...profileHandlers,
-  ...scoringHandlers,
-  ...assessmentsHandlers,
-  ...evidenceHandlers,
-  ...reportsHandlers,
-  ...packagesHandlers,
-  ...dashboardHandlers,
-  ...reviewsHandlers,
-  ...backupHandlers,
-  ...packsHandlers,
-  // The local contract's path calls (CLI, tests): one spread per area.
-  ...packagesLocalHandlers,
-  ...reportsLocalHandlers,
-  ...unitsLocalHandlers,
-  ...backupLocalHandlers,
-  ...packsLocalHandlers,
+/**
+ * Each area's handlers, loaded on the first call of the area: a call loads its own code, not every handler's (so
+ * `cfc score` loads the scoring code and neither SQLite nor the package, review or backup code). `areaOf` says which
+ * area a call is in: its prefix, or one of `MOVED`. test/integration/contract.test.ts checks that every call of the
+ * local contract is found in its area; the type check below, that the areas together cover the whole contract.
+ */
+const areas = {
+  app: () => import('./handlers/app').then((m) => m.appHandlers),
+  units: () => import('./handlers/units').then((m) => ({ ...m.unitsHandlers, ...m.unitsLocalHandlers })),
+  profile: () => import('./handlers/profile').then((m) => m.profileHandlers),
+  scoring: () => import('./handlers/scoring').then((m) => ({ ...m.scoringHandlers, ...m.scoringLocalHandlers })),
+  assessments: () => import('./handlers/assessments').then((m) => m.assessmentsHandlers),
+  evidence: () => import('./handlers/evidence').then((m) => m.evidenceHandlers),
+  reports: () => import('./handlers/reports').then((m) => ({ ...m.reportsHandlers, ...m.reportsLocalHandlers })),
+  packages: () => import('./handlers/packages').then((m) => ({ ...m.packagesHandlers, ...m.packagesLocalHandlers })),
+  dashboard: () => import('./handlers/dashboard').then((m) => m.dashboardHandlers),
+  reviews: () => import('./handlers/reviews').then((m) => m.reviewsHandlers),
+  backup: () => import('./handlers/backup').then((m) => ({ ...m.backupHandlers, ...m.backupLocalHandlers })),
+  packs: () => import('./handlers/packs').then((m) => ({ ...m.packsHandlers, ...m.packsLocalHandlers })),
 };
+type Area = keyof typeof areas;
+/** Calls whose prefix is not their area's name. */
+const MOVED: Record<string, Area> = {
+  'packs.list': 'scoring',
+  'packs.get': 'scoring',
+  'packs.validateFile': 'scoring',
+  score: 'scoring',
+  keys: 'packages',
+  trust: 'packages',
+  audit: 'assessments',
+  targets: 'dashboard',
+  settings: 'profile',
+};
+export function areaOf(name: string): Area | null {
+  const prefix = name.slice(0, name.indexOf('.'));
+  const area = MOVED[name] ?? MOVED[prefix] ?? prefix;
+  return Object.prototype.hasOwnProperty.call(areas, area) ? (area as Area) : null;
+}
+// Compile-time: the areas' handlers together are a handler for every call of the local contract.
+type Loaded = { [A in Area]: Awaited<ReturnType<(typeof areas)[A]>> };
+type Everything = Loaded[Area] extends infer U ? (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never : never;
+const _complete = null as unknown as Everything satisfies Handlers;
+
+const loadingAreas = new Map<Area, Promise<Partial<Handlers>>>();
+const loadedAreas = new Map<Area, Partial<Handlers>>();
+/** The handler of a call, its area loaded on first use. */
+export async function handlerOf(name: CallName): Promise<Handler<CallName>> {
+  const area = areaOf(name);
+  if (area && !loadedAreas.has(area)) {
+    let loading = loadingAreas.get(area);
+    if (!loading) loadingAreas.set(area, (loading = (areas[area]() as Promise<Partial<Handlers>>).then((h) => (loadedAreas.set(area, h), h))));
+    await loading;
+  }
+  const handler = loadedHandlerOf(name);
+  if (!handler) throw new Error(`no handler for ${name} (area ${area ?? 'none'}: see areas in src/api/service.ts)`);
+  return handler;
+}
+/**
+ * The handler of a call whose area is loaded already, without waiting a turn: a call then reaches its handler (and the
+ * store) in the same turn it was made, as before areas loaded lazily, so `exclusive` counts it as running, not waiting.
+ */
+function loadedHandlerOf(name: CallName): Handler<CallName> | undefined {
+  const area = areaOf(name);
+  return (area ? loadedAreas.get(area)?.[name] : undefined) as Handler<CallName> | undefined;
+}
 
 export interface ServiceOptions {
   dataDir: string;
@@ -81,6 +113,11 @@ export interface Service {
     report(fileName: string): Promise<CallResult<{ path: string }>>;
     /** An exported signed package in the data folder's exports/, for download. */
     exported(fileName: string): Promise<CallResult<{ path: string }>>;
+    /**
+     * "Save as…": the shell's main process, after its save dialog, names the chosen file for one call of `call`; the
+     * opaque token it gets back travels in that call's `saveToken` (the page never sees the path).
+     */
+    saveTarget(call: string, file: string): Promise<CallResult<{ token: string }>>;
   };
   /** The running jobs (calls given a job id): their progress, and cancel. */
   readonly jobs: Jobs;
@@ -99,13 +136,14 @@ const internalError: ApiErrorShape = {
 
 /** Opens the store and the catalogue, and serves the contract over them. */
 export function createService(opts: ServiceOptions): Service {
-  // Only the newest edition is read now; an older one when a unit of it is first looked up.
-  let editions = UnitEditions.open(opts.resourcesDir, opts.dataDir);
-  editions.current();
+  // The catalogue is read by the first call that looks a unit up: the newest edition, an older one when a unit of it is.
+  let editions: UnitEditions | null = null;
+  const editionsNow = () => (editions ??= UnitEditions.open(opts.resourcesDir, opts.dataDir));
   let opening: Promise<Store> | null = null;
-  // Opened on first use; then the crash hygiene (staging swept, files nothing refers to for a day collected).
+  // Opened on first use (SQLite's code too); then the crash hygiene (staging swept, files unreferenced for a day collected).
   const openNow = () =>
-    (opening ??= openStore(opts.dataDir).then(async (st) => {
+    (opening ??= Promise.all([import('../core/store/db'), import('../core/evidence/hygiene')]).then(async ([{ openStore }, { collectOrphans }]) => {
+      const st = await openStore(opts.dataDir);
       await collectOrphans({ db: st.db, dataDir: opts.dataDir });
       return st;
     }));
@@ -148,10 +186,10 @@ export function createService(opts: ServiceOptions): Service {
   const context: ServiceContext = {
     store,
     get units() {
-      return editions.current();
+      return editionsNow().current();
     },
     get editions() {
-      return editions;
+      return editionsNow();
     },
     setEditions(e) {
       editions = e;
@@ -161,6 +199,7 @@ export function createService(opts: ServiceOptions): Service {
     mode: opts.mode,
     app: appMeta,
     now: () => clock().toISOString(),
+    saveTokens: new SaveTokens({ now: () => clock().getTime() }),
     secrets: opts.secrets,
     signal: never,
     progress: () => {},
@@ -189,7 +228,7 @@ export function createService(opts: ServiceOptions): Service {
     running++;
     const job = jobs.begin(jobId ?? null, name);
     try {
-      const handler = handlers[name] as Handler<CallName>;
+      const handler = loadedHandlerOf(name) ?? (await handlerOf(name));
       const value = await handler(parsed.data as never, callContext(job));
       const out = def.output.safeParse(value);
       if (!out.success) {
@@ -229,14 +268,15 @@ export function createService(opts: ServiceOptions): Service {
           const job = jobs.begin(jobId ?? null, 'files.stage');
           try {
             const counted = Readable.from(metered(source, (bytes) => job.progress({ index: 0, total: 1, label: name, bytes, size: size ?? 0 }), job.signal));
-            return await stageUpload(context, counted, name, size);
+            return await (await import('./handlers/evidence')).stageUpload(context, counted, name, size);
           } finally {
             job.end();
           }
         }),
-      evidence: (id) => guarded('files.evidence', () => evidenceFile(context, id)),
-      report: (fileName) => guarded('files.report', async () => ({ path: reportFile(context, fileName) })),
-      exported: (fileName) => guarded('files.exported', async () => ({ path: exportedFile(context, fileName) })),
+      evidence: (id) => guarded('files.evidence', async () => (await import('./handlers/evidence')).evidenceFile(context, id)),
+      report: (fileName) => guarded('files.report', async () => ({ path: (await import('./handlers/reports')).reportFile(context, fileName) })),
+      exported: (fileName) => guarded('files.exported', async () => ({ path: (await import('./handlers/reports')).exportedFile(context, fileName) })),
+      saveTarget: (call, file) => guarded('files.saveTarget', async () => ({ token: context.saveTokens.issue(call, file) })),
     },
     async call(name, input) {
       const r = await dispatch(name, input);

@@ -4,7 +4,6 @@ import type { Progress } from '../api/context';
 import type { CallInput, CallName, CallOutput } from '../api/contract';
 import { ApiCallError, toApiError, type ApiErrorShape } from '../api/errors';
 import type { Service } from '../api/service';
-import { resolveDataDir } from '../core/paths';
 
 export interface CliIO {
   stdout: Writable & { isTTY?: boolean };
@@ -29,7 +28,8 @@ export interface CliIO {
 
 /**
  * What a command sees of the service: `call` on the local contract (the UI contract plus the path calls). The service
- * module (SQLite, every handler) is loaded on the first call, so `--help`, `--version` and `score` never load it.
+ * module (the contract and its handlers) is loaded on the first call, so `--help` and `--version` never load it; the
+ * store (SQLite) is opened by the first call that needs it, so `score` never opens it.
  */
 export interface CliService {
   call: Service['call'];
@@ -57,8 +57,6 @@ export class Rejection extends Error {
 export interface CliContext {
   io: CliIO;
   json: boolean;
-  dataDir: string;
-  resourcesDir: string;
   /** The service over the data directory, created on first use (so a rejected input writes nothing). */
   service(): CliService;
   /** Prints a result: the value as JSON with --json, else the human text. */
@@ -69,14 +67,12 @@ export interface CliContext {
 
 export function createCliContext(io: CliIO, global: { dataDir?: string; json?: boolean }): CliContext & { close(): Promise<void> } {
   let loading: Promise<Service> | null = null;
-  const dataDir = resolveDataDir({ flag: global.dataDir, env: io.env, platform: io.platform, home: io.home });
   const json = !!global.json;
   const load = () =>
-    (loading ??= import('../api/service').then(({ createService }) =>
-      createService({
-        dataDir,
+    (loading ??= import('../api/local').then(({ createLocalService }) =>
+      createLocalService({
+        dataDir: { flag: global.dataDir, env: io.env, platform: io.platform, home: io.home },
         resourcesDir: io.resourcesDir,
-        mode: 'cli',
         ...(io.secrets ? { secrets: io.secrets } : {}),
       }),
     ));
@@ -104,8 +100,6 @@ export function createCliContext(io: CliIO, global: { dataDir?: string; json?: b
   return {
     io,
     json,
-    dataDir,
-    resourcesDir: io.resourcesDir,
     service: () => cliService,
     print(value, human) {
       io.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human().replace(/\n?$/, '\n'));

@@ -98,6 +98,27 @@ test.describe('Electron shell', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /**
+   * Resolves with the main process's log lines matching `re` once there are `count` of them: the guards log each
+   * refusal (electron/main.ts `log`), so a test waits for the refusal itself rather than for a fixed time. Call it
+   * before the action.
+   */
+  function refusals(re: RegExp, count = 1): Promise<string[]> {
+    const stderr = app.process().stderr!;
+    return new Promise((resolve) => {
+      let buf = '';
+      const on = (c: Buffer) => {
+        buf += c.toString();
+        const lines = buf.split('\n').filter((l) => re.test(l));
+        if (lines.length >= count) {
+          stderr.off('data', on);
+          resolve(lines);
+        }
+      };
+      stderr.on('data', on);
+    });
+  }
+
   test('opens one window on app://renderer with the product name as title', async () => {
     expect(page.url()).toMatch(/^app:\/\/renderer\//);
     expect(app.windows()).toHaveLength(1);
@@ -151,6 +172,7 @@ test.describe('Electron shell', () => {
   });
 
   test('window.open and target=_blank links open nothing', async () => {
+    const denied = refusals(/\[cfc\] external link denied: https:\/\/example\.org\//, 2);
     const opened = await page.evaluate(() => {
       const g = globalThis as unknown as PageGlobals;
       const w = g.open('https://example.org/');
@@ -163,16 +185,19 @@ test.describe('Electron shell', () => {
       return w === null;
     });
     expect(opened).toBe(true);
-    await page.waitForTimeout(500);
+    // Both were refused by the window-open handler (and not passed to the system browser: not on the allow-list).
+    expect(await denied).toHaveLength(2);
     expect(app.windows()).toHaveLength(1);
   });
 
   test('navigating to a remote page is blocked: the app stays', async () => {
     const before = page.url();
+    const denied = refusals(/\[cfc\] external link denied: https:\/\/example\.org\//);
     await page.evaluate(() => {
       (globalThis as unknown as PageGlobals).location.href = 'https://example.org/';
     });
-    await page.waitForTimeout(1000);
+    // The navigation was refused by will-navigate: the page was never replaced.
+    await denied;
     expect(page.url()).toBe(before);
     expect(page.url()).toMatch(/^app:\/\/renderer\//);
   });

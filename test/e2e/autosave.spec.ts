@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import yauzl from 'yauzl';
-import { callApi, expect as baseExpect, importPackageFiles, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect as baseExpect, exportedFile, importPackageFiles, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
 
 // Each step here waits on a chain (save → answer → re-render → next call); on a loaded machine that takes seconds.
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -149,12 +149,12 @@ test('a correction typed and submitted at once is in the submitted revision, its
   // Its report, asked for from the page, says 110/120.
   await page.getByRole('button', { name: 'Báo cáo (DOCX)' }).click();
   await expect(page.getByTestId('report-link-docx')).toBeVisible({ timeout: 30_000 });
-  const report = await callApi<{ path: string }>(app, 'reports.selfAssessment', { id, format: 'docx' });
-  expect(await docxText(report.path)).toContain('110/120');
+  const report = await callApi<{ fileName: string }>(app, 'reports.selfAssessment', { id, format: 'docx' });
+  expect(await docxText(path.join(app.dataDir, 'reports', report.fileName))).toContain('110/120');
 
   // Its signed package too, and it verifies.
-  const pkg = await callApi<{ file: string }>(app, 'packages.export', { id, passphrase: COMMUNE_PASS });
-  const inPkg = JSON.parse((await zipEntry(pkg.file, 'assessment.json')).toString('utf8')) as { entries: Record<string, { value: unknown }> };
+  const pkg = await callApi<{ fileName: string }>(app, 'packages.export', { id, passphrase: COMMUNE_PASS });
+  const inPkg = JSON.parse((await zipEntry(exportedFile(app, pkg.fileName), 'assessment.json')).toString('utf8')) as { entries: Record<string, { value: unknown }> };
   expect(inPkg.entries['2.1']!.value).toEqual({ numerator: 110, denominator: 120 });
 });
 
@@ -287,13 +287,13 @@ test('a review edit followed at once by the summary and the decision is in the d
     await callApi(a, 'assessments.submit', { id: created });
     await callApi(a, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Càng Long', role: 'commune', unitCode: '29266', passphrase: COMMUNE_PASS });
     const communeKey = await callApi<{ content: string }>(a, 'keys.exportPublic', {});
-    const communePkg = await callApi<{ file: string }>(a, 'packages.export', { id: created, passphrase: COMMUNE_PASS });
+    const communePkg = await callApi<{ fileName: string }>(a, 'packages.export', { id: created, passphrase: COMMUNE_PASS });
 
     const b = await startWebApp();
     apps.push(b);
     await callApi(b, 'profile.set', { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
     await callApi(b, 'trust.add', { publicKey: communeKey.content });
-    await importPackageFiles(b, [communePkg.file]);
+    await importPackageFiles(b, [exportedFile(a, communePkg.fileName)]);
     await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: TEAM_PASS });
 
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'vi-VN' });
@@ -349,10 +349,10 @@ test('a review edit followed at once by the summary and the decision is in the d
     const got = await callApi<{ state: string; indicators: Record<string, { team: { value: unknown; reason: string | null; note: string } }> }>(b, 'reviews.get', { id: reviewId });
     expect(got.state).toBe('recognised');
     expect(got.indicators['2.1']!.team).toMatchObject({ value: { numerator: 114, denominator: 120 }, reason: 'Sổ hộ tịch: 4 trẻ đăng ký quá hạn', note: 'Đối chiếu sổ hộ tịch' });
-    const minutes = await callApi<{ path: string }>(b, 'reviews.minutes', { id: reviewId, format: 'docx' });
-    expect(await docxText(minutes.path)).toContain('114/120');
-    const pkg = await callApi<{ file: string }>(b, 'reviews.export', { id: reviewId, passphrase: TEAM_PASS });
-    const inPkg = JSON.parse((await zipEntry(pkg.file, 'assessment.json')).toString('utf8')) as { entries: Record<string, { value: unknown }> };
+    const minutes = await callApi<{ fileName: string }>(b, 'reviews.minutes', { id: reviewId, format: 'docx' });
+    expect(await docxText(path.join(b.dataDir, 'reports', minutes.fileName))).toContain('114/120');
+    const pkg = await callApi<{ fileName: string }>(b, 'reviews.export', { id: reviewId, passphrase: TEAM_PASS });
+    const inPkg = JSON.parse((await zipEntry(exportedFile(b, pkg.fileName), 'assessment.json')).toString('utf8')) as { entries: Record<string, { value: unknown }> };
     expect(inPkg.entries['2.1']!.value).toEqual({ numerator: 114, denominator: 120 });
   } finally {
     for (const x of apps) {

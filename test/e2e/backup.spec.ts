@@ -53,7 +53,7 @@ test('Settings: back up → download; restore the downloaded file (current data 
     await dialog.getByRole('button', { name: 'Kiểm tra và khôi phục' }).click();
     const restored = section.getByTestId('backup-restored');
     await expect(restored).toContainText('Đã khôi phục bản sao lưu');
-    await expect(restored.getByTestId('backup-moved-aside')).toContainText(`${app.dataDir}.before-restore-`);
+    await expect(restored.getByTestId('backup-moved-aside')).toContainText(`${path.basename(app.dataDir)}.before-restore-`);
     await shot(page, 'backup-03-restored');
     expect(await years()).toEqual([2026]);
     await restored.getByRole('button', { name: 'Mở lại ứng dụng với dữ liệu đã khôi phục' }).click();

@@ -2,16 +2,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { run } from '../../src/cli/main';
-import { callApi, expect, shot, startWebApp, test, type WebApp } from './fixtures';
-import { checkoutResourcesDir } from '../../src/server/resources';
+import { callApi, expect, settled, shot, startWebApp, test, type WebApp } from './fixtures';
 import { generate, type Generated } from '../integration/dashboard-data';
 
 /**
  * The province dashboard in browser mode over a data folder prepared by the CLI: a generated province across the reform (2024: every
  * commune of the old Trà Vinh, 84 in the 2025-03-01 catalogue; 2025–2026: every commune of the new Tỉnh Vĩnh Long, 86
- * in the 2025-07-01 one, which took Trà Vinh in) trusted with `cfc trust add` and imported with `cfc package import`; the province profile set over HTTP.
+ * in the 2025-07-01 one, which took Trà Vinh in) trusted over the contract (trust.add) and imported with `cfc package import`; the province profile set over HTTP.
  */
 
 const root = path.resolve(__dirname, '../..');
@@ -30,12 +27,12 @@ test.beforeAll(async () => {
     const r = spawnSync(process.execPath, [path.join(root, 'src/cli/bin.cjs'), '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, CFC_KEY_PASSPHRASE: 'mật khẩu thử nghiệm dài' } });
     if (r.status !== 0) throw new Error(`cfc ${args.join(' ')}: ${r.stderr}`);
   };
-  // `cfc trust add` once per key (one per commune and district), run in process through the CLI's own entry point: a child per key is slow.
-  for (const f of gen.keyFiles) {
-    const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const code = await run(['--data-dir', dataDir, 'trust', 'add', f], { stdout: sink, stderr: sink, env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir });
-    if (code !== 0) throw new Error(`cfc trust add ${f}: exit ${code}`);
-  }
+  // The keys (one per commune and district) trusted over the contract (trust.add with the key file's content), then the
+  // packages imported by the `cfc` command itself, in one child process, while browser mode is stopped (its idle
+  // connection would be closed under the long import); then browser mode again over the same folder.
+  const setup = await startWebApp(dataDir);
+  for (const f of gen.keyFiles) await callApi(setup, 'trust.add', { publicKey: fs.readFileSync(f, 'utf8') });
+  await setup.stop();
   cfc('package', 'import', gen.dir);
   app = await startWebApp(dataDir);
   await callApi(app, 'profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế tỉnh Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
@@ -63,7 +60,8 @@ test('dashboard: figures, charts, commune table, drill-down and XLSX export', as
   await expect(page.getByTestId('dash-provisional')).toBeVisible();
   await expect(page.getByTestId('failing-table')).toBeVisible();
   await expect(page.getByTestId('rate-10.1')).toContainText('86%');
-  await page.waitForTimeout(800); // charts animate in
+  await expect(page.locator('.recharts-wrapper svg').first()).toBeVisible();
+  await settled(page, '[data-testid="dashboard"]'); // charts animate in
   await shot(page, 'dash-overview');
 
   // The commune table: windowed (only the rows in view are in the DOM), scrolls to the end, filters, sorts.

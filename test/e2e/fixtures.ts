@@ -115,3 +115,30 @@ export async function importPackageFiles<T = unknown>(app: WebApp, files: string
   for (const f of files) stagedIds.push(await stageFile(app, f));
   return callApi<T>(app, 'packages.import', { stagedIds, ...decision });
 }
+
+/**
+ * Waits until what is inside `root` has stopped moving — its box and its charts' SVG the same over five animation
+ * frames in a row (a drawer sliding in, charts animating) — for a screenshot of the finished screen rather than of an
+ * animation half-way: an event of the page, not a fixed time.
+ */
+export async function settled(page: Page, root = 'body'): Promise<void> {
+  await page.waitForFunction(
+    (sel) => {
+      const w = window as unknown as { __cfcSettled?: { seen: string; same: number } };
+      const el = document.querySelector(sel);
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      const seen = `${r.x},${r.y},${r.width},${r.height}|` + [...el.querySelectorAll('.recharts-wrapper svg')].map((s) => s.innerHTML).join('');
+      const prev = w.__cfcSettled;
+      w.__cfcSettled = { seen, same: prev && prev.seen === seen ? prev.same + 1 : 0 };
+      return w.__cfcSettled.same >= 5;
+    },
+    root,
+    { polling: 'raf' },
+  );
+}
+
+/** Where an exported package lies in the app's data folder (the page is told only its name: `/exports/<fileName>`). */
+export function exportedFile(app: WebApp, fileName: string): string {
+  return path.join(app.dataDir, 'exports', fileName);
+}

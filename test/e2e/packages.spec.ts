@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { callApi, expect, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect, exportedFile, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
 
 /**
  * Signed packages across two installations, in Chromium against browser mode: a commune (instance A) creates its signing
@@ -239,7 +239,8 @@ test('untrusted package imported only with a recorded reason; a revoked key make
   await setCommuneProfile(app);
   const id = await submittedAssessment(app);
   await callApi(app, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND xã Càng Long', role: 'commune', unitCode: '29266', passphrase: PASSPHRASE });
-  const exported = await callApi<{ file: string; fingerprint: string }>(app, 'packages.export', { id, passphrase: PASSPHRASE });
+  const exported = await callApi<{ fileName: string; fingerprint: string }>(app, 'packages.export', { id, passphrase: PASSPHRASE });
+  const exportedPath = exportedFile(app, exported.fileName);
   const pub = await callApi<{ fileName: string; content: string }>(app, 'keys.exportPublic', {});
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfc-pkg-e2e-'));
   const publicKeyPath = path.join(tmp, pub.fileName);
@@ -252,7 +253,7 @@ test('untrusted package imported only with a recorded reason; a revoked key make
     const page = await newPage(browser);
     await page.goto(c.url);
     await page.goto(`${c.origin}/#/packages/import`);
-    await dropPackages(page, [exported.file]);
+    await dropPackages(page, [exportedPath]);
     const row = page.getByTestId('verify-row');
     await expect(row).toHaveAttribute('data-outcome', 'untrusted');
     const importButton = page.getByTestId('import-button');
@@ -297,7 +298,7 @@ test('untrusted package imported only with a recorded reason; a revoked key make
     await expect(trustRow).toHaveAttribute('data-status', 'revoked');
     await expect(trustRow).toContainText('Máy tính của xã bị mất');
     await page.getByRole('tab', { name: 'Nhập gói' }).click();
-    await dropPackages(page, [exported.file]);
+    await dropPackages(page, [exportedPath]);
     await expect(row).toHaveAttribute('data-outcome', 'invalid');
     await expect(page.getByTestId('verify-reasons').locator('[data-code="key_revoked"]')).toContainText('Gói được ký bằng một khóa đã bị thu hồi.');
     await shot(page, 'pkg-15-c-revoked-invalid');

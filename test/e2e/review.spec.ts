@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dialog, Page } from '@playwright/test';
-import { callApi, expect, importPackageFiles, setCommuneProfile, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect, exportedFile, importPackageFiles, setCommuneProfile, settled, shot, startWebApp, test, type WebApp } from './fixtures';
 
 /**
  * The assessor's side across three browser-mode instances, each with its own data folder: the commune (A, through the
@@ -52,14 +52,16 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await callApi(a, 'assessments.submit', { id: created.id });
     await callApi(a, 'keys.create', { name: 'Nguyễn Thị Hồng', title: 'Chủ tịch', organisation: 'UBND Xã Càng Long', role: 'commune', unitCode: '29266', passphrase: COMMUNE_PASS });
     const communeKey = await callApi<{ content: string }>(a, 'keys.exportPublic', {});
-    const communePkg = await callApi<{ file: string; manifestSha256: string }>(a, 'packages.export', { id: created.id, passphrase: COMMUNE_PASS });
+    const communePkg = await callApi<{ fileName: string; manifestSha256: string }>(a, 'packages.export', { id: created.id, passphrase: COMMUNE_PASS });
+    // The page is told the download name only; the file is in A's exports/ (what /exports/<fileName> serves).
+    const communeFile = exportedFile(a, communePkg.fileName);
 
     // B: the assessment team of Tỉnh Vĩnh Long.
     const b = await startWebApp();
     apps.push(b);
     await callApi(b, 'profile.set', { role: 'assessor', unitCode: '86', organisation: 'Ủy ban nhân dân Tỉnh Vĩnh Long', userName: 'Trần Văn Bình', userTitle: 'Trưởng phòng LĐ-TB&XH' });
     await callApi(b, 'trust.add', { publicKey: communeKey.content });
-    const imported = await importPackageFiles<{ items: { result: string }[] }>(b, [communePkg.file]);
+    const imported = await importPackageFiles<{ items: { result: string }[] }>(b, [communeFile]);
     expect(imported.items[0]!.result).toBe('imported');
     await callApi(b, 'keys.create', { name: 'Trần Văn Bình', title: 'Trưởng phòng LĐ-TB&XH', organisation: 'UBND Tỉnh Vĩnh Long', role: 'assessor', unitCode: '86', passphrase: TEAM_PASS });
 
@@ -201,7 +203,8 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await expect(pp.getByText('Xã Càng Long').first()).toBeVisible({ timeout: 15_000 });
     await shot(pp, 'rev-province-dashboard');
     await pp.getByText('Xã Càng Long').first().click();
-    await pp.waitForTimeout(800);
+    await expect(pp.getByRole('dialog').getByTestId('drawer-unit')).toBeVisible();
+    await settled(pp, '[role="dialog"]'); // the drawer slides in
     await shot(pp, 'rev-province-drilldown');
   } finally {
     for (const f of leftovers) fs.rmSync(f, { force: true });

@@ -227,6 +227,8 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Xem quyet-dinh-phan-cong.pdf' }).click();
   await expect(page.getByRole('dialog').locator('iframe')).toBeVisible();
+  // The preview is sandboxed with no permission at all (no script, no same-origin, no forms, no top navigation).
+  await expect(page.getByRole('dialog').locator('iframe')).toHaveAttribute('sandbox', '');
   await page.keyboard.press('Escape');
 
   // Alt+→ moves to the next criterion.
@@ -248,8 +250,10 @@ test('guided self-assessment: 13 criteria, evidence, reload, bad values, summary
   await page.getByLabel('Tử số chỉ tiêu 2.1', { exact: true }).fill('130');
   await expect(page.getByText('Tử số (130) lớn hơn mẫu số (120)')).toBeVisible();
   await shot(page, 'ws-05-bad-value');
-  await page.waitForTimeout(1200);
-  await reloadForReal(page);
+  // The refusal is the guarded event: with the message shown, the edit was already discarded (not debounced for later):
+  // nothing is left to save, so the page reloads without asking, and 118 comes back.
+  await expect(page.getByTestId('save-state')).toHaveAttribute('data-status', 'saved');
+  expect(await reloadForReal(page)).toBe(false);
   await expect(page.getByLabel('Tử số chỉ tiêu 2.1', { exact: true })).toHaveValue('118');
   await expect(page.getByText('Tử số (130) lớn hơn mẫu số (120)')).toHaveCount(0);
 

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main';
+import { captureIO } from './cli-io';
 import { snapshotDir, tempDir, testService } from '../helpers';
-import { checkoutResourcesDir } from '../../src/server/resources';
 import { dumpFiles, dumpTables, populate } from './backup-data';
 
 /** `cfc backup create | verify | restore`, in-process through run(argv, io). */
@@ -13,16 +12,7 @@ let root: string;
 let cleanup: () => void;
 let home: string;
 
-function io(tty = false) {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => Object.assign(new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) }), { isTTY: tty });
-  return {
-    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_DATA_DIR: '' }, cwd: root, platform: process.platform, home: root, resourcesDir: checkoutResourcesDir },
-    out: () => out,
-    err: () => err,
-  };
-}
+const io = (tty = false) => captureIO({ cwd: root, tty });
 
 beforeAll(async () => {
   ({ dir: root, cleanup } = tempDir('cfc-backup-cli-'));

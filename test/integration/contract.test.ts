@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callNames, contract } from '../../src/api/contract';
 import { apiErrorSchema } from '../../src/api/errors';
+import { areaOf, handlerOf } from '../../src/api/service';
 import { snapshotDir, tempDir, testService } from '../helpers';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -32,6 +33,15 @@ describe('the contract', () => {
       expect(typeof def.output.safeParse).toBe('function');
       expect(def.summary.length).toBeGreaterThan(5);
     }
+  });
+
+  it('finds every call of the local contract in its area, loaded on first use; an unknown name has no area', async () => {
+    for (const n of callNames) {
+      expect(areaOf(n), n).not.toBeNull();
+      expect(typeof (await handlerOf(n)), n).toBe('function');
+    }
+    expect(areaOf('nothing.here')).toBeNull();
+    await expect(handlerOf('nothing.here' as never)).rejects.toThrow(/no handler for nothing\.here/);
   });
 
   it('answers app.info with the data directory and the catalogue', async () => {

@@ -1,14 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
-import { run } from '../../src/cli/main';
+import { cfcInProcess } from './cli-io';
 import { repoRoot, snapshotDir, tempDir, testService } from '../helpers';
 import { editions, packs } from '../unit/packages/helpers';
-import { checkoutResourcesDir } from '../../src/server/resources';
 import { editionOfYear, generate, type Expected, type Generated, type Status } from './dashboard-data';
 
 /**
@@ -33,22 +31,10 @@ let gen: Generated;
 let dataDir: string;
 let service: Service;
 
-function io() {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  return {
-    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir },
-    out: () => out,
-    err: () => err,
-  };
-}
-
 /** `cfc ARGS` in this process, through the bin's own `run(argv, io)`. */
 async function cfc(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const x = io();
-  const status = await run(['--data-dir', dataDir, ...args], x.io);
-  return { status, stdout: x.out(), stderr: x.err() };
+  const r = await cfcInProcess(['--data-dir', dataDir, ...args], { cwd: dir });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** `cfc ARGS` as a child process: used once, for the import of the whole generated folder. */
@@ -70,8 +56,8 @@ beforeAll(async () => {
   await setup.close();
   // The signing keys are trusted with `cfc trust add` (in process: the CLI's own entry point, one call per key).
   for (const f of gen.keyFiles) {
-    const x = io();
-    expect(await run(['--data-dir', dataDir, 'trust', 'add', f], x.io), x.err()).toBe(0);
+    const r = await cfc(['trust', 'add', f]);
+    expect(r.status, r.stderr).toBe(0);
   }
   // The packages are imported by the `cfc` command itself, in a child process.
   const r = cli(['--json', 'package', 'import', gen.dir]);

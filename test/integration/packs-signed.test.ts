@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkoutResourcesDir } from '../../src/server/resources';
-import { run } from '../../src/cli/main';
+import { cfcInProcess } from './cli-io';
 import { repoRoot, snapshotDir, tempDir } from '../helpers';
 import { builtin } from '../unit/scoring/helpers';
 
@@ -19,12 +17,8 @@ beforeEach(() => ({ dir, cleanup } = tempDir('cfc-packs-signed-')));
 afterEach(() => cleanup());
 
 async function cfc(dataDir: string, args: string[]) {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const env = { ...process.env, CFC_DATA_DIR: '', CFC_KEY_PASSPHRASE: 'mật khẩu thử nghiệm dài' };
-  const code = await run(['--data-dir', dataDir, ...args], { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir });
-  return { code, out, err };
+  const r = await cfcInProcess(['--data-dir', dataDir, ...args], { cwd: dir, env: { CFC_KEY_PASSPHRASE: 'mật khẩu thử nghiệm dài' } });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('a province signs a pack; a commune and an assessor install it', () => {

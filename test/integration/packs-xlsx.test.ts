@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkoutResourcesDir } from '../../src/server/resources';
-import { run } from '../../src/cli/main';
+import { cfcInProcess } from './cli-io';
 import { canonicalSha256 } from '../../src/core/criteria/hash';
 import { packToXlsx } from '../../src/core/criteria/xlsx';
 import { xlsxToPack } from '../../src/core/criteria/xlsxRead';
@@ -29,12 +27,8 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 async function cfc(args: string[]) {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const io = { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_DATA_DIR: '' }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir };
-  const code = await run(['--data-dir', dataDir, ...args], io);
-  return { code, out, err };
+  const r = await cfcInProcess(['--data-dir', dataDir, ...args], { cwd: dir });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** The built-in pack's workbook, opened for editing. */

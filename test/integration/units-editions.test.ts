@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutResourcesDir } from '../../src/server/resources';
-import { run } from '../../src/cli/main';
+import { cfcInProcess } from './cli-io';
 import type { Service } from '../../src/api/service';
 import { snapshotDir, tempDir, testService } from '../helpers';
 import { asVersion1 } from './reform-data';
@@ -27,21 +25,9 @@ function service(name: string): Service {
   return s;
 }
 
-function io() {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  return {
-    io: { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env, CFC_KEY_PASSPHRASE: 'một mật khẩu đủ dài' }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir },
-    out: () => out,
-    err: () => err,
-  };
-}
-
 async function cfc(args: string[]) {
-  const x = io();
-  const code = await run(args, x.io);
-  return { code, out: x.out(), err: x.err() };
+  const r = await cfcInProcess(args, { cwd: dir, env: { CFC_KEY_PASSPHRASE: 'một mật khẩu đủ dài' } });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('no new assessment for a unit that no longer exists', () => {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main';
+import { cfcInProcess } from './cli-io';
 import { packRegistry } from '../../src/core/criteria/registry';
 import { score } from '../../src/core/scoring';
 import { checkoutResourcesDir } from '../../src/server/resources';
@@ -37,12 +36,8 @@ function write(name: string, data: unknown): string {
 }
 
 async function cfc(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const io = { stdout: w((s) => (out += s)), stderr: w((s) => (err += s)), env: { ...process.env }, cwd: dir, platform: process.platform, home: dir, resourcesDir: checkoutResourcesDir };
-  const code = await run(['--data-dir', path.join(dir, 'data'), ...argv], io);
-  return { code, out, err };
+  const r = await cfcInProcess(['--data-dir', path.join(dir, 'data'), ...argv], { cwd: dir });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('cfc score --json, in process', () => {

@@ -176,10 +176,11 @@ describe('bindContract (IPC) speaks the UI contract only', () => {
   const contents = { id: 7, isDestroyed: () => false, mainFrame: { processId: 1, routingId: 2 } };
   const event = { sender: { id: 7 }, senderFrame: { parent: null, processId: 1, routingId: 2, url: APP_INDEX_URL } };
 
-  it('binds one channel per UI call, none for a local-only call, and refuses outPath / paths with the field named', async () => {
+  it('binds one channel per UI call, none for a local-only call, and refuses outPath / paths / path / file with the field named, answers with no path', async () => {
     const { bindContract } = await import('../../electron/ipc');
     const { uiCallNames, callNames } = await import('../../src/api/contract');
     const { tempDir, testService, snapshotDir } = await import('../helpers');
+    const { localOnlyCases, pathFieldCases } = await import('../integration/path-fields');
     const t = tempDir();
     const service = testService(t.dir);
     try {
@@ -190,20 +191,22 @@ describe('bindContract (IPC) speaks the UI contract only', () => {
       expect(f.handlers.has('cfc:packages.create')).toBe(false);
       expect(f.handlers.has('cfc:reports.summary')).toBe(false);
 
+      for (const [name] of localOnlyCases) expect(f.handlers.has(`cfc:${name}`), name).toBe(false);
+
+      await service.open();
       const before = snapshotDir(t.dir);
-      const id = '00000000-0000-4000-8000-000000000000';
-      const cases: [string, unknown, string][] = [
-        ['cfc:packages.export', { id, outPath: '/etc/passwd' }, 'outPath'],
-        ['cfc:packages.verify', { paths: ['/'] }, 'paths'],
-        ['cfc:packages.import', { paths: ['/'], stagedIds: [] }, 'paths'],
-      ];
-      for (const [channel, input, field] of cases) {
-        const r = await f.handlers.get(channel)!(event, input);
-        expect(r.ok, channel).toBe(false);
-        expect(r.error?.code).toBe('invalid_input');
-        expect(JSON.stringify(r.error), channel).toContain(field);
+      for (const [name, input, field] of pathFieldCases) {
+        const r = await f.handlers.get(`cfc:${name}`)!(event, input);
+        expect(r.ok, name).toBe(false);
+        expect(r.error?.code, name).toBe('invalid_input');
+        expect(JSON.stringify(r.error), name).toContain(field);
         expect(r.error?.message.vi.length).toBeGreaterThan(0);
       }
+      // What comes back names no folder of this machine.
+      const info = (await f.handlers.get('cfc:app.info')!(event, {})) as { ok: boolean; value?: unknown };
+      expect(info.ok).toBe(true);
+      expect(JSON.stringify(info.value)).not.toContain(t.dir);
+      expect(info.value).not.toHaveProperty('databasePath');
       expect(snapshotDir(t.dir)).toEqual(before);
       // A call from another frame is refused before the service sees it.
       const r = await f.handlers.get('cfc:app.info')!({ ...event, sender: { id: 8 } }, {});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiErrorSchema } from '../errors';
-import { defineCall } from './define';
+import { defineCall, withLocalOutput } from './define';
 
 /** Backup and restore (issue 9, item 7): one `.cfcbak` file with the database, the stored files and a manifest of hashes. */
 
@@ -24,22 +24,28 @@ export const backupSummary = z.object({
 });
 export type BackupSummary = z.infer<typeof backupSummary>;
 
-export const createdBackup = z.object({
-  /** Where it was written (CLI: the path given; the app: inside the data folder's backups/). */
-  file: z.string(),
+/** A backup made, as the page sees it: downloaded by its name (`/exports/<fileName>`). */
+const createdBackupUi = z.object({
   /** The name to download it by (`/exports/<fileName>`), in the app. */
   fileName: z.string(),
   size: z.number().int(),
   sha256: z.string(),
   summary: backupSummary,
 });
+/** The local contract's (CLI, tests): also where it was written (the path given; the app: the data folder's backups/). */
+export const createdBackup = createdBackupUi.extend({ file: z.string() });
 export type CreatedBackup = z.infer<typeof createdBackup>;
 
-export const restoredBackup = z.object({
+/** A restore done, as the page sees it: the name of the folder the earlier data was moved to, beside the data folder. */
+const restoredBackupUi = z.object({
+  movedAsideName: z.string().nullable(),
+  summary: backupSummary,
+});
+/** The local contract's (CLI, tests): the folders themselves. */
+export const restoredBackup = restoredBackupUi.extend({
   dataDir: z.string(),
   /** Where the data that was in the folder before now is; null when there was none. */
   movedAside: z.string().nullable(),
-  summary: backupSummary,
 });
 export type RestoredBackup = z.infer<typeof restoredBackup>;
 
@@ -47,21 +53,23 @@ export const verifiedBackup = z.object({ file: z.string(), size: z.number().int(
 
 const progress = z.object({ index: z.number().int(), total: z.number().int(), label: z.string(), bytes: z.number(), size: z.number() });
 
-export const backupJob = z.object({
+const backupJobUi = z.object({
   jobId: z.string(),
   kind: z.enum(['create', 'restore']),
   state: z.enum(['running', 'done', 'failed']),
   /** running: what is being done now. */
   phase: z.enum(['database', 'files', 'checking', 'swapping', 'finished']),
   progress: progress.nullable(),
-  created: createdBackup.nullable(),
-  restored: restoredBackup.nullable(),
+  created: createdBackupUi.nullable(),
+  restored: restoredBackupUi.nullable(),
   error: apiErrorSchema.nullable(),
 });
+export const backupJob = backupJobUi.extend({ created: createdBackup.nullable(), restored: restoredBackup.nullable() });
 export type BackupJob = z.infer<typeof backupJob>;
 
-export const backupStatus = z.object({
+const backupStatusUi = z.object({
   lastBackupAt: z.string().nullable(),
+  /** The file name of the last backup (not a path). */
   lastBackupFile: z.string().nullable(),
   remindAfterDays: z.number().int(),
   /** Never backed up, or the last backup is older than `remindAfterDays`. */
@@ -69,15 +77,16 @@ export const backupStatus = z.object({
   /** The backups in the data folder's backups/, newest first. */
   files: z.array(z.object({ fileName: z.string(), size: z.number().int(), modifiedAt: z.string() })),
   /** A job still running (the page shows it after a reload). */
-  running: backupJob.nullable(),
+  running: backupJobUi.nullable(),
 });
+export const backupStatus = backupStatusUi.extend({ running: backupJob.nullable() });
 export type BackupStatus = z.infer<typeof backupStatus>;
 
 export const backupCalls = {
   'backup.status': defineCall({
     summary: 'When the last backup was made (and whether a reminder is due), and the backups kept in the data folder',
     input: z.object({}).strict(),
-    output: backupStatus,
+    output: backupStatusUi,
   }),
   'backup.start': defineCall({
     summary: 'Start a backup into the data folder’s backups/ (follow it with backup.job; download it from /exports/<fileName>)',
@@ -92,12 +101,14 @@ export const backupCalls = {
   'backup.job': defineCall({
     summary: 'The progress and result of a backup or restore started by this app',
     input: z.object({ jobId }).strict(),
-    output: backupJob,
+    output: backupJobUi,
   }),
 } as const;
 
 /** Calls with file paths: the CLI and tests only (see the brief's local contract). */
 export const backupLocalCalls = {
+  'backup.status': withLocalOutput(backupCalls['backup.status'], backupStatus),
+  'backup.job': withLocalOutput(backupCalls['backup.job'], backupJob),
   'backup.create': defineCall({
     summary: 'Write a backup of the data folder to a file',
     input: z.object({ path: z.string().min(1) }).strict(),

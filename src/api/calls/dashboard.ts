@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bilingual } from '../errors';
-import { defineCall } from './define';
-import { reportFile } from './reports';
+import { defineCall, withLocalOutput } from './define';
+import { reportFile, reportFileLocal } from './reports';
 import { unitCode, unitEdition } from './units';
 
 /** The province dashboard and its exports (issue 6), and the plan's targets. */
@@ -308,4 +308,9 @@ export const dashboardCalls = {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: z.object({ deleted: z.literal(true) }),
   }),
+};
+
+/** The local contract's (CLI, tests): the export also says where it was written. */
+export const dashboardLocalCalls = {
+  'dashboard.export': withLocalOutput(dashboardCalls['dashboard.export'], reportFileLocal),
 };

@@ -81,11 +81,17 @@ const verifiedCore = z.object({
   size: z.number().int(),
 });
 
-export const verifiedPackage = verifiedCore.extend({ file: z.string(), inner: verifiedCore.nullable() });
-export type VerifiedPackage = z.infer<typeof verifiedPackage>;
+/**
+ * One verified package as the page sees it: the staged upload it came from (its opaque id), never a path. The local
+ * contract's (CLI, tests) names the file it read (`verifiedPackageLocal`).
+ */
+export const verifiedPackage = verifiedCore.extend({ stagedId: z.string().nullable(), inner: verifiedCore.nullable() });
+export const verifiedPackageLocal = verifiedPackage.extend({ file: z.string() });
+export type VerifiedPackage = z.infer<typeof verifiedPackageLocal>;
 
 export const importItem = z.object({
-  file: z.string(),
+  /** The staged upload it came from; null for a file named by path (local contract). */
+  stagedId: z.string().nullable(),
   result: z.enum(['imported', 'already_present', 'superseded', 'conflict', 'stale', 'rejected']),
   outcome: outcome.nullable(),
   reasons: z.array(packageReason),
@@ -99,7 +105,8 @@ export const importItem = z.object({
   year: z.number().int().nullable(),
   trustDecision: z.enum(['verified', 'accepted_untrusted']).nullable(),
 });
-export type ImportItemView = z.infer<typeof importItem>;
+export const importItemLocal = importItem.extend({ file: z.string() });
+export type ImportItemView = z.infer<typeof importItemLocal>;
 
 export const importSummary = z.object({
   total: z.number().int(),
@@ -170,10 +177,16 @@ const stagedSources = z.object({ stagedIds: z.array(stagedId).max(10_000).option
 /** The local contract (CLI, tests) may also name files and folders on this machine. */
 const localSources = stagedSources.extend({ paths: z.array(z.string().min(1).max(4096)).max(10_000).optional() }).strict();
 
-const exportInput = z.object({ id: z.string().uuid(), keyId: keyId.optional(), passphrase: passphrase.optional() }).strict();
-const exportOutput = z.object({ file: z.string(), fileName: z.string(), size: z.number().int(), manifestSha256: z.string(), keyId: z.string(), fingerprint: z.string() });
+/** "Save as…" in the desktop app: an opaque one-time token from the main process's save dialog (src/api/saveTokens.ts), never a path. */
+export const saveToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'A save token is the 43-character code the save dialog gave');
+const exportInput = z.object({ id: z.string().uuid(), keyId: keyId.optional(), passphrase: passphrase.optional(), saveToken: saveToken.optional() }).strict();
+/** The page downloads an exported package from `/exports/<fileName>`; the local contract's also says where it is. */
+const exportOutput = z.object({ fileName: z.string(), size: z.number().int(), manifestSha256: z.string(), keyId: z.string(), fingerprint: z.string() });
+const exportOutputLocal = exportOutput.extend({ file: z.string() });
 const verifyOutput = z.object({ items: z.array(verifiedPackage) });
+const verifyOutputLocal = z.object({ items: z.array(verifiedPackageLocal) });
 const importOutput = z.object({ items: z.array(importItem), summary: importSummary });
+const importOutputLocal = z.object({ items: z.array(importItemLocal), summary: importSummary });
 
 const importDecision = { acceptUntrusted: z.boolean().default(false), reason: z.string().trim().max(2000).optional() };
 
@@ -269,17 +282,17 @@ export const packagesLocalCalls = {
   'packages.export': defineCall({
     summary: 'Sign and write the package of a submitted revision (to a file or folder, default exports/); re-export gives the same package',
     input: exportInput.extend({ outPath: z.string().min(1).max(4096).optional() }).strict(),
-    output: exportOutput,
+    output: exportOutputLocal,
   }),
   'packages.verify': defineCall({
     summary: 'Verify packages (files, folders and/or staged uploads); writes nothing',
     input: localSources,
-    output: verifyOutput,
+    output: verifyOutputLocal,
   }),
   'packages.import': defineCall({
     summary: 'Verify and import packages (files, folders and/or staged uploads) one transaction each',
     input: localSources.extend(importDecision).strict().superRefine(checkImport),
-    output: importOutput,
+    output: importOutputLocal,
   }),
   'packages.create': defineCall({
     summary: 'A signed self-assessment package straight from a score input file and an evidence folder (cfc package create)',
@@ -292,7 +305,7 @@ export const packagesLocalCalls = {
         passphrase: passphrase.optional(),
       })
       .strict(),
-    output: exportOutput.extend({
+    output: exportOutputLocal.extend({
       unit: z.object({ code: z.string(), name: z.string() }),
       year: z.number().int(),
       revision: z.number().int(),

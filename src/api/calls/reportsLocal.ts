@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import { overviewOutput } from './dashboard';
-import { defineCall } from './define';
+import { defineCall, withLocalOutput } from './define';
+import { reportFileLocal, reportsCalls } from './reports';
 
 /** The local contract's report calls (CLI, tests): they write to a path on this machine. */
 export const reportsLocalCalls = {
+  'reports.selfAssessment': withLocalOutput(reportsCalls['reports.selfAssessment'], reportFileLocal),
   'reports.summary': defineCall({
     summary: 'The province summary (one row per commune, by district, progress against the target) written as XLSX, CSV or JSON',
     input: z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCall } from './define';
-import { reportFile } from './reports';
+import { defineCall, withLocalOutput } from './define';
+import { reportFile, reportFileLocal } from './reports';
 import { evidenceItem } from './assessments';
 import { assessmentSchema } from './scoring';
 
@@ -142,6 +142,18 @@ export const reviewAuditEntry = z.object({
   reason: z.string().nullable(),
 });
 
+/** A signed review package, as the page sees it: downloaded from `/exports/<fileName>`. */
+const reviewExport = z.object({
+  fileName: z.string(),
+  size: z.number().int(),
+  manifestSha256: z.string(),
+  revision: z.number().int(),
+  /** Nothing changed since the last export: the same file. */
+  reused: z.boolean(),
+  keyId: z.string(),
+  fingerprint: z.string(),
+});
+
 export const reviewsCalls = {
   'reviews.inbox': defineCall({
     summary: 'Imported commune packages by unit and year with the review state, verification, revision history, self and team totals',
@@ -222,21 +234,17 @@ export const reviewsCalls = {
   'reviews.export': defineCall({
     summary: "Sign the review package (the commune's package inside, byte for byte) into the data folder's exports/",
     input: z.object({ id, keyId: keyId.optional(), passphrase: z.string().min(1).max(1024).optional() }).strict(),
-    output: z.object({
-      file: z.string(),
-      fileName: z.string(),
-      size: z.number().int(),
-      manifestSha256: z.string(),
-      revision: z.number().int(),
-      /** Nothing changed since the last export: the same file. */
-      reused: z.boolean(),
-      keyId: z.string(),
-      fingerprint: z.string(),
-    }),
+    output: reviewExport,
   }),
   'reviews.audit': defineCall({
     summary: "The review's audit trail, oldest first",
     input: z.object({ id }).strict(),
     output: z.object({ items: z.array(reviewAuditEntry) }),
   }),
+};
+
+/** The local contract's (CLI, tests): the minutes and the review package also say where they were written. */
+export const reviewsLocalCalls = {
+  'reviews.minutes': withLocalOutput(reviewsCalls['reviews.minutes'], reportFileLocal),
+  'reviews.export': withLocalOutput(reviewsCalls['reviews.export'], reviewExport.extend({ file: z.string() })),
 };

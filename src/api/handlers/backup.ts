@@ -76,7 +76,7 @@ async function create(ctx: ServiceContext, outFile: string, onProgress: (p: Back
 
 async function restore(ctx: ServiceContext, file: string, onProgress: (p: BackupProgress) => void, signal: AbortSignal, insideCall: boolean): Promise<RestoredBackup> {
   const r = await ctx.exclusive(() => restoreBackup(file, ctx.dataDir, { knownMigrations: migrationNames, now: ctx.now(), onProgress, signal }), { insideCall });
-  return { dataDir: r.dataDir, movedAside: r.movedAside, summary: summaryOf(r.manifest) };
+  return { dataDir: r.dataDir, movedAside: r.movedAside, movedAsideName: r.movedAside && path.basename(r.movedAside), summary: summaryOf(r.manifest) };
 }
 
 function notABackupFile(file: string): CfcError {

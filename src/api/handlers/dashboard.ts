@@ -6,10 +6,9 @@ import { notBeforeReform } from '../../core/dashboard/history';
 import type { FormerUnits } from '../../core/dashboard/scope';
 import { deleteTarget, listTargets, saveTarget, targetHistory } from '../../core/dashboard/targets';
 import { CfcError } from '../../core/errors';
-import { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } from '../../core/reports/summary';
 import type { ServiceContext } from '../context';
 import { packagesActor } from './packages';
-import { reportsDir } from './reports';
+import { reportsDir, reportWriters } from './reports';
 import type { Handlers } from './types';
 
 /** The dashboard's deps for a year: the catalogue of the edition in force that year (none: the current edition). */
@@ -82,6 +81,7 @@ export const dashboardHandlers: Handlers<
   },
   'dashboard.export': async (input, ctx) => {
     ctx.progress({ index: 0, total: 2, label: `${input.year}.${input.format}`, bytes: 0, size: 0 });
+    const { buildSummary, SUMMARY_MEDIA, summaryFileName, writeSummary } = await reportWriters.summary();
     const summary = await buildSummary(await dashboardDeps(ctx, input.year), input.year, input.scope, ctx.now());
     const dir = reportsDir(ctx);
     fs.mkdirSync(dir, { recursive: true });

@@ -38,19 +38,25 @@ function exportsDir(ctx: ServiceContext): string {
   return path.join(ctx.dataDir, 'exports');
 }
 
-/** Paths as given, plus staged uploads (browser mode's `PUT /upload`) resolved to their staged files. */
-function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): string[] {
+/**
+ * Paths as given, plus staged uploads (browser mode's `PUT /upload`) resolved to their staged files; `stagedIdOf` says
+ * which upload a file is (what the page is told instead of the path).
+ */
+function sourceFiles(ctx: ServiceContext, input: { paths?: string[] | undefined; stagedIds?: string[] | undefined }): { files: string[]; stagedIdOf(file: string): string | null } {
   const store = evidenceStore(ctx);
-  const staged = (input.stagedIds ?? []).map((id) => {
-    store.staged(id);
-    return path.join(store.dir, 'staging', id);
-  });
+  const staged = new Map(
+    (input.stagedIds ?? []).map((id) => {
+      store.staged(id);
+      return [path.join(store.dir, 'staging', id), id] as const;
+    }),
+  );
   // A folder given to import may contain this data folder: its stored packages are not new input.
   const own = path.resolve(ctx.dataDir) + path.sep;
-  return [...expandInputs(input.paths ?? []).filter((f) => !path.resolve(f).startsWith(own)), ...staged];
+  const files = [...expandInputs(input.paths ?? []).filter((f) => !path.resolve(f).startsWith(own)), ...staged.keys()];
+  return { files, stagedIdOf: (file) => staged.get(file) ?? null };
 }
 
-function verifiedView(file: string, v: Verification): VerifiedPackage {
+function verifiedView(file: string, stagedId: string | null, v: Verification): VerifiedPackage {
   const core = (x: Verification) => ({
     outcome: x.outcome,
     reasons: x.reasons,
@@ -66,7 +72,7 @@ function verifiedView(file: string, v: Verification): VerifiedPackage {
     signer: x.signer,
     size: x.packageSize,
   });
-  return { file, ...core(v), inner: v.inner ? core(v.inner) : null };
+  return { file, stagedId, ...core(v), inner: v.inner ? core(v.inner) : null };
 }
 
 function summaryView(r: PackageTable): PackageSummaryView {
@@ -146,8 +152,13 @@ export const packagesHandlers: Handlers<Names> = {
     const { db } = await ctx.store();
     const row = await chooseSigningKey(db, input.keyId);
     const pair = unsealKey(row, { secrets: ctx.secrets, passphrase: input.passphrase });
-    let out = input.outPath ?? exportsDir(ctx);
-    if (!input.outPath) fs.mkdirSync(out, { recursive: true });
+    if (input.saveToken && input.outPath) {
+      throw new CfcError('invalid_input', { vi: 'Chỉ một nơi lưu: saveToken hoặc outPath.', en: 'One place to save: saveToken or outPath.' }, { field: 'saveToken' });
+    }
+    // "Save as…": where the shell's save dialog said, the token spent (a second call with it is refused).
+    const target = input.saveToken ? ctx.saveTokens.redeem(input.saveToken, 'packages.export') : input.outPath;
+    let out = target ?? exportsDir(ctx);
+    if (!target) fs.mkdirSync(out, { recursive: true });
     out = path.resolve(out);
     const written = await exportRevision(
       { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, evidence: evidenceStore(ctx), app: { name: ctx.app.name, version: ctx.app.version } },
@@ -161,7 +172,7 @@ export const packagesHandlers: Handlers<Names> = {
   },
   'packages.verify': async (input, ctx) => {
     const { db } = await ctx.store();
-    const files = sourceFiles(ctx, input);
+    const { files, stagedIdOf } = sourceFiles(ctx, input);
     for (const file of files) {
       throwIfCancelled(ctx.signal);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -170,11 +181,11 @@ export const packagesHandlers: Handlers<Names> = {
     }
     const entries = await trustEntries(db);
     const vs = await verifyPackages(files, { packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, trust: lookupOf(entries), trustEntries: entries });
-    return { items: files.map((file, i) => verifiedView(file, vs[i]!)) };
+    return { items: files.map((file, i) => verifiedView(file, stagedIdOf(file), vs[i]!)) };
   },
   'packages.import': async (input, ctx) => {
     const { db } = await ctx.store();
-    const files = sourceFiles(ctx, input);
+    const { files, stagedIdOf } = sourceFiles(ctx, input);
     throwIfCancelled(ctx.signal);
     // The importer checks the signal between chunks and packages and undoes the package in flight (core/cancel.ts).
     const onProgress = (p: ImportProgress) => {
@@ -194,7 +205,7 @@ export const packagesHandlers: Handlers<Names> = {
       fs.rmSync(path.join(store.dir, 'staging', id), { force: true });
       fs.rmSync(path.join(store.dir, 'staging', `${id}.json`), { force: true });
     }
-    return r;
+    return { ...r, items: r.items.map((item) => ({ ...item, stagedId: stagedIdOf(item.file) })) };
   },
   'packages.list': async (input, ctx) => {
     const { db } = await ctx.store();

@@ -9,7 +9,6 @@ import { writeDurably } from '../../core/fsx/durable';
 import { packRegistry, packSummary } from '../../core/criteria/registry';
 import { signPack } from '../../core/criteria/sign';
 import { readPackSource, type PackSource } from '../../core/criteria/source';
-import { packToXlsx } from '../../core/criteria/xlsx';
 import { fingerprintOf } from '../../core/packages/keys';
 import { chooseSigningKey, trustLookup, unsealKey } from '../../core/packages/trust';
 import type { ServiceContext } from '../context';
@@ -88,6 +87,7 @@ export const packsLocalHandlers: Handlers<'packs.install' | 'packs.toXlsx' | 'pa
   'packs.toXlsx': async (input, ctx) => {
     const p = packRegistry(ctx.resourcesDir, ctx.dataDir).require(input.id, input.version, input.version === undefined ? 'id' : 'version');
     const out = freshOut(input.outPath);
+    const { packToXlsx } = await import('../../core/criteria/xlsx'); // exceljs: loaded on first use
     writeDurably(out, await packToXlsx(p.pack));
     return { file: out, sha256: p.sha256 };
   },

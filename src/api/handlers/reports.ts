@@ -3,14 +3,21 @@ import path from 'node:path';
 import { loadRevision, scoreRevision } from '../../core/assessments/assessments';
 import { throwIfCancelled } from '../../core/cancel';
 import { CfcError } from '../../core/errors';
+import { writeDurably } from '../../core/fsx/durable';
 import { readProfile } from '../../core/store/profile';
-import { renderSelfAssessmentDocx, renderSelfAssessmentPdf, type SelfAssessmentReport } from '../../core/reports/selfAssessment';
+import type { SelfAssessmentReport } from '../../core/reports/selfAssessment';
 import { asciiSlug } from '../../core/units/fold';
 import type { ServiceContext } from '../context';
 import { deps } from './assessments';
 import { dashboardDeps } from './dashboard';
-import { buildSummary, summaryFormatOf, writeSummary } from '../../core/reports/summary';
 import type { Handlers } from './types';
+
+/** The DOCX, PDF and XLSX writers (most of the service's code) load on first use: start-up and `cfc score` skip them. */
+export const reportWriters = {
+  selfAssessment: () => import('../../core/reports/selfAssessment'),
+  minutes: () => import('../../core/reports/minutes'),
+  summary: () => import('../../core/reports/summary'),
+};
 
 const MEDIA = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -57,8 +64,7 @@ export async function writeReportFile(ctx: ServiceContext, fileName: string, ren
   const dir = reportsDir(ctx);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, fileName);
-  fs.writeFileSync(`${file}.tmp`, bytes);
-  fs.renameSync(`${file}.tmp`, file);
+  writeDurably(file, bytes);
   ctx.progress({ index: 1, total: 2, label: fileName, bytes: bytes.length, size: bytes.length });
   return { fileName, path: file, size: bytes.length };
 }
@@ -99,6 +105,7 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
   'reports.selfAssessment': async (input, ctx) => {
     const report = await selfAssessmentReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
+    const { renderSelfAssessmentDocx, renderSelfAssessmentPdf } = await reportWriters.selfAssessment();
     const fileName = `BaoCao-TuDanhGia_${report.unit.code}_${asciiSlug(report.unit.name)}_${report.year}_lan${report.revision}.${input.format}`;
     const w = await writeReportFile(ctx, fileName, () =>
       input.format === 'docx' ? renderSelfAssessmentDocx(report, { fontsDir }) : renderSelfAssessmentPdf(report, { fontsDir }),
@@ -111,6 +118,7 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
 export const reportsLocalHandlers: Handlers<'reports.summary'> = {
   'reports.summary': async (input, ctx) => {
     const out = path.resolve(input.outPath);
+    const { buildSummary, summaryFormatOf, writeSummary } = await reportWriters.summary();
     const format = summaryFormatOf(out, 'outPath');
     if (!fs.existsSync(path.dirname(out))) {
       throw new CfcError(

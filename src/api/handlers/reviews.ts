@@ -4,7 +4,7 @@ import { CfcError } from '../../core/errors';
 import { evidenceMetaOf } from '../../core/packages/format';
 import { fingerprintOf } from '../../core/packages/keys';
 import { chooseSigningKey, trustLookup, unsealKey } from '../../core/packages/trust';
-import { renderMinutesDocx, renderMinutesPdf, type MinutesReport } from '../../core/reports/minutes';
+import type { MinutesReport } from '../../core/reports/minutes';
 import {
   decide,
   evidenceStoreOf,
@@ -35,7 +35,7 @@ import type { ReviewDetailView, TeamEvidenceView } from '../calls/reviews';
 import type { ServiceContext } from '../context';
 import { actor } from './assessments';
 import { evidenceStore, maxBytes } from './evidence';
-import { writeReportFile } from './reports';
+import { reportWriters, writeReportFile } from './reports';
 import type { Handlers } from './types';
 
 async function reviewDeps(ctx: ServiceContext): Promise<ReviewDeps> {
@@ -299,6 +299,7 @@ export const reviewsHandlers: Handlers<Names> = {
   'reviews.minutes': async (input, ctx) => {
     const report = await minutesReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
+    const { renderMinutesDocx, renderMinutesPdf } = await reportWriters.minutes();
     const fileName = `BienBan-ThamDinh_${report.unit.code}_${asciiSlug(report.unit.name)}_${report.year}_lan${report.subject.revision}.${input.format}`;
     const w = await writeReportFile(ctx, fileName, () => (input.format === 'docx' ? renderMinutesDocx(report) : renderMinutesPdf(report, { fontsDir })));
     return { ...w, mediaType: MEDIA[input.format] };

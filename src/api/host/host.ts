@@ -57,7 +57,11 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
   };
   const worker = opts.workerScript
     ? new Worker(opts.workerScript, { workerData: init })
-    : new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`, { eval: true, workerData: init });
+    : // tsx for import() (the service loads each area's handlers on first use) and for require(); messages wait.
+      new Worker(
+        `import('tsx/esm/api').then((m) => { m.register(); require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))}); });`,
+        { eval: true, workerData: init },
+      );
 
   let nextId = 1;
   const pending = new Map<number, (r: CallResult<unknown>) => void>();
@@ -153,6 +157,7 @@ export function startServiceHost(opts: HostOptions): ServiceHost {
       evidence: (id) => file('evidence', id),
       report: (name) => file('report', name),
       exported: (name) => file('exported', name),
+      saveTarget: (call, target) => request({ type: 'save-target', call, file: target } as ToWorker) as Promise<CallResult<{ token: string }>>,
     },
     async call(name, input) {
       const r = await dispatch(name, input);

@@ -22,6 +22,7 @@ export type ToWorker =
   | { type: 'call'; id: number; name: string; input: unknown; surface: Surface; job?: string }
   | { type: 'cancel'; job: string }
   | { type: 'file'; id: number; op: 'evidence' | 'report' | 'exported'; arg: string }
+  | { type: 'save-target'; id: number; call: string; file: string }
   | { type: 'stage-begin'; id: number; name: string; size: number | undefined }
   | { type: 'stage-chunk'; id: number; chunk: Uint8Array }
   | { type: 'stage-end'; id: number; error?: string }

@@ -59,6 +59,9 @@ port.on('message', (m: ToWorker) => {
       void f.then((result) => post({ type: 'result', id: m.id, result }));
       return;
     }
+    case 'save-target':
+      void service.files.saveTarget(m.call, m.file).then((result) => post({ type: 'result', id: m.id, result }));
+      return;
     case 'stage-begin': {
       const body = new PassThrough();
       uploads.set(m.id, body);

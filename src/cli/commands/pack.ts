@@ -1,9 +1,11 @@
-import type { Indicator } from '../../core/criteria/schema';
-import { formatInt, formatThreshold } from '../../core/scoring/format';
+import type { CallOutput } from '../../api/contract';
 import { Rejection } from '../context';
+import { viNumber } from '../format';
 import type { Register } from '../main';
 import { passphraseFor } from './keys';
 import { clip } from './score';
+
+type Indicator = CallOutput<'packs.get'>['pack']['criteria'][number]['indicators'][number];
 
 function rules(i: Indicator): string {
   const mark = (confirmed: boolean) => (confirmed ? '' : '*');
@@ -17,8 +19,8 @@ function rules(i: Indicator): string {
     case 'rate_per_n':
     case 'survey': {
       const op = i.kind === 'survey' || i.better === 'higher' ? '≥' : '≤';
-      const unit = i.kind === 'count' ? '' : i.kind === 'rate_per_n' ? `/${formatInt(i.per, 'vi')}` : '%';
-      const parts = i.brackets.map((b) => `${op} ${formatThreshold(b.threshold, 'vi')}${unit} → ${b.points}${mark(b.confirmed)}`);
+      const unit = i.kind === 'count' ? '' : i.kind === 'rate_per_n' ? `/${viNumber(i.per)}` : '%';
+      const parts = i.brackets.map((b) => `${op} ${viNumber(b.threshold)}${unit} → ${b.points}${mark(b.confirmed)}`);
       parts.push(`còn lại → 0${mark(i.otherwise.confirmed)}`);
       if (i.kind === 'rate' || i.kind === 'rate_per_n') parts.push(`0/0 → ${i.denominatorZero.points}${mark(i.denominatorZero.confirmed)}`);
       if (i.kind === 'survey') parts.push(`mỗi nhóm ≥ ${i.groups.map((g) => `${g.minRespondents} ${g.title.vi.toLowerCase()}`).join(', ')}`);
@@ -112,18 +114,17 @@ export const registerPack: Register = (program, ctx) => {
     .argument('<id>', 'mã gói, có thể kèm @phiên bản / pack id, optionally @version')
     .action(async (ref: string) => {
       const c = ctx();
-      const { packRegistry, packSummary } = await import('../../core/criteria/registry');
       const at = ref.lastIndexOf('@');
-      const p = packRegistry(c.resourcesDir, c.dataDir).require(at > 0 ? ref.slice(0, at) : ref, at > 0 ? ref.slice(at + 1) : undefined, 'id');
-      const s = packSummary(p);
-      c.print({ summary: s, pack: p.pack }, () => {
+      const p = await c.service().call('packs.get', at > 0 ? { id: ref.slice(0, at), version: ref.slice(at + 1) } : { id: ref });
+      const s = p.summary;
+      c.print(p, () => {
         const t = p.pack.recognition.thresholds;
         const lines = [
           `${s.id} ${s.version} — ${s.title.vi}`,
           `  ${s.title.en}`,
           `Trạng thái / status: ${s.status}; sha256: ${s.sha256}`,
           `Căn cứ / legal basis: ${p.pack.legalBasis.vi}`,
-          `Hiệu lực / effective: ${s.effectiveDate}; tối đa / max ${formatInt(s.maxTotal, 'vi')}; ngưỡng / thresholds: urban_ward ${t.urban_ward}, mountain_island_disadvantaged ${t.mountain_island_disadvantaged}, other ${t.other}`,
+          `Hiệu lực / effective: ${s.effectiveDate}; tối đa / max ${viNumber(s.maxTotal)}; ngưỡng / thresholds: urban_ward ${t.urban_ward}, mountain_island_disadvantaged ${t.mountain_island_disadvantaged}, other ${t.other}`,
           '',
         ];
         for (const cr of p.pack.criteria) {
@@ -142,8 +143,7 @@ export const registerPack: Register = (program, ctx) => {
     .argument('<file>', 'tệp JSON / JSON file')
     .action(async (file: string) => {
       const c = ctx();
-      const { validatePackFile } = await import('../../core/criteria/registry');
-      const v = validatePackFile(file);
+      const v = await c.service().call('packs.validateFile', { file });
       if (!v.ok) {
         const n = v.problems.length;
         // Each problem on its own line (field: Vietnamese / English); with --json they travel in `issues`.
@@ -155,8 +155,6 @@ export const registerPack: Register = (program, ctx) => {
           ...(c.json ? { issues: v.problems } : {}),
         });
       }
-      c.print({ ok: true, id: v.pack.id, version: v.pack.version, sha256: v.sha256, status: v.pack.status }, () =>
-        `Hợp lệ / valid: ${v.pack.id} ${v.pack.version} (${v.pack.status}), sha256 ${v.sha256}`,
-      );
+      c.print(v, () => `Hợp lệ / valid: ${v.id} ${v.version} (${v.status}), sha256 ${v.sha256}`);
     });
 };

@@ -1,16 +1,8 @@
-import fs from 'node:fs';
-import type { PackRegistry } from '../../core/criteria/registry';
-import type { LoadedPack } from '../../core/criteria/schema';
-import type { Assessment } from '../../core/scoring/assess';
-import { formatInt } from '../../core/scoring/format';
+import type { CallOutput } from '../../api/contract';
+import { viNumber } from '../format';
 import type { Register } from '../main';
 
-/** `--pack FILE|ID[@VERSION]`: an existing file (or a name ending in .json) is read, else the id is looked up. */
-export function resolvePackOption(ref: string, registry: PackRegistry, loadPackFile: (file: string) => LoadedPack): LoadedPack {
-  if (ref.endsWith('.json') || fs.existsSync(ref)) return loadPackFile(ref);
-  const at = ref.lastIndexOf('@');
-  return at > 0 ? registry.require(ref.slice(0, at), ref.slice(at + 1), '--pack') : registry.require(ref, undefined, '--pack');
-}
+type Assessment = CallOutput<'score.file'>;
 
 /** Display width of a string (NFC Vietnamese is one code point per letter). */
 const width = (s: string) => [...s.normalize('NFC')].length;
@@ -30,7 +22,7 @@ const VERDICT = {
 /** The result as an aligned table with the Vietnamese titles, then total, threshold, verdict, reasons and notices. */
 export function formatAssessment(a: Assessment): string {
   const TITLE = 54;
-  const pts = (p: number, m: number) => `${formatInt(p, 'vi')}/${formatInt(m, 'vi')}`;
+  const pts = (p: number, m: number) => `${viNumber(p)}/${viNumber(m)}`;
   const lines: string[] = [];
   lines.push(`Gói tiêu chí / pack: ${a.pack.id} ${a.pack.version} (${a.pack.status === 'provisional' ? 'tạm tính / provisional' : 'chính thức / official'}), sha256 ${a.pack.sha256.slice(0, 16)}…`);
   lines.push(`Loại đơn vị / unit class: ${a.unitClassTitle.vi} (${a.unitClass})`);
@@ -44,7 +36,7 @@ export function formatAssessment(a: Assessment): string {
     }
   }
   lines.push('');
-  lines.push(`Tổng điểm / total: ${pts(a.total, a.maxTotal)}   Mức công nhận / threshold: ${formatInt(a.threshold, 'vi')}`);
+  lines.push(`Tổng điểm / total: ${pts(a.total, a.maxTotal)}   Mức công nhận / threshold: ${viNumber(a.threshold)}`);
   lines.push(`Kết luận / verdict: ${VERDICT[a.verdict]}`);
   if (a.reasons.length) {
     lines.push('Lý do / reasons:');
@@ -67,25 +59,8 @@ export const registerScore: Register = (program, ctx) => {
     .option('--pack <file|id>', 'gói tiêu chí: tệp hoặc mã[@phiên bản] / criteria pack: a file or an id[@version]')
     .action(async (file: string, opts: { pack?: string }) => {
       const c = ctx();
-      // Packs come from the resources folder and files: scoring never opens the store (nor loads its code).
-      const [{ loadPackFile, packRegistry, readJsonFile }, { assess, packForInput }] = await Promise.all([
-        import('../../core/criteria/registry'),
-        import('../../core/scoring/assess'),
-      ]);
-      const registry = packRegistry(c.resourcesDir, c.dataDir);
-      let raw = readJsonFile(file, 'file');
-      let loaded: LoadedPack;
-      if (opts.pack) {
-        loaded = resolvePackOption(opts.pack, registry, loadPackFile);
-        // The pack chosen on the command line wins over the one the file names.
-        if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-          const { packVersion: _v, ...rest } = raw as Record<string, unknown>;
-          raw = { ...rest, pack: loaded.pack.id };
-        }
-      } else {
-        loaded = packForInput(raw, registry);
-      }
-      const result = assess(raw, loaded);
+      // The pack chosen on the command line wins over the one the file names; scoring never opens the store.
+      const result = await c.service().call('score.file', { file, ...(opts.pack ? { pack: opts.pack } : {}) });
       c.print(result, () => formatAssessment(result));
     });
 };

@@ -4,7 +4,6 @@ import type { TrustEntry } from '../packages/verify';
 import { loadPack } from './registry';
 import type { LoadedPack, PackIssuer } from './schema';
 import { isSignedPack, verifySignedPack } from './sign';
-import { xlsxToPack } from './xlsxRead';
 
 /** A pack read from any file a person may hand over: a workbook, a signed pack, or a pack's JSON. */
 export interface PackSource {
@@ -21,7 +20,10 @@ export async function readPackSource(file: string, trust: (keyId: string) => Tru
   } catch {
     throw new CfcError('unreadable_file', { vi: `Không đọc được tệp ${name}.`, en: `The file ${name} cannot be read.` }, { field: 'file' });
   }
-  if (bytes.subarray(0, 2).toString('latin1') === 'PK') return { loaded: await xlsxToPack(bytes, name), format: 'xlsx' };
+  if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
+    const { xlsxToPack } = await import('./xlsxRead'); // exceljs: loaded on first use
+    return { loaded: await xlsxToPack(bytes, name), format: 'xlsx' };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));

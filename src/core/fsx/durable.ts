@@ -66,9 +66,10 @@ export function placeDurably(from: string, target: string): void {
  * sees the old file or the whole new one, never a part; after a power cut the name holds nothing or all of it. A
  * failure removes the part file and rethrows.
  */
-export function writeDurably(file: string, data: string | Buffer): void {
+export function writeDurably(file: string, data: string | Uint8Array): void {
   const part = `${file}.${process.pid}.part`;
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(part, data);
     placeDurably(part, file);
   } catch (e) {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { throwIfCancelled } from '../cancel';
@@ -19,6 +18,7 @@ import {
   type TrendPoint,
 } from '../dashboard';
 import { COUNTING_RULES } from '../dashboard/rules';
+import { writeDurably } from '../fsx/durable';
 
 /**
  * The province summary (product.md, "Reports"): one row per commune (district, unit, class, year, self total, team
@@ -157,13 +157,6 @@ export function communeColumns(s: ProvinceSummary): { header: string; key: strin
   ];
 }
 
-export function atomicWrite(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
 const PERCENT = '0.0"%"';
 
@@ -298,7 +291,7 @@ export async function writeSummary(s: ProvinceSummary, format: SummaryFormat, fi
   const data = format === 'xlsx' ? await summaryXlsx(s) : format === 'csv' ? summaryCsv(s) : summaryJson(s);
   // Cancelled while it was rendered: nothing is written.
   throwIfCancelled(opts.signal);
-  atomicWrite(file, data);
+  writeDurably(file, data);
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 

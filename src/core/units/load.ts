@@ -3,7 +3,7 @@ import path from 'node:path';
 import { canonicalSha256 } from '../criteria/hash';
 import { readJsonFile } from '../criteria/registry';
 import { CfcError } from '../errors';
-import { atomicWrite } from '../reports/summary';
+import { writeDurably } from '../fsx/durable';
 import { loadedDir, parseCatalogue, UnitEditions, type EditionSummary } from './editions';
 import { UnitMapping, invalidMapping, mappingFileSchema } from './mapping';
 
@@ -74,15 +74,15 @@ export function loadEdition(editions: UnitEditions, dataDir: string, file: strin
     ? (JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { editions: { dataDate: string; file: string }[]; mappings: { from: string; to: string; file: string }[] })
     : { editions: [], mappings: [] };
   const catalogueName = `vn-admin-units-${date}.json`;
-  atomicWrite(path.join(dir, catalogueName), fs.readFileSync(file));
+  writeDurably(path.join(dir, catalogueName), fs.readFileSync(file));
   if (!index.editions.some((e) => e.dataDate === date)) index.editions.push({ dataDate: date, file: catalogueName });
   if (mapping && mappingFile) {
     const mappingName = `vn-admin-units-${mapping.from}-to-${mapping.to}.json`;
-    atomicWrite(path.join(dir, mappingName), fs.readFileSync(mappingFile));
+    writeDurably(path.join(dir, mappingName), fs.readFileSync(mappingFile));
     index.mappings = index.mappings.filter((m) => !(m.from === mapping.from && m.to === mapping.to));
     index.mappings.push({ from: mapping.from, to: mapping.to, file: mappingName });
   }
-  atomicWrite(indexFile, JSON.stringify(index, null, 2) + '\n');
+  writeDurably(indexFile, JSON.stringify(index, null, 2) + '\n');
   const reopened = UnitEditions.open(editions.resourcesDir, dataDir);
   return {
     result: {

@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Box, Button, Code, Group, List, Modal, Paper, Pro
 import { IconAlertTriangle, IconBulb, IconDownload, IconFileTypeDocx, IconFileTypePdf, IconSend } from '@tabler/icons-react';
 import { useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { api, errorOf } from '../api';
 import { reportUrl } from '../files';
 import { pick } from '../i18n';

@@ -1,4 +1,4 @@
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 
 /** The shapes of the workspace, read from the contract's output schemas (the renderer never imports the core). */
 export type Detail = CallOutput<'assessments.get'>;

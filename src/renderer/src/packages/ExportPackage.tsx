@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Group, Loader, Modal, Paper, PasswordInput, Sele
 import { IconDownload, IconPackageExport, IconSettings } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { errorOf, useCall } from '../api';
 import { formatSize } from '../assessment/values';
 import { exportUrl } from '../files';

@@ -1,7 +1,7 @@
 import { Badge, Group, List, Text, Tooltip, VisuallyHidden, type MantineSize } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconCircleX, IconShieldQuestion } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { pick } from '../i18n';
 
 export type VerifiedPackage = CallOutput<'packages.verify'>['items'][number];

@@ -37,14 +37,8 @@ export function SettingsPage({ profile, onSaved }: { profile: Profile; onSaved(p
                 </Table.Td>
               </Table.Tr>
               <Table.Tr>
-                <Table.Th>{t('settings.dataDir')}</Table.Th>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{i.dataDir}</Table.Td>
-              </Table.Tr>
-              <Table.Tr>
                 <Table.Th>{t('settings.database')}</Table.Th>
-                <Table.Td style={{ wordBreak: 'break-all' }}>
-                  {i.databasePath} ({i.schemaVersion})
-                </Table.Td>
+                <Table.Td>{i.schemaVersion}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('settings.units')}</Table.Th>

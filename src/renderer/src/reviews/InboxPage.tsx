@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Loader, Paper, Popover, Select, Stack, Tab
 import { IconHistory } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { api, errorOf, useCall } from '../api';
 import { VerdictBadge } from '../assessment/bits';
 import { pick } from '../i18n';

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../api/contract';
+import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { api, errorOf } from '../api';
 import { PointsBadge, ProvisionalBadge } from '../assessment/bits';
 import { OverrideControl } from '../assessment/Scoring';

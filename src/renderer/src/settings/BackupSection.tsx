@@ -2,8 +2,8 @@ import { Alert, Button, Group, Modal, Paper, Stack, Table, Text, Title } from '@
 import { IconDatabaseExport, IconDownload, IconRefresh, IconRestore } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupJob } from '../../../api/calls/backup';
 import { ApiCallError } from '../../../api/errors';
+import type { UiCallOutput } from '../../../api/contract';
 import { api, errorOf, useCall } from '../api';
 import { exportUrl } from '../files';
 import { pick } from '../i18n';
@@ -11,6 +11,8 @@ import { JobProgress } from '../jobs/JobProgress';
 import { useJob } from '../jobs/useJob';
 import { formatDate, formatNumber } from '../lib/text';
 import { FileDrop } from '../packages/FileDrop';
+
+type BackupJob = UiCallOutput<'backup.job'>;
 
 const EXT = '.cfcbak';
 
@@ -164,7 +166,7 @@ export function BackupSection() {
                   })}
                 </Text>
                 <Text size="sm" style={{ wordBreak: 'break-all' }} data-testid="backup-moved-aside">
-                  {restored.movedAside ? t('backup.movedAside', { path: restored.movedAside }) : t('backup.nothingAside')}
+                  {restored.movedAsideName ? t('backup.movedAside', { path: restored.movedAsideName }) : t('backup.nothingAside')}
                 </Text>
                 <Group>
                   <Button size="xs" leftSection={<IconRefresh size={16} />} onClick={() => window.location.reload()} data-testid="backup-reload">
