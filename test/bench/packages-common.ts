@@ -26,13 +26,7 @@ export interface Figures {
   endRssMb?: number;
 }
 
-export function envInt(name: string, fallback: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: a positive integer (got ${v})`);
-  return n;
-}
+export { envInt } from './env';
 
 export function service(dataDir: string): Service {
   return createService({ dataDir, resourcesDir: checkoutResourcesDir, mode: 'cli' });

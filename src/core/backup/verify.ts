@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancelledError, isCancelled } from '../cancel';
+import { fsyncFile } from '../fsx/durable';
 import { PackageInvalid } from '../packages/reasons';
 import { nameProblem } from '../packages/verify';
 import { entryStream, openZip, readEntry, type OpenZip, type ZipEntry } from '../packages/zipread';
@@ -200,13 +201,4 @@ export function checkSchema(applied: readonly string[], known: readonly string[]
   const name = applied[mismatch]!;
   if (!known.includes(name)) throw refused('newer_schema', { detail: `migration "${name}" is unknown to this version; it knows up to "${known[known.length - 1] ?? ''}"` });
   throw refused('schema_mismatch', { detail: `step ${mismatch + 1} is "${name}", expected "${known[mismatch] ?? ''}"` });
-}
-
-export function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
