@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { editions, publicKeyText } from '../unit/packages/helpers';
 import { makeReformPackages, type ReformCase } from '../integration/reform-data';
-import { callApi, expect, importPackageFiles, screensDir, shot, startWebApp, test, type WebApp } from './fixtures';
+import { callApi, expect, importPackageFiles, screensDir, settled, shot, startWebApp, test, type WebApp } from './fixtures';
 
 /**
  * A province reviewer of the new Tỉnh Vĩnh Long (86 of 2025-07-01) across the 2025 reform, in browser mode: 2024
@@ -68,7 +68,7 @@ test('a Vĩnh Long reviewer sees 2026 and 2024 across the reform, by former unit
   await expect(trend).toContainText('2024');
   await expect(trend).toContainText('2026');
   await expect(page.getByTestId('history-panel')).toHaveCount(0);
-  await page.waitForTimeout(800); // charts animate in
+  await settled(page); // the charts have animated in
   await shot(page, 'reform-2026');
 
   // 2024: the former provinces (Bến Tre, Trà Vinh, Vĩnh Long of 01/03/2025), their communes the denominator.
@@ -80,13 +80,13 @@ test('a Vĩnh Long reviewer sees 2026 and 2024 across the reform, by former unit
   await expect(page.getByTestId('chart-groups-title')).toHaveText('Tỉ lệ đạt theo tỉnh cũ / huyện cũ');
   const groups = page.getByTestId('chart-groups');
   for (const name of ['Tỉnh Bến Tre', 'Tỉnh Trà Vinh', 'Tỉnh Vĩnh Long']) await expect(groups).toContainText(name.replace(/^Tỉnh /, ''));
-  await page.waitForTimeout(800);
+  await settled(page);
   await shot(page, 'reform-2024-former-provinces');
 
   // By former district: Huyện Càng Long among them.
   await pick(page, 'dash-group-by', 'Huyện cũ');
   await expect(groups).toContainText('Càng Long');
-  await page.waitForTimeout(800);
+  await settled(page);
   await shot(page, 'reform-2024-former-districts');
 
   // 2024 in today's communes: Xã Càng Long once, with the three old communes that went wholly into it.
