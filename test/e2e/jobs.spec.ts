@@ -85,7 +85,7 @@ test('upload of a large package: the bar moves with the bytes, Cancel stops it, 
   await expect(page.getByTestId('package-dropzone')).toBeEnabled();
 });
 
-test('import of a large package: Cancel during the import leaves the package list unchanged; Import again works', async ({ page, app }) => {
+test('import of a large package: Cancel (reaching the core before the import runs) leaves the package list unchanged; Import again works', async ({ page, app }) => {
   test.setTimeout(240_000);
   await asProvince(app);
   await openImport(page, app);
@@ -93,12 +93,25 @@ test('import of a large package: Cancel during the import leaves the package lis
   const row = page.locator(`[data-testid=verify-row][data-file="${path.basename(pkgFile)}"]`);
   await expect(row).toHaveAttribute('data-outcome', 'valid', { timeout: 120_000 });
 
-  // Slow the import down the only fair way: the core's own progress decides when Cancel is pressed (first event).
+  // Deterministic, whatever the machine's speed: the import request is held at the network until the page's cancel
+  // (`POST /jobs/cancel`, its own request) has reached the core, then let through. The core meets a job already
+  // cancelled and stores nothing (JobRegistry's early cancel); the screen says "Đã hủy". (A cancel pressed while a
+  // 160 MB import runs raced the import's end on a fast machine: CI saw the import finish before the click.)
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/packages.import', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const cancelSent = page.waitForResponse((r) => r.url().endsWith('/jobs/cancel') && r.ok());
   await page.getByTestId('import-button').click();
   const bar = page.getByTestId('job-progress');
   await expect(bar).toContainText('Đang nhập gói');
   await page.getByTestId('job-progress-cancel').click();
+  await cancelSent;
+  release();
   await expect(page.getByTestId('job-progress-cancelled')).toBeVisible({ timeout: 120_000 });
+  await page.unroute('**/api/packages.import');
   expect(await packageCount(app)).toBe(0);
   // The package is still there to import (uploaded, verified); importing it now works.
   await expect(row).toHaveAttribute('data-outcome', 'valid');

@@ -130,7 +130,8 @@ test('commune exports → assessor reviews, decides, signs → province imports 
     await shot(page, 'rev-summary');
     await summary.getByRole('radio', { name: 'Công nhận', exact: true }).check({ force: true });
     await summary.getByRole('button', { name: 'Ghi quyết định' }).click();
-    await expect(summary.getByTestId('decision-line')).toContainText('Quyết định: Công nhận');
+    // The decision waits for the autosave, then records and signs: on a loaded CI machine this took over 10 s once.
+    await expect(summary.getByTestId('decision-line')).toContainText('Quyết định: Công nhận', { timeout: 30_000 });
     await shot(page, 'rev-decision');
 
     // The minutes (PDF), then the signed review package.
