@@ -249,8 +249,16 @@ test('offline: the status says so and the edit is retried; leaving the page at o
   await expect(note).toBeVisible();
   const stored = async () => (await callApi<{ entries: Record<string, { note: string }> }>(app, 'assessments.get', { id })).entries['2.1']!.note;
 
-  // The connection drops: the save fails as `offline`, is kept, and the status says when it is tried again.
-  await page.route('**/api/assessments.setNote', (route) => route.abort('internetdisconnected'));
+  // The connection drops: the save fails as `offline`, is kept, and the status says when it is tried again. It stays
+  // down (the automatic retries fail too) until "Thử lại ngay" has been clicked: the page marks the click before React
+  // handles it, so the attempt that click sends is the first to get through, whatever the load on the machine.
+  await page.evaluate(() =>
+    document.addEventListener('click', (e) => {
+      if ((e.target as Element).closest('[data-testid="save-state"] button')) (window as unknown as { retryClicked: boolean }).retryClicked = true;
+    }, true),
+  );
+  const back = () => page.evaluate(() => (window as unknown as { retryClicked?: boolean }).retryClicked === true);
+  await page.route('**/api/assessments.setNote', async (route) => ((await back()) ? route.continue() : route.abort('internetdisconnected')));
   await note.fill('Sổ đăng ký khai sinh năm 2025');
   const status = page.getByTestId('save-state');
   await expect(status).toHaveAttribute('data-status', 'retrying');
@@ -260,11 +268,11 @@ test('offline: the status says so and the edit is retried; leaving the page at o
   await expect(status).toContainText('No connection: not saved yet, retrying at');
   await page.getByText('Tiếng Việt', { exact: true }).click();
   expect(await stored()).toBe('');
-  // Back: the retry stores it.
-  await page.unroute('**/api/assessments.setNote');
+  // Back: the retry stores it (the button comes and goes while the automatic retries fail; the click waits for it).
   await status.getByRole('button', { name: 'Thử lại ngay' }).click();
   await expect(status).toContainText('Đã lưu lúc');
   expect(await stored()).toBe('Sổ đăng ký khai sinh năm 2025');
+  await page.unroute('**/api/assessments.setNote');
 
   // Typed, then at once another page of the app (the workspace unmounts with the save still on its way).
   const log: string[] = [];
