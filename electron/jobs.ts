@@ -5,13 +5,13 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
-import { isJobId } from '../src/api/jobs';
+import { isJobId, type Jobs } from '../src/api/jobs';
 import type { Service } from '../src/api/service';
 import { JOB_CALL_CHANNEL, JOB_CANCEL_CHANNEL, JOB_PROGRESS_CHANNEL } from './jobsBridge';
 
 export interface JobsOptions {
   ipc: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  service: Pick<Service, 'dispatch' | 'jobs'>;
+  service: Pick<Service, 'dispatch'> & { jobs: Jobs };
   trustedContents: () => WebContents | null;
   isTrusted(event: IpcMainInvokeEvent): boolean;
   log?: (message: string) => void;

@@ -28,6 +28,12 @@ export interface Jobs {
   subscribe(listener: JobListener): () => void;
 }
 
+/** The jobs of a service in this process: also when one ends. */
+export interface LocalJobs extends Jobs {
+  /** Settles when the job has ended (at once when no job of that id is running): wait for this, never for time. */
+  ended(id: string): Promise<void>;
+}
+
 /** A job id as a transport may give it: short, plain (a UUID from the page or the CLI). */
 export const JOB_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -66,8 +72,9 @@ export interface RunningJob {
  * arrives before its call (over HTTP the two are separate requests) is remembered for a while, so the call starts
  * cancelled instead of running to the end.
  */
-export class JobRegistry implements Jobs {
+export class JobRegistry implements LocalJobs {
   private readonly running = new Map<string, AbortController>();
+  private readonly enders = new Map<AbortController, (() => void)[]>();
   private readonly early = new Set<string>();
   private readonly listeners = new Set<JobListener>();
 
@@ -85,6 +92,8 @@ export class JobRegistry implements Jobs {
       progress,
       end: () => {
         if (id !== null && this.running.get(id) === controller) this.running.delete(id);
+        for (const f of this.enders.get(controller) ?? []) f();
+        this.enders.delete(controller);
       },
     };
   }
@@ -110,6 +119,12 @@ export class JobRegistry implements Jobs {
       if (this.early.size > 256) this.early.delete(this.early.values().next().value!);
     }
     return false;
+  }
+
+  ended(id: string): Promise<void> {
+    const c = this.running.get(id);
+    if (!c) return Promise.resolve();
+    return new Promise((resolve) => this.enders.set(c, [...(this.enders.get(c) ?? []), resolve]));
   }
 
   subscribe(listener: JobListener): () => void {

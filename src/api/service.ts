@@ -3,7 +3,7 @@ import type { StagedInfo } from '../core/evidence/store';
 import type { Store } from '../core/store/db';
 import { UnitEditions } from '../core/units/editions';
 import type { ServiceContext } from './context';
-import { JobRegistry, metered, type JobListener, type Jobs } from './jobs';
+import { JobRegistry, metered, type JobListener, type LocalJobs } from './jobs';
 import { callDef, isCallName, type CallInput, type CallName, type CallOutput, type Surface } from './contract';
 import { ApiCallError, ErrorCodes, toApiError, type ApiErrorShape, type CallResult } from './errors';
 
@@ -119,8 +119,8 @@ export interface Service {
      */
     saveTarget(call: string, file: string): Promise<CallResult<{ token: string }>>;
   };
-  /** The running jobs (calls given a job id): their progress, and cancel. */
-  readonly jobs: Jobs;
+  /** The running jobs (calls given a job id): their progress, cancel, and their end. */
+  readonly jobs: LocalJobs;
   /** Open the store now (shells call it at start-up to fail early on a database they cannot use). */
   open(): Promise<Store>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import type { ApiErrorShape, CallResult } from '../api/errors';
 import { ErrorCodes } from '../api/errors';
 import { CSP } from '../api/csp';
 import { resolveFileRoute } from '../api/fileRoute';
-import { isJobId } from '../api/jobs';
+import { isJobId, type Jobs } from '../api/jobs';
 
 
 const TYPES: Record<string, string> = {
@@ -32,7 +32,7 @@ const MAX_BODY = 16 * 1024 * 1024;
 
 export interface ServerOptions {
   /** The service, or the worker host that runs it (src/api/host): the server only routes calls and streams files. */
-  service: Pick<Service, 'dispatch' | 'files' | 'jobs'>;
+  service: Pick<Service, 'dispatch' | 'files'> & { jobs: Jobs };
   /** The built renderer (out/renderer). */
   staticDir: string;
   port?: number;

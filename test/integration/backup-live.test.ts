@@ -26,13 +26,12 @@ afterEach(async () => {
   cleanup();
 });
 
-/** Follows a job as the page does, until it ends (each poll is a call; no fixed wait decides anything). */
+/** Waits for the job's end (the registry's event, no polling on a timer), then reads it as the page does. */
 async function finished(svc: Service, jobId: string): Promise<BackupJob> {
-  for (;;) {
-    const j = await svc.call('backup.job', { jobId });
-    if (j.state !== 'running') return j;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await svc.jobs.ended(jobId);
+  const j = await svc.call('backup.job', { jobId });
+  expect(j.state, 'a job that has left the registry has ended').not.toBe('running');
+  return j;
 }
 
 async function stageFile(svc: Service, file: string, name: string): Promise<string> {

@@ -25,6 +25,25 @@ describe('JobRegistry', () => {
     expect(none.signal.aborted).toBe(false);
   });
 
+  it('ended(id) settles when that job ends, not before; at once for a job that is not running', async () => {
+    const r = new JobRegistry();
+    const a = r.begin('job-cccccccc', 'x');
+    const b = r.begin('job-dddddddd', 'x');
+    const order: string[] = [];
+    const waits = [r.ended('job-cccccccc').then(() => order.push('c')), r.ended('job-cccccccc').then(() => order.push('c2'))];
+    void r.ended('job-dddddddd').then(() => order.push('d'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    b.end();
+    await Promise.resolve();
+    expect(order).toEqual(['d']);
+    a.end();
+    await Promise.all(waits);
+    expect(order).toEqual(['d', 'c', 'c2']);
+    await r.ended('job-unknown-1');
+    await r.ended('job-cccccccc');
+  });
+
   it('a cancel that arrives before its call (two HTTP requests) makes the call start cancelled; a malformed id is ignored', () => {
     const r = new JobRegistry();
     r.cancel('early-job-1');

@@ -122,7 +122,8 @@ function startJob(ctx: ServiceContext, kind: BackupJob['kind'], work: (job: Back
   const job: BackupJob = { jobId: crypto.randomUUID(), kind, state: 'running', phase: kind === 'create' ? 'database' : 'checking', progress: null, created: null, restored: null, error: null };
   jobs(ctx).set(job.jobId, job);
   const run = ctx.jobs.begin(job.jobId, kind === 'create' ? 'backup.start' : 'backup.restoreStart');
-  void work(job, run).finally(run.end).then(
+  // The job's state is final before it leaves the registry, so whoever waits on `jobs.ended(id)` reads its outcome.
+  void work(job, run).then(
     () => {
       job.state = 'done';
       job.phase = 'finished';
@@ -136,7 +137,7 @@ function startJob(ctx: ServiceContext, kind: BackupJob['kind'], work: (job: Back
         message: { vi: `Lỗi không mong đợi: ${String((e as Error)?.message ?? e)}. Dữ liệu không bị thay đổi.`, en: `Unexpected error: ${String((e as Error)?.message ?? e)}. Nothing was changed.` },
       };
     },
-  );
+  ).finally(run.end);
   return { jobId: job.jobId };
 }
 

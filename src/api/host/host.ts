@@ -13,7 +13,7 @@ import type { StagedInfo } from '../../core/evidence/store';
 import type { Secrets } from '../../core/packages/keys';
 import type { Surface } from '../contract';
 import { ApiCallError, ErrorCodes, type CallResult } from '../errors';
-import { cancelledShape, JobRegistry, metered, type JobListener } from '../jobs';
+import { cancelledShape, JobRegistry, metered, type JobListener, type Jobs } from '../jobs';
 import type { Service } from '../service';
 import { SECRETS_BUFFER_BYTES, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
 
@@ -33,7 +33,9 @@ export interface HostOptions {
   onInternalError?: (name: string, message: string) => void;
 }
 
-export type ServiceHost = Pick<Service, 'dispatch' | 'files' | 'close' | 'jobs'> & {
+export type ServiceHost = Pick<Service, 'dispatch' | 'files' | 'close'> & {
+  /** Progress and cancel; the jobs' ends stay inside the worker (a transport learns them from the call's answer). */
+  jobs: Jobs;
   /** Opens the store in the worker; rejects with the typed error when it cannot be used. */
   open(): Promise<void>;
   /** The same as Service.call, for tests. */
