@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
 import type { Service } from '../src/api/service';
-import { resolveFileRoute, type FileSource } from '../src/api/fileRoute';
+import { resolveFileRoute, routeStream, type FileSource } from '../src/api/fileRoute';
 import { isJobId } from '../src/api/jobs';
 import { STAGE_CHANNEL } from './bridge';
 
@@ -66,6 +66,6 @@ export async function serveFileRoute(files: FileSource, url: URL, head: boolean)
   if (route.kind === 'error') {
     return new Response(JSON.stringify({ ok: false, error: route.error }), { status: route.status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
   }
-  const body = head ? null : (Readable.toWeb(fs.createReadStream(route.path)) as ReadableStream);
+  const body = head ? null : (Readable.toWeb(routeStream(route)) as ReadableStream);
   return new Response(body, { status: 200, headers: route.headers });
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createService, type Service } from '../src/api/service';
+import { routeStream } from '../src/api/fileRoute';
 import { checkoutResourcesDir } from '../src/server/resources';
 
 export const repoRoot = path.resolve(__dirname, '..');
@@ -36,4 +37,14 @@ export function snapshotDir(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * The bytes the file route serves for an evidence file (a workspace's, a team's, or a package's by its preview id,
+ * `packageEvidenceId`): the stored file, or its range inside the stored package that carries it.
+ */
+export async function servedEvidence(files: Pick<Service['files'], 'evidence'>, evidenceId: string): Promise<Buffer> {
+  const r = await files.evidence(evidenceId);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message.en}`);
+  return Buffer.concat(await routeStream({ path: r.value.path, range: { start: r.value.start, length: r.value.size } }).toArray());
 }

@@ -6,6 +6,8 @@
  * from a package's free-text `mediaType`; every response is sandboxed (`Content-Security-Policy: sandbox;
  * default-src 'none'`), not sniffed, and readable by the app's origin only (`Cross-Origin-Resource-Policy`).
  */
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import type { ApiErrorShape, CallResult } from './errors';
 import { ErrorCodes } from './errors';
 
@@ -52,16 +54,28 @@ export function fileHeaders(name: string, size: number, type: string, inline: bo
   };
 }
 
+/**
+ * An evidence file to serve: `size` bytes of the file at `path` from byte `start` — the stored file itself (start 0),
+ * or its entry inside the stored package that carries it (evidence is stored uncompressed in a package).
+ */
+export interface ServedEvidence {
+  path: string;
+  start: number;
+  size: number;
+  name: string;
+  mediaType: string;
+}
+
 /** What the shells need of the service (or of the worker host that runs it). */
 export interface FileSource {
-  evidence(evidenceId: string): Promise<CallResult<{ path: string; name: string; mediaType: string; size: number }>>;
+  evidence(evidenceId: string): Promise<CallResult<ServedEvidence>>;
   report(fileName: string): Promise<CallResult<{ path: string }>>;
   exported(fileName: string): Promise<CallResult<{ path: string }>>;
 }
 
 /** A resolved file route: the file to stream with its status and headers, or an error to answer with. */
 export type FileRoute =
-  | { kind: 'file'; path: string; headers: Record<string, string> }
+  | { kind: 'file'; path: string; range: { start: number; length: number } | null; headers: Record<string, string> }
   | { kind: 'error'; status: number; error: ApiErrorShape };
 
 const badName: ApiErrorShape = {
@@ -90,7 +104,8 @@ export async function resolveFileRoute(
     if (!r.ok) return failed(r);
     const t = servedType(r.value.name);
     const inline = t.inline && !url.searchParams.has('download');
-    return { kind: 'file', path: r.value.path, headers: fileHeaders(r.value.name, statSize(r.value.path), t.type, inline) };
+    const range = { start: r.value.start, length: r.value.size };
+    return { kind: 'file', path: r.value.path, range, headers: fileHeaders(r.value.name, range.length, t.type, inline) };
   }
   const download = /^\/(reports|exports)\/([^/]+)$/.exec(url.pathname);
   if (download) {
@@ -102,7 +117,14 @@ export async function resolveFileRoute(
     }
     const r = download[1] === 'reports' ? await files.report(name) : await files.exported(name);
     if (!r.ok) return failed(r);
-    return { kind: 'file', path: r.value.path, headers: fileHeaders(name, statSize(r.value.path), servedType(name).type, false) };
+    return { kind: 'file', path: r.value.path, range: null, headers: fileHeaders(name, statSize(r.value.path), servedType(name).type, false) };
   }
   return null;
+}
+
+/** The bytes of a resolved file route, as both shells stream them: the whole file, or its range. */
+export function routeStream(route: { path: string; range: { start: number; length: number } | null }): Readable {
+  if (!route.range) return fs.createReadStream(route.path);
+  const { start, length } = route.range;
+  return length === 0 ? Readable.from([]) : fs.createReadStream(route.path, { start, end: start + length - 1 });
 }

@@ -12,6 +12,7 @@ import type { Handler, Handlers } from './handlers/types';
 import type { Secrets } from '../core/packages/keys';
 import { appMeta } from './meta';
 import { SaveTokens } from './saveTokens';
+import type { ServedEvidence } from './fileRoute';
 import { zodToApiError } from './validation';
 
 /**
@@ -109,7 +110,8 @@ export interface Service {
   readonly files: {
     /** With a job id: the bytes received are its progress, and cancelling it stops the upload (nothing is kept). */
     stage(source: Readable, name: string, declaredSize?: number, job?: string): Promise<CallResult<StagedInfo>>;
-    evidence(evidenceId: string): Promise<CallResult<{ path: string; name: string; mediaType: string; size: number }>>;
+    /** An evidence file to serve: a file, or a range of the stored package that carries it. */
+    evidence(evidenceId: string): Promise<CallResult<ServedEvidence>>;
     report(fileName: string): Promise<CallResult<{ path: string }>>;
     /** An exported signed package in the data folder's exports/, for download. */
     exported(fileName: string): Promise<CallResult<{ path: string }>>;

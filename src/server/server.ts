@@ -7,7 +7,7 @@ import type { Service } from '../api/service';
 import type { ApiErrorShape, CallResult } from '../api/errors';
 import { ErrorCodes } from '../api/errors';
 import { CSP } from '../api/csp';
-import { resolveFileRoute } from '../api/fileRoute';
+import { resolveFileRoute, routeStream } from '../api/fileRoute';
 import { isJobId, type Jobs } from '../api/jobs';
 
 
@@ -256,7 +256,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     res.writeHead(200, lowerCaseKeys(route.headers));
     if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(route.path).pipe(res);
+    else routeStream(route).pipe(res);
     return true;
   }
 

@@ -40,7 +40,7 @@ describe('cfc backup', () => {
     const v = io();
     expect(await run(['--json', 'backup', 'verify', 'b.cfcbak'], v.io), v.err()).toBe(0);
     const verified = JSON.parse(v.out()) as { summary: { evidence: { files: number }; signingKeys: number } };
-    expect(verified.summary).toMatchObject({ evidence: { files: 4 }, signingKeys: 1 });
+    expect(verified.summary).toMatchObject({ evidence: { files: 3 }, signingKeys: 1 });
     expect(v.err()).toBe('');
 
     const target = path.join(root, 'restored');

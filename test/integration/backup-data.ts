@@ -30,7 +30,7 @@ async function stage(s: Service, bytes: Buffer, name: string): Promise<string> {
  * A data folder as people leave it, built through the same calls the app makes: a commune profile, a signing key
  * (sealed with a passphrase), a submitted assessment with values, notes, an override and evidence (one file of 3 MB),
  * exported as a signed package; a draft for another year with its own evidence; and a package from another commune
- * imported (accepted untrusted, with its evidence).
+ * imported (accepted untrusted; its evidence stays inside the stored package).
  */
 export async function populate(s: Service, scratch: string): Promise<{ evidence: Buffer[] }> {
   await s.call('profile.set', { role: 'commune', unitCode: '29266', organisation: 'UBND Xã Càng Long', userName: 'Nguyễn Thị Hồng', userTitle: 'Chủ tịch' });

@@ -57,11 +57,12 @@ async function rejection(p: Promise<unknown>): Promise<ApiCallError> {
 
 describe('backup → wipe → restore', () => {
   it('gives back the same tables, row by row, and the same files, by hash', async () => {
-    // What was backed up is what the data folder holds: every table, evidence (workspace + package), packages, exports.
+    // What was backed up is what the data folder holds: every table, the workspace's evidence (three files; the imported
+    // package keeps its own evidence inside it), packages, exports.
     expect(Object.keys(tables)).toEqual(expect.arrayContaining(['assessment', 'assessment_value', 'evidence', 'signing_key', 'package', 'package_evidence', 'setting']));
     expect(tables['signing_key']).toHaveLength(1);
     expect(tables['package']).toHaveLength(1);
-    expect(Object.keys(files).filter((f) => f.startsWith(`evidence${path.sep}`))).toHaveLength(4);
+    expect(Object.keys(files).filter((f) => f.startsWith(`evidence${path.sep}`))).toHaveLength(3);
     expect(Object.keys(files).filter((f) => f.startsWith(`packages${path.sep}`))).toHaveLength(1);
     expect(Object.keys(files).filter((f) => f.startsWith(`exports${path.sep}`))).toHaveLength(1);
 
@@ -74,7 +75,7 @@ describe('backup → wipe → restore', () => {
     const s = service(wiped);
     const r = await s.call('backup.restore', { path: good });
     expect(r).toMatchObject({ dataDir: wiped, movedAside: null });
-    expect(r.summary).toMatchObject({ schemaVersion: migrationNames[migrationNames.length - 1], signingKeys: 1, evidence: { files: 4 }, packages: { files: 1 }, exports: { files: 1 } });
+    expect(r.summary).toMatchObject({ schemaVersion: migrationNames[migrationNames.length - 1], signingKeys: 1, evidence: { files: 3 }, packages: { files: 1 }, exports: { files: 1 } });
     await s.close();
     expect(dumpTables(wiped)).toEqual(tables);
     expect(dumpFiles(wiped)).toEqual(files);
@@ -120,7 +121,7 @@ describe('backup → wipe → restore', () => {
       .filter((f) => f.startsWith(`evidence${path.sep}`))
       .reduce((n, f) => n + fs.statSync(path.join(home, f)).size, 0);
     expect(evidenceBytes).toBeGreaterThan(3 * 1024 * 1024);
-    expect(v.summary.evidence).toEqual({ files: 4, bytes: evidenceBytes });
+    expect(v.summary.evidence).toEqual({ files: 3, bytes: evidenceBytes });
     expect(v.summary.notIncluded.map((n) => n.path)).toEqual(expect.arrayContaining([`evidence/staging`, 'packages/staging']));
     expect(snapshotDir(root)).toEqual(before);
   });

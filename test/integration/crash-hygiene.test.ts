@@ -9,7 +9,7 @@ import { packageEvidenceId } from '../../src/core/reviews/reviews';
 import { storedPackagePath } from '../../src/core/packages/stored';
 import { verifyPackage } from '../../src/core/packages/verify';
 import { expectDurable, traceFs } from './durable-trace';
-import { tempDir, testService } from '../helpers';
+import { servedEvidence, tempDir, testService } from '../helpers';
 import { editions, fixture, makeKey, makePackage, packs, publicKeyText, type TestKey } from '../unit/packages/helpers';
 
 /**
@@ -90,7 +90,8 @@ describe('the sweep', () => {
       oldImportWork: data('packages', 'staging', crypto.randomUUID(), 'x', 'evidence.part'),
       oldUpload: data('evidence', 'staging', crypto.randomUUID()),
     };
-    age(kept.referencedEvidence, 30);
+    // A stored copy of the package's evidence (attached here once, or kept by an older version): referenced, kept.
+    plant(kept.referencedEvidence, PDF, 30);
     age(kept.referencedPackage, 30);
     plant(kept.freshOrphanEvidence, 'fresh orphan', 0);
     plant(kept.freshOrphanPackage, 'PK', 0.5);
@@ -120,7 +121,9 @@ describe('the sweep', () => {
     await importOne({ 'a.pdf': PDF });
     expect(fs.existsSync(evidencePath(sha(Buffer.from('two days'))))).toBe(false);
     expect(fs.existsSync(evidencePath(sha(Buffer.from('an hour'))))).toBe(true);
-    expect(fs.existsSync(evidencePath(sha(PDF)))).toBe(true);
+    // The package's own evidence is not extracted: it is served from inside the stored package.
+    expect(fs.existsSync(evidencePath(sha(PDF)))).toBe(false);
+    expect((await servedEvidence(s.files, packageEvidenceId(sha(PDF)))).equals(PDF)).toBe(true);
   });
 
   it('re-using stored content marks it used: a released file attached again within the day is never collected', async () => {
@@ -151,39 +154,43 @@ describe('the durable write path', () => {
     expectDurable(log, evidencePath(sha(PDF)));
   });
 
-  it('an import: every evidence file and the package file', async () => {
+  it('an import: the package file, written once (its evidence stays inside it)', async () => {
     const photo = Buffer.from('\x89PNG\r\n\x1a\n ảnh sân chơi');
     const p = await makePackage(path.join(dir, 'work'), commune, { evidence: { 'bienban.pdf': PDF, 'anh.png': photo } });
     const log = traceFs();
     expect((await s.call('packages.import', { paths: [p.file] })).summary.imported).toBe(1);
-    expectDurable(log, evidencePath(sha(PDF)));
-    expectDurable(log, evidencePath(sha(photo)));
     expectDurable(log, storedPackagePath(data(), p.manifestSha256));
+    expect(fs.existsSync(evidencePath(sha(PDF))) || fs.existsSync(evidencePath(sha(photo)))).toBe(false);
   });
 });
 
 describe('a stored file whose content is wrong', () => {
-  it('empty after a power cut: seen as not stored, repaired from the package that carries it when served', async () => {
+  it('empty after a power cut: seen as not stored, and the package that carries it serves it', async () => {
     const pkg = await importOne({ 'bienban.pdf': PDF });
-    fs.writeFileSync(evidencePath(sha(PDF)), '');
-    const detail = await s.call('packages.get', { manifestSha256: pkg.manifestSha256 });
-    expect(detail.evidence.map((e) => e.stored)).toEqual([false]);
-    const served = await s.files.evidence(packageEvidenceId(sha(PDF)));
-    expect(served.ok).toBe(true);
-    expect(served.ok && fs.readFileSync(served.value.path).equals(PDF)).toBe(true);
+    plant(evidencePath(sha(PDF)), '', 0);
     expect((await s.call('packages.get', { manifestSha256: pkg.manifestSha256 })).evidence.map((e) => e.stored)).toEqual([true]);
+    expect((await servedEvidence(s.files, packageEvidenceId(sha(PDF)))).equals(PDF)).toBe(true);
+    // The stored package gone too: nothing carries it any more, and the route says so.
+    fs.rmSync(storedPackagePath(data(), pkg.manifestSha256));
+    expect((await s.call('packages.get', { manifestSha256: pkg.manifestSha256 })).evidence.map((e) => e.stored)).toEqual([false]);
+    expect(await s.files.evidence(packageEvidenceId(sha(PDF)))).toMatchObject({ ok: false, error: { code: 'evidence_damaged' } });
   });
 
-  it('cut short, or one byte changed (same size): detected on read and repaired from a package', async () => {
-    await importOne({ 'bienban.pdf': PDF });
-    fs.writeFileSync(evidencePath(sha(PDF)), PDF.subarray(0, 100));
-    let served = await s.files.evidence(packageEvidenceId(sha(PDF)));
-    expect(served.ok && fs.readFileSync(served.value.path).equals(PDF)).toBe(true);
+  it('cut short, or one byte changed (same size), in the store or in the package: detected on read, never served', async () => {
+    const pkg = await importOne({ 'bienban.pdf': PDF });
+    plant(evidencePath(sha(PDF)), PDF.subarray(0, 100), 0);
+    expect((await servedEvidence(s.files, packageEvidenceId(sha(PDF)))).equals(PDF)).toBe(true);
     const changed = Buffer.from(PDF);
     changed[50] = changed[50]! ^ 0xff;
     fs.writeFileSync(evidencePath(sha(PDF)), changed);
-    served = await s.files.evidence(packageEvidenceId(sha(PDF)));
-    expect(served.ok && fs.readFileSync(served.value.path).equals(PDF)).toBe(true);
+    expect((await servedEvidence(s.files, packageEvidenceId(sha(PDF)))).equals(PDF)).toBe(true);
+    // One byte of the evidence changed inside the stored package as well: no intact copy is left, none is served.
+    const stored = storedPackagePath(data(), pkg.manifestSha256);
+    const bytes = fs.readFileSync(stored);
+    const at = bytes.indexOf(PDF.subarray(0, 40)) + 50;
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(stored, bytes);
+    expect(await s.files.evidence(packageEvidenceId(sha(PDF)))).toMatchObject({ ok: false, error: { code: 'evidence_damaged' } });
   });
 
   it('a damaged file the commune exports is repaired from an upload of the same bytes; with none, refused naming it', async () => {

@@ -166,9 +166,11 @@ describe('evidence', () => {
       await t.close();
       other.cleanup();
     }
-    // Here, the same photo attached to the draft and removed again: the imported package still needs it.
+    // The import kept the photo inside its package (served from there), not in the evidence store.
+    expect(storedFiles()).toEqual([]);
+    // Here, the same photo attached to the draft and removed again: a package still refers to it, so it stays.
     const here = await attach('12.1', [{ bytes: photo, name: 'ảnh.png' }]);
-    expect(here.storedOnce).toEqual(['ảnh.png']);
+    expect(here.storedOnce).toEqual([]);
     const removed = await s.call('evidence.remove', { evidenceId: here.items[0]!.id });
     expect(removed.fileReleased).toBe(false);
     expect(storedFiles()).toEqual([sha(photo)]);

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evidenceStore } from '../../src/api/handlers/evidence';
 import type { Service } from '../../src/api/service';
 import { importPackages } from '../../src/core/packages/importer';
 import { sha256Hex } from '../../src/core/packages/keys';
@@ -249,7 +248,7 @@ async function expectImportRejectedWithLimits(file: string, limits: Parameters<t
   const before = snapshotDir(dataDir());
   const { db } = await s.context.store();
   const r = await importPackages(
-    { db, packs, editions, dataDir: dataDir(), evidence: evidenceStore(s.context), ...(limits ? { limits } : {}) },
+    { db, packs, editions, dataDir: dataDir(), ...(limits ? { limits } : {}) },
     [file],
     { who: { name: 'Trần Văn Bình', now: NOW } },
   );

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
 import { createReview } from '../../src/core/packages/review';
 import { sha256Hex } from '../../src/core/packages/keys';
-import { snapshotDir, tempDir, testService } from '../helpers';
+import { servedEvidence, snapshotDir, tempDir, testService } from '../helpers';
+import { packageEvidenceId } from '../../src/core/reviews/model';
 import { editions, APP, NOW, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, units, type TestKey } from '../unit/packages/helpers';
 
 let dir: string;
@@ -96,8 +97,9 @@ describe('import: idempotent, with history', () => {
     expect(states.filter((x) => x === 'current')).toHaveLength(38);
     expect(states.filter((x) => x === 'superseded')).toHaveLength(8);
     expect(states.filter((x) => x === 'conflict')).toHaveLength(4);
-    // The shared evidence file is stored once.
-    expect(Object.keys(a.evidence).filter((p) => p.endsWith(sha256Hex(shared)))).toHaveLength(1);
+    // Evidence stays inside the packages: nothing extracted, and the shared file is served from one that carries it.
+    expect(a.evidence).toEqual({});
+    expect((await servedEvidence(once.files, packageEvidenceId(sha256Hex(shared)))).equals(shared)).toBe(true);
   });
 
   it('revisions: a higher one supersedes, a lower one is stale history, the same one with other content is a conflict', async () => {
@@ -228,10 +230,9 @@ describe('round trip through a second data folder', () => {
     expect(d.verdict).toBe(submitted.result.verdict);
     expect(d.criteria).toEqual(submitted.result.criteria.map((c) => ({ id: c.id, points: c.points })));
     expect(d.evidence.map((e) => [e.sha256, e.name, e.indicatorId, e.stored])).toEqual(src.evidence.map((e) => [e.sha256, e.name, e.indicatorId, true]));
-    for (const e of d.evidence) {
-      const p = path.join(dir, 'assessor', 'evidence', e.sha256.slice(0, 2), e.sha256);
-      expect(sha256Hex(fs.readFileSync(p))).toBe(e.sha256);
-    }
+    // Each served from inside the stored package (the import wrote the package once, nothing extracted).
+    expect(snapshotDir(path.join(dir, 'assessor', 'evidence'))).toEqual({});
+    for (const e of d.evidence) expect(sha256Hex(await servedEvidence(assessor.files, packageEvidenceId(e.sha256)))).toBe(e.sha256);
     const audit = await commune.call('audit.list', { id: a.id });
     expect(d.audit.map((x) => [x.seq, x.at, x.actor, x.action, x.indicatorId, x.old, x.new, x.reason])).toEqual(
       audit.items.map((x) => [x.seq, x.at, x.actor, x.action, x.indicatorId, x.old, x.new, x.reason]),

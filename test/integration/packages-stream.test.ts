@@ -10,7 +10,6 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceHost } from '../../src/api/host/host';
-import { evidenceStore } from '../../src/api/handlers/evidence';
 import type { Progress } from '../../src/api/context';
 import { isCancelled } from '../../src/core/cancel';
 import { importPackages, storedPackagePath } from '../../src/core/packages/importer';
@@ -19,7 +18,8 @@ import { createReview } from '../../src/core/packages/review';
 import { verifyPackage, type TrustEntry, type Verification } from '../../src/core/packages/verify';
 import { THREADS_FROM, verifyPackages, verifyPool } from '../../src/core/packages/verifyPool';
 import { checkoutResourcesDir } from '../../src/server/resources';
-import { tempDir, testService } from '../helpers';
+import { servedEvidence, snapshotDir, tempDir, testService } from '../helpers';
+import { packageEvidenceId } from '../../src/core/reviews/model';
 import { APP, NOW, editions, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, type TestKey } from '../unit/packages/helpers';
 
 const t = tempDir('cfc-stream-');
@@ -86,7 +86,7 @@ async function reviewer(dataDir: string) {
   await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
   await s.call('trust.add', { publicKey: publicKeyText(key) });
   const { db } = await s.context.store();
-  return { s, deps: { db, packs, editions, dataDir, evidence: evidenceStore(s.context) } };
+  return { s, deps: { db, packs, editions, dataDir } };
 }
 
 describe('a large package streams', () => {
@@ -129,11 +129,12 @@ describe('a large package streams', () => {
       expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
       expect(bytes.filter((b) => b > 0 && b < size).length).toBeGreaterThan(2);
       expect(bytes[bytes.length - 1]).toBe(size);
-      // Stored once as the package, the evidence taken out as it streamed past: every file what its name says.
+      // Written once, as the package; nothing extracted: each evidence file is served from inside it, what its name says.
       expect(fs.readFileSync(storedPackagePath(dataDir, big.manifestSha256)).equals(fs.readFileSync(big.file))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'evidence')) ? snapshotDir(path.join(dataDir, 'evidence')) : {}).toEqual({});
       for (const e of evidence) {
         const sha = sha256Hex(e);
-        expect(sha256Hex(fs.readFileSync(path.join(dataDir, 'evidence', sha.slice(0, 2), sha)))).toBe(sha);
+        expect((await servedEvidence(host.files, packageEvidenceId(sha))).equals(e)).toBe(true);
       }
     } finally {
       await host.close();
@@ -209,7 +210,7 @@ describe('a large package streams', () => {
       const before = tree(dataDir);
       const ac = new AbortController();
       ac.abort();
-      const err = await importPackages({ db, packs, editions, dataDir, evidence: evidenceStore(s.context) }, [big.file], { who: { name: 'x', now: NOW }, signal: ac.signal }).catch((e: unknown) => e);
+      const err = await importPackages({ db, packs, editions, dataDir }, [big.file], { who: { name: 'x', now: NOW }, signal: ac.signal }).catch((e: unknown) => e);
       expect(isCancelled(err)).toBe(true);
       expect(tree(dataDir)).toEqual(before);
     } finally {

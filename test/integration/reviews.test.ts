@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/api/service';
 import { ApiCallError } from '../../src/api/errors';
 import { collectOrphans } from '../../src/core/evidence/hygiene';
-import { snapshotDir, tempDir, testService } from '../helpers';
+import { servedEvidence, snapshotDir, tempDir, testService } from '../helpers';
+import { packageEvidenceId } from '../../src/core/reviews/model';
 import { fixture, makeKey, makePackage, publicKeyText, type TestKey } from '../unit/packages/helpers';
 
 /**
@@ -107,9 +108,8 @@ describe('reviews', () => {
     expect(r.indicators['2.1']).toMatchObject({ commune: { value: { numerator: 118, denominator: 120 }, note: 'Theo sổ hộ tịch', points: 40 }, team: { points: 40, reason: null }, changed: false });
     expect(r.evidence).toHaveLength(1);
     expect(r.evidence[0]!.stored).toBe(true);
-    // The evidence preview resolves to the stored file.
-    const ev = await assessor.files.evidence(r.evidence[0]!.previewId);
-    expect(ev.ok && fs.readFileSync(ev.value.path, 'utf8')).toBe('%PDF-1.4 sổ hộ tịch');
+    // The evidence preview serves the bytes from inside the stored package (the import extracted nothing).
+    expect((await servedEvidence(assessor.files, r.evidence[0]!.previewId)).toString()).toBe('%PDF-1.4 sổ hộ tịch');
 
     // A different value without a reason: refused, naming the field, nothing written.
     const before = snapshotDir(path.join(dir, 'assessor'));
@@ -147,7 +147,7 @@ describe('reviews', () => {
     // Minutes, both formats, read back.
     const pdf = await assessor.call('reviews.minutes', { id, format: 'pdf' });
     expect(pdf.fileName).toBe('BienBan-ThamDinh_29266_Xa-Cang-Long_2026_lan1.pdf');
-    expect(assessor.files.report(pdf.fileName)).resolves.toMatchObject({ ok: true });
+    await expect(assessor.files.report(pdf.fileName)).resolves.toMatchObject({ ok: true });
     const text = flat(spawnSync('pdftotext', ['-enc', 'UTF-8', pdf.path, '-'], { encoding: 'utf8' }).stdout);
     for (const s of ['BIÊN BẢN THẨM ĐỊNH', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Trần Văn Bình', 'Lê Thị Mai', 'TRƯỞNG ĐOÀN', 'THƯ KÝ', 'Sổ hộ tịch: 6 trẻ đăng ký quá hạn', '3 vụ bạo lực', 'trả lại hồ sơ', 'rà soát lại số liệu', '875', '835']) {
       expect(text, s).toContain(s);
@@ -161,7 +161,7 @@ describe('reviews', () => {
     const x1 = await assessor.call('reviews.export', { id, passphrase: PASS });
     expect(x1).toMatchObject({ revision: 1, reused: false, fileName: 'ThamDinh_29266_Xa-Cang-Long_2026_lan1.cfcpkg' });
     expect(await assessor.call('reviews.export', { id, passphrase: PASS })).toMatchObject({ revision: 1, reused: true, manifestSha256: x1.manifestSha256 });
-    expect(assessor.files.exported(x1.fileName)).resolves.toMatchObject({ ok: true });
+    await expect(assessor.files.exported(x1.fileName)).resolves.toMatchObject({ ok: true });
     // (verify skips files inside the data folder: check a copy, as if on a USB stick)
     const usb = path.join(dir, 'usb');
     fs.mkdirSync(usb);
@@ -263,11 +263,12 @@ describe('reviews', () => {
     expect(a.storedOnce).toEqual([]);
     expect(fs.readFileSync(stored(sha(register)))).toEqual(register);
     expect(a.review.teamEvidence).toHaveLength(2);
-    // The same content again (on another indicator), and the commune's own file: stored once.
+    // The same content again (on another indicator): stored once. The commune's own file, which its package keeps
+    // inside (nothing extracted at import), is stored now as the team's.
     const b = await attach('12.1', [{ bytes: register, name: 'ban-sao.pdf' }]);
     expect(b.storedOnce).toEqual(['ban-sao.pdf']);
     const c = await attach('1.1', [{ bytes: communePdf, name: 'so-ho-tich.pdf' }]);
-    expect(c.storedOnce).toEqual(['so-ho-tich.pdf']);
+    expect(c.storedOnce).toEqual([]);
     // (only the upload the refused calls used is left, swept after a day like any upload never attached)
     expect(fs.readdirSync(path.join(dir, 'assessor', 'evidence', 'staging')).sort()).toEqual([good, `${good}.json`]);
     let r = await assessor.call('reviews.get', { id });
@@ -342,7 +343,7 @@ describe('reviews', () => {
     const v = await assessor.call('packages.verify', { paths: [path.join(usb, x.fileName)] });
     expect(v.items[0]).toMatchObject({ outcome: 'valid', kind: 'review' });
 
-    // Another data folder (the province): imported, the team's evidence listed and stored.
+    // Another data folder (the province): imported, the team's evidence listed and served.
     const keyText = (await assessor.call('keys.exportPublic', {})).content;
     const province = await service(
       'province',
@@ -352,7 +353,8 @@ describe('reviews', () => {
     expect((await province.call('packages.import', { paths: [path.join(usb, x.fileName)] })).items[0]).toMatchObject({ result: 'imported', outcome: 'valid' });
     const got = await province.call('packages.get', { manifestSha256: x.manifestSha256 });
     expect(got.evidence).toEqual([expect.objectContaining({ name: 'Sổ đăng ký khai sinh.pdf', indicatorId: '2.1', sha256: sha(register), size: register.length, stored: true })]);
-    expect(fs.readFileSync(path.join(dir, 'province', 'evidence', sha(register).slice(0, 2), sha(register)))).toEqual(register);
+    // Served from inside the stored review package.
+    expect(await servedEvidence(province.files, packageEvidenceId(sha(register)))).toEqual(register);
   });
 
   it('decided reviews stay put until reopened; not recognised needs a reason; overrides are team changes', async () => {

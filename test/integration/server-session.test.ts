@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FILE_CSP, resolveFileRoute, servedType, type FileSource } from '../../src/api/fileRoute';
+import { FILE_CSP, resolveFileRoute, routeStream, servedType, type FileSource } from '../../src/api/fileRoute';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { repoRoot, tempDir, testService } from '../helpers';
 
@@ -96,7 +96,7 @@ describe('the file-route resolver', () => {
   fs.mkdirSync(t.dir, { recursive: true });
   fs.writeFileSync(file, '<script>alert(1)</script>');
   const source = (name: string, mediaType: string): FileSource => ({
-    evidence: async () => ({ ok: true, value: { path: file, name, mediaType, size: 26 } }),
+    evidence: async () => ({ ok: true, value: { path: file, start: 0, name, mediaType, size: 26 } }),
     report: async () => ({ ok: true, value: { path: file } }),
     exported: async () => ({ ok: true, value: { path: file } }),
   });
@@ -118,6 +118,14 @@ describe('the file-route resolver', () => {
     expect(servedType('X.DOCX').type).toContain('wordprocessingml');
     expect(servedType('noext').type).toBe('application/octet-stream');
     expect(await resolveFileRoute(source('a', 'b'), url('/assets/x.js'), () => 0)).toBeNull();
+    // Evidence inside a stored package: its bytes only, with their length (not the package file's).
+    const inside = (start: number, size: number): FileSource => ({ ...source('a.pdf', 'application/pdf'), evidence: async () => ({ ok: true, value: { path: file, start, name: 'a.pdf', mediaType: 'application/pdf', size } }) });
+    const ranged = await resolveFileRoute(inside(8, 6), url(`/evidence/${id}`), () => 26);
+    expect(ranged).toMatchObject({ kind: 'file', range: { start: 8, length: 6 }, headers: { 'Content-Length': '6' } });
+    const read = async (r: typeof ranged) => Buffer.concat(await routeStream(r as Parameters<typeof routeStream>[0]).toArray()).toString();
+    expect(await read(ranged)).toBe('alert(');
+    expect(await read(await resolveFileRoute(inside(26, 0), url(`/evidence/${id}`), () => 26))).toBe('');
+    expect(await read(await resolveFileRoute(source('a', 'b'), url('/reports/a.pdf'), () => 26))).toBe('<script>alert(1)</script>');
     expect(await resolveFileRoute(source('a', 'b'), url('/reports/%E0%A4%A'), () => 0)).toMatchObject({ kind: 'error', status: 400, error: { field: 'name' } });
   });
 });

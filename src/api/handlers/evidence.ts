@@ -5,7 +5,8 @@ import { appendAudit, loadRevision, requireDraft } from '../../core/assessments/
 import { writeTransaction } from '../../core/store/write';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
-import { ensureEvidence } from '../../core/evidence/hygiene';
+import { servableEvidence } from '../../core/evidence/hygiene';
+import type { ServedEvidence } from '../fileRoute';
 import { evidenceRefCount } from '../../core/evidence/refs';
 import { EvidenceStore, evidenceMediaType, tooLarge, type StagedInfo } from '../../core/evidence/store';
 import { findReviewEvidence } from '../../core/reviews/evidence';
@@ -51,14 +52,14 @@ export async function stageUpload(ctx: ServiceContext, source: Readable, name: s
 }
 
 /** The stored file of a live evidence row, for previews and downloads. */
-export async function evidenceFile(ctx: ServiceContext, evidenceId: string): Promise<{ path: string; name: string; mediaType: string; size: number }> {
+export async function evidenceFile(ctx: ServiceContext, evidenceId: string): Promise<ServedEvidence> {
   const { db } = await ctx.store();
   const row = await db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).where('removed_at', 'is', null).executeTakeFirst();
   const store = evidenceStore(ctx);
-  // Served only when intact (its content is its SHA-256), repaired first from a package or upload that carries it.
-  const served = async (e: { sha256: string; name: string; media_type: string; size: number }) => {
-    const file = await ensureEvidence({ db, dataDir: ctx.dataDir }, store, e);
-    return { path: file, name: e.name, mediaType: e.media_type, size: e.size };
+  // Served only when intact (its content is its SHA-256): the stored file, or its entry in a package that carries it.
+  const served = async (e: { sha256: string; name: string; media_type: string; size: number }): Promise<ServedEvidence> => {
+    const r = await servableEvidence({ db, dataDir: ctx.dataDir }, store, e);
+    return { path: r.path, start: r.start, size: r.length, name: e.name, mediaType: e.media_type };
   };
   if (!row) {
     // The review team's own evidence (a random id, never in the package preview id layout's range of hashes).

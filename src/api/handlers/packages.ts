@@ -26,6 +26,7 @@ import { readProfile } from '../../core/store/profile';
 import type { PackageDetailView, PackageSummaryView, VerifiedPackage } from '../calls/packages';
 import type { ServiceContext } from '../context';
 import { evidenceStore } from './evidence';
+import { evidenceAvailable } from '../../core/evidence/hygiene';
 import type { Handlers } from './types';
 
 /** Who acts: the profile's user when there is a profile (the CLI may run without one). */
@@ -192,7 +193,7 @@ export const packagesHandlers: Handlers<Names> = {
       ctx.progress({ index: p.index, total: p.total, label: path.basename(p.file), bytes: p.bytes, size: p.size });
     };
     const r = await importPackages(
-      { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, dataDir: ctx.dataDir, evidence: evidenceStore(ctx) },
+      { db, packs: packRegistry(ctx.resourcesDir, ctx.dataDir), editions: ctx.editions, dataDir: ctx.dataDir },
       files,
       { acceptUntrusted: input.acceptUntrusted ? { reason: input.reason ?? '' } : null, who: await packagesActor(ctx), onProgress, signal: ctx.signal },
     );
@@ -248,7 +249,7 @@ export const packagesHandlers: Handlers<Names> = {
           },
         ]),
       ),
-      evidence: evidence.map((e) => ({ ...evidenceMetaOf(e), stored: store.has(e.sha256, e.size) })),
+      evidence: evidence.map((e) => ({ ...evidenceMetaOf(e), stored: evidenceAvailable(store, ctx.dataDir, row.manifest_sha256, e) })),
       audit: audit.map((a) => auditLineSchema.parse(JSON.parse(a.entry_json))),
       people: { createdBy: doc.people.createdBy, createdAt: doc.people.createdAt, submittedBy: doc.people.submittedBy, submittedAt: doc.people.submittedAt },
       review: doc.review ? reviewSchema.parse(doc.review) : null,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { packRegistry } from '../../core/criteria/registry';
 import { CfcError } from '../../core/errors';
 import { evidenceMetaOf } from '../../core/packages/format';
+import { evidenceAvailable } from '../../core/evidence/hygiene';
 import { fingerprintOf } from '../../core/packages/keys';
 import { chooseSigningKey, trustLookup, unsealKey } from '../../core/packages/trust';
 import type { MinutesReport } from '../../core/reports/minutes';
@@ -153,7 +154,7 @@ export async function reviewView(ctx: ServiceContext, id: string): Promise<Revie
     selfResult: self,
     result: team,
     differences,
-    evidence: evidence.map((e) => ({ previewId: packageEvidenceId(e.sha256), ...evidenceMetaOf(e), stored: store.has(e.sha256, e.size) })),
+    evidence: evidence.map((e) => ({ previewId: packageEvidenceId(e.sha256), ...evidenceMetaOf(e), stored: evidenceAvailable(store, ctx.dataDir, r.row.subject_sha256, e) })),
     teamEvidence,
     exported:
       r.row.export_sha256 && r.row.export_file && r.row.exported_at

@@ -2,12 +2,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import { CfcError } from '../errors';
 import { EXTENSION } from '../packages/format';
 import { packageStagingDir, packagesDir, storedPackagePath } from '../packages/stored';
-import { entryStream, openZip } from '../packages/zipread';
+import { localHeader, openZip } from '../packages/zipread';
 import type { Database } from '../store/schema';
 import { EvidenceStore } from './store';
 
@@ -146,10 +146,87 @@ async function copyChecked(source: NodeJS.ReadableStream, part: string, sha256: 
   return n === size && hash.digest('hex') === sha256;
 }
 
+/** Bytes of a file: `length` of them from `start`. */
+export interface ByteRange {
+  path: string;
+  start: number;
+  length: number;
+}
+
+/** Ranges checked in this process (file@start+length → the file's stamp when it was found to match its SHA-256). */
+const rangesChecked = new Map<string, string>();
+const stampOfFile = (p: string) => {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  return st?.isFile() ? `${st.size}:${st.mtimeMs}:${st.ino}` : null;
+};
+
+/** Streams a range while hashing; true when it has this SHA-256 (remembered while the file is unchanged). */
+async function rangeIntact(r: ByteRange, sha256: string): Promise<boolean> {
+  const key = `${r.path}@${r.start}+${r.length}`;
+  const stamp = stampOfFile(r.path);
+  if (!stamp) return false;
+  if (rangesChecked.get(key) === stamp) return true;
+  const hash = crypto.createHash('sha256');
+  if (r.length > 0) {
+    for await (const c of fs.createReadStream(r.path, { start: r.start, end: r.start + r.length - 1, highWaterMark: 1024 * 1024 })) hash.update(c as Buffer);
+  }
+  const ok = hash.digest('hex') === sha256;
+  if (ok) rangesChecked.set(key, stamp);
+  else rangesChecked.delete(key);
+  return ok;
+}
+
 /**
- * The path of an intact stored evidence file, for serving or exporting it. A file whose content is not its SHA-256
- * (empty or cut short by a power cut, or changed) is repaired from a staged upload or a stored package that carries
- * the same content, checked as it is copied; when nothing here carries it, `evidence_damaged` names the file.
+ * Where each stored package that carries this content has it: its `evidence/<sha256>` entry, stored uncompressed, is a
+ * byte range of the package file (read from the central directory and the entry's local header; nothing is copied).
+ */
+async function carriedRanges(deps: HygieneDeps, e: { sha256: string; size: number }): Promise<ByteRange[]> {
+  const carriers = await deps.db.selectFrom('package_evidence').select('manifest_sha256').distinct().where('sha256', '=', e.sha256).execute();
+  const out: ByteRange[] = [];
+  for (const c of carriers) {
+    const file = storedPackagePath(deps.dataDir, c.manifest_sha256);
+    if (!fs.existsSync(file)) continue;
+    try {
+      const z = await openZip(file, { maxEntries: 100_000 });
+      try {
+        const entry = z.entries.find((x) => x.name === `evidence/${e.sha256}`);
+        if (!entry || entry.method !== 0 || entry.encrypted || entry.compressedSize !== e.size) continue;
+        out.push({ path: file, start: (await localHeader(z.zip, entry.raw)).fileDataStart, length: e.size });
+      } finally {
+        z.close();
+      }
+    } catch {
+      /* this package cannot be read any more: another carrier may be */
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether an evidence file listed by a stored package can be shown: in the evidence store, or carried inside that
+ * package's file (where an import leaves it). Whether its bytes are intact is checked when it is served.
+ */
+export function evidenceAvailable(store: EvidenceStore, dataDir: string, manifestSha256: string, e: { sha256: string; size: number }): boolean {
+  return store.has(e.sha256, e.size) || fs.existsSync(storedPackagePath(dataDir, manifestSha256));
+}
+
+/**
+ * What to serve for an evidence file: the stored file when it is intact, else its entry in a stored package that
+ * carries it (an import keeps an imported package's evidence inside the package, stored once), checked against its
+ * SHA-256 before it is served; else the stored file repaired from a staged upload (`ensureEvidence`), or the error
+ * that says it is missing or damaged.
+ */
+export async function servableEvidence(deps: HygieneDeps, store: EvidenceStore, e: { sha256: string; size: number; name: string }): Promise<ByteRange> {
+  if (store.has(e.sha256, e.size) && (await store.intact(e.sha256))) return { path: store.pathOf(e.sha256), start: 0, length: e.size };
+  for (const r of await carriedRanges(deps, e)) if (await rangeIntact(r, e.sha256)) return r;
+  return { path: await ensureEvidence(deps, store, e), start: 0, length: e.size };
+}
+
+/**
+ * The path of an intact stored evidence file, as a file of its own (for exporting it into a new package). A file
+ * absent or whose content is not its SHA-256 (empty or cut short by a power cut, or changed) is written from a staged
+ * upload or a stored package that carries the same content, checked as it is copied; when nothing here carries it,
+ * `evidence_missing` or `evidence_damaged` names the file.
  */
 export async function ensureEvidence(deps: HygieneDeps, store: EvidenceStore, e: { sha256: string; size: number; name: string }): Promise<string> {
   const target = store.pathOf(e.sha256);
@@ -172,23 +249,10 @@ export async function ensureEvidence(deps: HygieneDeps, store: EvidenceStore, e:
   for (const s of store.stagedFiles()) {
     if (s.sha256 === e.sha256 && s.size === e.size && (await attempt(async () => fs.createReadStream(path.join(store.dir, 'staging', s.stagedId))))) return target;
   }
-  // Any stored package that carries it: its `evidence/<sha256>` entry, stored uncompressed.
-  const carriers = await deps.db.selectFrom('package_evidence').select('manifest_sha256').distinct().where('sha256', '=', e.sha256).execute();
-  for (const c of carriers) {
-    const file = storedPackagePath(deps.dataDir, c.manifest_sha256);
-    if (!fs.existsSync(file)) continue;
-    const ok = await attempt(async () => {
-      const z = await openZip(file, { maxEntries: 100_000 });
-      const entry = z.entries.find((x) => x.name === `evidence/${e.sha256}`);
-      if (!entry) {
-        z.close();
-        throw new Error('not carried');
-      }
-      const s = await entryStream(z.zip, entry.raw);
-      s.on('close', () => z.close());
-      return s;
-    });
-    if (ok) return target;
+  // Any stored package that carries it.
+  for (const r of await carriedRanges(deps, e)) {
+    const whole = async () => (r.length === 0 ? Readable.from([]) : fs.createReadStream(r.path, { start: r.start, end: r.start + r.length - 1 }));
+    if (await attempt(whole)) return target;
   }
   const short = e.sha256.slice(0, 12);
   if (!fs.existsSync(target)) {

@@ -4,7 +4,6 @@ import type { Kysely } from 'kysely';
 import { throwIfCancelled } from '../cancel';
 import type { PackRegistry } from '../criteria/registry';
 import type { Bilingual } from '../errors';
-import type { EvidenceStore } from '../evidence/store';
 import type { Database } from '../store/schema';
 import type { UnitEditions } from '../units/editions';
 import type { ImportResult } from './commit';
@@ -18,7 +17,6 @@ export interface ImportDeps {
   packs: PackRegistry;
   editions: UnitEditions;
   dataDir: string;
-  evidence: EvidenceStore;
   limits?: Partial<Limits>;
 }
 

@@ -8,7 +8,7 @@ import { fsyncDirs, touch } from '../fsx/durable';
 import { collectOrphans } from '../evidence/hygiene';
 import { effect, insertPackage, inSavepoint, isStored, recomputeStates, type Decision, type ImportResult } from './commit';
 import { planStored, streamDigests, type Range } from './digest';
-import { DEFAULT_LIMITS, EVIDENCE_PATH, EXTENSION, INNER_PATH, type Limits } from './format';
+import { DEFAULT_LIMITS, EXTENSION, INNER_PATH, type Limits } from './format';
 import type { ImportDeps, ImportItem, ImportOptions } from './importer';
 import { packageStagingDir, packagesDir, storedPackagePath } from './stored';
 import { lookupOf, trustEntries } from './trust';
@@ -20,6 +20,10 @@ import { nextTrustId, THREADS_FROM, verifyPool } from './verifyPool';
  * time, so reading overlaps checking), write each accepted package's bytes to a part file in `packages/staging/`, and
  * commit in groups (flush the group's files together, rename them into place, flush the folder, then one transaction
  * with a savepoint per package).
+ *
+ * Each package is written once: its evidence stays inside it (stored uncompressed, as the format requires) and is
+ * served from there by byte range (`servableEvidence`, evidence/hygiene.ts), never extracted into the evidence store.
+ * A review's inner package is the one exception: it is also stored as a package of its own (it is one).
  */
 
 /** A group is committed when it holds this many packages or bytes (or at the end, or before a large package). */
@@ -29,16 +33,12 @@ const GROUP_BYTES = 64 * 1024 * 1024;
 const AHEAD_PACKAGES = 8;
 const AHEAD_BYTES = 64 * 1024 * 1024;
 
-/**
- * A file written for a package, not yet flushed: moved into place when its group commits — a package to `target`, an
- * evidence file into the evidence store under its SHA-256.
- */
+/** A package file written, not yet flushed: moved to `target` when its group commits. */
 interface Part {
   part: string;
   fh: fs.promises.FileHandle | null;
   target: string;
   size: number;
-  evidence?: string;
 }
 
 interface Prepared {
@@ -258,17 +258,12 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     return d;
   }
 
-  async function newPart(target: string, size: number, evidence?: string): Promise<Part> {
+  async function newPart(target: string, size: number): Promise<Part> {
     folders.ensure(staging);
-    const part = path.join(staging, `${crypto.randomUUID()}${evidence ? '' : EXTENSION}.part`);
-    const p: Part = { part, fh: await fs.promises.open(part, 'wx'), target, size, ...(evidence ? { evidence } : {}) };
+    const part = path.join(staging, `${crypto.randomUUID()}${EXTENSION}.part`);
+    const p: Part = { part, fh: await fs.promises.open(part, 'wx'), target, size };
     current.push(p);
     return p;
-  }
-
-  /** The evidence entries of a verified package that the evidence store lacks (each stored once, by content). */
-  function missingEvidence(v: Verification): { path: string; sha256: string; size: number }[] {
-    return v.manifest!.files.filter((f) => EVIDENCE_PATH.test(f.path) && !deps.evidence.has(f.sha256, f.size));
   }
 
   /** Where a review's inner package starts in the outer one, or null. */
@@ -292,14 +287,6 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     const parts = [p];
     const inner = v.inner;
     const innerAt = innerStart(v);
-    for (const [x, base] of [[v, 0], ...(inner && innerAt !== null ? [[inner, innerAt] as const] : [])] as const) {
-      for (const f of missingEvidence(x)) {
-        const at = base + x.dataStart.get(f.path)!;
-        const ep = await newPart('', f.size, f.sha256);
-        await writeAll(ep.fh!, bytes.subarray(at, at + f.size));
-        parts.push(ep);
-      }
-    }
     if (inner && innerAt !== null && !(await innerStored(inner))) {
       const ip = await newPart(storedPackagePath(deps.dataDir, inner.manifestSha256!), inner.packageSize);
       await writeAll(ip.fh!, bytes.subarray(innerAt, innerAt + inner.packageSize));
@@ -325,18 +312,8 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     const copy = await newPart('', size);
     const innerRange: Range | undefined = plan.find((r) => r.inner);
     const innerCopy = innerRange ? await newPart('', innerRange.length) : null;
-    // Evidence the store lacks is written out as it passes (named as the entry claims; kept only if it verifies).
+    // A review's inner package is written to its own file as it passes.
     const tee: { range: Range; to: fs.promises.FileHandle }[] = innerRange && innerCopy ? [{ range: innerRange, to: innerCopy.fh! }] : [];
-    const evidenceParts: Part[] = [];
-    const claimed = new Set<string>();
-    for (const r of plan) {
-      const sha = r.name === null ? undefined : EVIDENCE_PATH.exec(r.name)?.[1];
-      if (!sha || claimed.has(sha) || deps.evidence.has(sha, r.length)) continue;
-      claimed.add(sha);
-      const ep = await newPart('', r.length, sha);
-      evidenceParts.push(ep);
-      tee.push({ range: r, to: ep.fh! });
-    }
     const { digests, bytes } = await streamDigests(file, plan, {
       copyTo: copy.fh!,
       tee,
@@ -347,12 +324,12 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     const v = await verifyRange(copy.part, 0, bytes, verifyDeps, { digests, ...(signal ? { signal } : {}) }, false);
     const decision = decide(item, v);
     if (!decision) {
-      await dropParts([copy, ...(innerCopy ? [innerCopy] : []), ...evidenceParts]);
+      await dropParts([copy, ...(innerCopy ? [innerCopy] : [])]);
       return null;
     }
     copy.target = storedPackagePath(deps.dataDir, v.manifestSha256!);
     copy.size = v.packageSize;
-    const parts = [copy, ...evidenceParts];
+    const parts = [copy];
     if (innerCopy && v.inner) {
       if (await innerStored(v.inner)) await dropParts([innerCopy]);
       else {
@@ -375,14 +352,8 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     for (const p of parts) p.fh = null;
     const dir = packagesDir(deps.dataDir);
     let renamed = false;
-    const dirs = new Set<string>(); // every folder a file was renamed into (or made in): flushed once, together
+    const dirs = new Set<string>(); // the folders a file was renamed into (or made in): flushed once, together
     for (const p of parts) {
-      if (p.evidence) {
-        const r = deps.evidence.placeFlushed(p.part, p.evidence, p.size);
-        if (!r.placed) fs.rmSync(p.part, { force: true });
-        for (const d of r.dirs) dirs.add(d);
-        continue;
-      }
       const st = fs.statSync(p.target, { throwIfNoEntry: false });
       if (st && st.size === p.size) {
         // An intact copy is there already (the same package again): kept, marked used.
