@@ -17,12 +17,23 @@ export interface CfcOptions {
   env?: Record<string, string | undefined>;
   /** Whether stdout and stderr look like a terminal (the progress line is drawn only then). */
   tty?: boolean;
+  /** Ctrl-C is pressed once, when the first progress line (`\r`, then text) appears on stderr. */
+  ctrlCAtFirstProgress?: boolean;
 }
 
-/** An io for `run(argv, io)` that collects what `cfc` writes. */
-export function captureIO(opts: CfcOptions): { io: CliIO; out(): string; err(): string } {
+/** An io for `run(argv, io)` that collects what `cfc` writes (and presses Ctrl-C when asked: `pressed()` times). */
+export function captureIO(opts: CfcOptions): { io: CliIO; out(): string; err(): string; pressed(): number } {
   let out = '';
   let err = '';
+  let onInterrupt: (() => void) | null = null;
+  let pressed = 0;
+  const onErr = (c: string) => {
+    err += c;
+    if (opts.ctrlCAtFirstProgress && pressed === 0 && c.startsWith('\r\x1b[K') && c.length > 4 && onInterrupt) {
+      pressed++;
+      onInterrupt();
+    }
+  };
   const sink = (add: (s: string) => void) =>
     Object.assign(
       new Writable({
@@ -36,15 +47,20 @@ export function captureIO(opts: CfcOptions): { io: CliIO; out(): string; err(): 
   return {
     io: {
       stdout: sink((s) => (out += s)),
-      stderr: sink((s) => (err += s)),
+      stderr: sink(onErr),
       env: { ...process.env, CFC_DATA_DIR: '', NO_COLOR: '1', ...opts.env },
       cwd: opts.cwd,
       platform: process.platform,
       home: opts.cwd,
       resourcesDir: checkoutResourcesDir,
+      interrupts: (cancel) => {
+        onInterrupt = cancel;
+        return () => (onInterrupt = null);
+      },
     },
     out: () => out,
     err: () => err,
+    pressed: () => pressed,
   };
 }
 

@@ -5,53 +5,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/context';
 import { run } from '../../src/cli/main';
-import { checkoutResourcesDir } from '../../src/server/resources';
 import { snapshotDir, tempDir, testService } from '../helpers';
 import { dumpTables, populate } from './backup-data';
+import { captureIO } from './cli-io';
 
 let root = '';
 let home = '';
 let cleanup = () => {};
 
-/** A terminal io whose Ctrl-C is pressed once, when the first progress line (`\r`) appears on stderr. */
-function terminal(opts: { interrupt: boolean }) {
-  let out = '';
-  let err = '';
-  let onInterrupt: (() => void) | null = null;
-  let pressed = 0;
-  const stderr = Object.assign(
-    new Writable({
-      write(c, _e, cb) {
-        err += String(c);
-        if (opts.interrupt && pressed === 0 && String(c).startsWith('\r\x1b[K') && String(c).length > 4 && onInterrupt) {
-          pressed++;
-          onInterrupt();
-        }
-        cb();
-      },
-    }),
-    { isTTY: true },
-  );
-  const stdout = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
-  const io: CliIO = {
-    stdout,
-    stderr,
-    env: { ...process.env, CFC_DATA_DIR: '' },
-    cwd: root,
-    platform: process.platform,
-    home: root,
-    resourcesDir: checkoutResourcesDir,
-    interrupts: (cancel) => {
-      onInterrupt = cancel;
-      return () => (onInterrupt = null);
-    },
-  };
-  return { io, out: () => out, err: () => err, pressed: () => pressed };
-}
+/** A terminal io; with `interrupt`, its Ctrl-C is pressed once, when the first progress line appears on stderr. */
+const terminal = (opts: { interrupt: boolean }) => captureIO({ cwd: root, tty: true, ctrlCAtFirstProgress: opts.interrupt });
 
 beforeAll(async () => {
   ({ dir: root, cleanup } = tempDir('cfc-jobs-cli-'));
