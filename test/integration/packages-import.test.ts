@@ -144,6 +144,8 @@ describe('import: idempotent, with history', () => {
     expect(r.items.map((i) => i.result)).toEqual(['rejected', 'rejected', 'imported']);
     expect(r.items[0]!.reasons[0]!.code).toBe('truncated');
     expect(r.items[1]!.error?.code).toBe('unreadable_file');
+    // Named by its name (the item carries the path); the same message can be shown on the page, which sees no paths.
+    expect(r.items[1]!.error?.message).toEqual({ vi: 'Không đọc được tệp nowhere.cfcpkg.', en: 'Cannot read the file nowhere.cfcpkg.' });
     expect(r.summary).toMatchObject({ total: 3, imported: 1, rejected: 2 });
     // A folder is the packages under it.
     const again = await s.call('packages.import', { paths: [path.join(dir, 'in')] });

@@ -82,9 +82,14 @@ function describe(item: ImportItem, v: Verification): void {
   }
 }
 
+/** A message fit for any screen: every absolute path in it cut to its last part (the page is shown no paths). */
+export function withoutPaths(msg: string): string {
+  return msg.replace(/(^|[\s'"(])((?:[A-Za-z]:)?[\\/][^\s'",)]*)/g, (_m, before: string, p: string) => before + (p.split(/[\\/]/).filter(Boolean).pop() ?? ''));
+}
+
 function errorOf(e: unknown): { code: string; message: { vi: string; en: string } } {
   if (isCfcError(e)) return { code: e.code, message: e.messages };
-  const msg = e instanceof Error ? e.message : String(e);
+  const msg = withoutPaths(e instanceof Error ? e.message : String(e));
   return { code: 'import_failed', message: { vi: `Không nhập được gói: ${msg}. Không có gì được ghi.`, en: `The package could not be imported: ${msg}. Nothing was written.` } };
 }
 
@@ -96,7 +101,8 @@ const NOT_ACCEPTED = {
   },
 };
 
-const UNREADABLE = (file: string) => ({ code: 'unreadable_file', message: { vi: `Không đọc được tệp ${file}.`, en: `Cannot read the file ${file}.` } });
+/** Names the file by its name only: the item carries its path for the local contract, the page is shown none. */
+const UNREADABLE = (file: string) => ({ code: 'unreadable_file', message: { vi: `Không đọc được tệp ${path.basename(file)}.`, en: `Cannot read the file ${path.basename(file)}.` } });
 
 /** Folders this import made, so that an import that leaves nothing (cancelled, all rejected) leaves no folder either. */
 class Folders {
