@@ -74,6 +74,7 @@ export interface StreamOptions {
 }
 
 const CHUNK = 4 * 1024 * 1024;
+const FLUSH_EVERY = 64 * 1024 * 1024;
 
 /**
  * Reads `file` from its first byte to its last once, in 4 MiB chunks, computing the digest of every planned range.
@@ -90,6 +91,8 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
   let pos = 0;
   const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let pendingWrite: Promise<unknown> = Promise.resolve();
+  let flushing: Promise<unknown> = Promise.resolve();
+  const size = opts.copyTo ? (await fh.stat()).size : 0;
   let read: Promise<{ bytesRead: number }> = fh.read(bufs[0]!, 0, CHUNK, 0);
   try {
     for (let k = 0; ; k++) {
@@ -102,7 +105,17 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
       // The write of the previous chunk must be done before its buffer is read into again (next line).
       await pendingWrite;
       read = fh.read(bufs[(k + 1) % 2]!, 0, CHUNK, pos);
-      if (opts.copyTo) pendingWrite = writeAll(opts.copyTo, chunk, chunkStart);
+      if (opts.copyTo) {
+        const to = opts.copyTo;
+        pendingWrite = writeAll(to, chunk, chunkStart);
+        // Every 64 MiB written, the copy is flushed to the disk in the background (never awaited here): the disk writes
+        // while the rest is read and hashed, so the final flush of an import has little left to do.
+        if (pos % FLUSH_EVERY < bytesRead && pos < size) {
+          const w = pendingWrite;
+          flushing = Promise.all([flushing, w]).then(() => to.datasync());
+          flushing.catch(() => {});
+        }
+      }
       for (const tee of opts.tee ?? []) {
         const a = Math.max(chunkStart, tee.range.start);
         const b = Math.min(pos, tee.range.start + tee.range.length);
@@ -132,9 +145,9 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
       opts.onBytes?.(pos);
       throwIfCancelled(opts.signal);
     }
-    await pendingWrite;
+    await Promise.all([pendingWrite, flushing]);
   } finally {
-    await Promise.allSettled([read, pendingWrite]);
+    await Promise.allSettled([read, pendingWrite, flushing]);
     await fh.close();
   }
   return { digests, bytes: pos };
