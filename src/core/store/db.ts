@@ -51,7 +51,7 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     sqlite.close();
     throw e;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   try {
     await migrate(db, sqlite, file, known, existed);
   } catch (e) {
@@ -65,6 +65,32 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     path: file,
     schemaVersion,
     close: () => db.destroy(),
+  };
+}
+
+/** Statements kept prepared, by SQL text (the least recently used go first). */
+const STATEMENTS_KEPT = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with each statement prepared once and reused (Kysely prepares every
+ * query again; an import of many packages issues the same few dozen statements thousands of times). Safe here: the
+ * driver runs one query at a time on its one connection, and SQLite re-prepares a statement whose schema changed.
+ */
+function preparedOnce(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text) {
+      let stmt = kept.get(text);
+      if (stmt) kept.delete(text);
+      else stmt = sqlite.prepare(text);
+      kept.set(text, stmt);
+      if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      return stmt;
+    },
+    close() {
+      kept.clear();
+      sqlite.close();
+    },
   };
 }
 
