@@ -4,7 +4,8 @@
  * the service, as `cfc package verify DIR` / `cfc package import DIR` do, each step in its own child process (its peak
  * resident memory read from that process). Against the physical floor measured in the same run over the same files:
  * `openssl dgst -sha256` of all of them (verify), `cp` of all of them (import; and `cp` + `sync`, since import makes
- * its files durable). Generated into os.tmpdir() and deleted afterwards. Figures only, no assertions.
+ * its files durable). Then the same two through the built `cfc` (out/cli, after `npm run build`), start included.
+ * Generated into os.tmpdir() and deleted afterwards. Figures only, no assertions.
  *
  * Generation is kept quick: one assessor key per province (a provincial assessment team covers its communes), one
  * evidence buffer reused with a per-package prefix (so every package's evidence is distinct and nothing dedupes).
@@ -83,6 +84,18 @@ async function main(): Promise<void> {
     const base = runChild(__filename, 'open', [reviewer, folder]); // the service opened and closed: the floor of every step's RSS
     const ver = runChild(__filename, 'verify', [reviewer, folder]);
     const imp = runChild(__filename, 'import', [reviewer, folder]);
+    // The product as officials run it: the built `cfc` (its verifying threads from the bundle, not compiled by tsx as
+    // in the steps above), the process's start included. Import into a fresh copy of the reviewer's folder each time.
+    const cfc = path.resolve(__dirname, '../../out/cli/cfc.cjs');
+    const bundle = fs.existsSync(cfc);
+    const fresher = path.join(root, 'reviewer-copy');
+    const freshReviewer = () => {
+      fs.rmSync(fresher, { recursive: true, force: true });
+      fs.cpSync(reviewer, fresher, { recursive: true });
+    };
+    freshReviewer();
+    const cliVer = bundle ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'verify', folder]) : null;
+    const cliImp = bundle ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'import', folder], freshReviewer) : null;
 
     const mb = totalBytes / (1024 * 1024);
     const row = (step: string, r: Figures, ref: Figures | null, refName: string) => [
@@ -101,12 +114,16 @@ async function main(): Promise<void> {
       row('packages.verify', ver, sha, 'openssl'),
       row('packages.import', imp, cp, 'cp'),
       row('packages.import', imp, cpSync, 'cp+sync'),
+      ...(cliVer && cliImp
+        ? [row('cfc package verify DIR (built)', cliVer, sha, 'openssl'), row('cfc package import DIR (built)', cliImp, cpSync, 'cp+sync')]
+        : []),
     ];
     console.log(`${count} packages of ${EDITION} communes, ${kb} KB evidence each, ${mb.toFixed(1)} MB in all, signed by ${keys.length} provincial keys; generated in ${(genMs / 1000).toFixed(1)} s`);
     console.log(`verify: ${JSON.stringify(ver.extra)}; import: ${JSON.stringify(imp.extra)}`);
     printTable(['step', 'time', 'per package', 'packages/s', 'throughput', ...TAIL_HEAD], rows);
     console.log(`CPU per package: verify ${(ver.cpuMs / count).toFixed(2)} ms, import ${(imp.cpuMs / count).toFixed(2)} ms (all threads; on a loaded machine the time per package is the neighbours', the CPU time is ours)`);
-    console.log(`references: best of 3 (each one process over all files); ${machineLine()}`);
+    if (!bundle) console.log('cfc rows left out: out/cli/cfc.cjs is not built (npm run build)');
+    console.log(`references and cfc: best of 3 (each one process over all files; cfc with its start); ${machineLine()}`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
