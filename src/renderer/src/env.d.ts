@@ -16,6 +16,8 @@ declare global {
       callJob(name: UiCallName, input: unknown, job: string): Promise<CallResult<unknown>>;
       cancelJob(job: string): Promise<void>;
       onJobProgress(listener: (e: JobEvent) => void): () => void;
+      /** "Save as…" (electron/saveAs.ts): the OS save dialog, then the call writes there; `cancelled` when closed. */
+      saveAs?(call: UiCallName, input: unknown, suggestedName?: string): Promise<CallResult<unknown>>;
     };
   }
 }

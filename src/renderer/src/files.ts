@@ -1,4 +1,5 @@
 import type { StagedFile } from '../../api/calls/evidence';
+import type { UiCallInput, UiCallName, UiCallOutput } from '../../api/contract';
 import type { ApiErrorShape, CallResult } from '../../api/errors';
 import { ApiCallError } from '../../api/errors';
 
@@ -57,4 +58,21 @@ export function reportUrl(fileName: string): string {
 /** Where the page can download an exported signed package (same origin, both shells). */
 export function exportUrl(fileName: string): string {
   return `/exports/${encodeURIComponent(fileName)}`;
+}
+
+/** Whether this shell can save a call's result where the user chooses (the desktop app's "Save as…"). */
+export function canSaveAs(): boolean {
+  return typeof window.cfc?.saveAs === 'function';
+}
+
+/**
+ * "Save as…" (desktop app): the OS save dialog, then the call writes the file there (electron/saveAs.ts); the page
+ * never sees the path. Null when the user closed the dialog; a refusal of the call throws like any call.
+ */
+export async function saveCallAs<N extends UiCallName>(name: N, input: UiCallInput<N>, suggestedName?: string): Promise<UiCallOutput<N> | null> {
+  const save = window.cfc?.saveAs;
+  if (!save) throw new ApiCallError({ code: 'invalid_input', message: { vi: 'Chỉ ứng dụng máy tính lưu được vào nơi bạn chọn.', en: 'Only the desktop app can save where you choose.' } });
+  const r = await save(name, input, suggestedName);
+  if (!r.ok && r.error.code === 'cancelled') return null;
+  return unwrap(r) as UiCallOutput<N>;
 }

@@ -582,6 +582,8 @@ export const en: Messages = {
       size: 'Size',
       fingerprint: 'Signing key fingerprint',
       download: 'Download the package',
+      signSaveAs: 'Sign and save as…',
+      savedChosen: 'The package was saved where you chose.',
       whatNext: 'Send this file to the assessment team (USB stick, e-mail…); when they receive it they will compare the fingerprint {{fp}} with you by phone.',
       close: 'Close',
     },

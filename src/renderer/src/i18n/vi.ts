@@ -581,6 +581,8 @@ export const vi = {
       size: 'Dung lượng',
       fingerprint: 'Vân tay khóa ký',
       download: 'Tải gói xuống',
+      signSaveAs: 'Ký và lưu vào…',
+      savedChosen: 'Đã lưu gói vào nơi bạn chọn.',
       whatNext: 'Gửi tệp này cho Đoàn thẩm định (USB, thư điện tử…); khi nhận, họ sẽ đối chiếu vân tay {{fp}} với bạn qua điện thoại.',
       close: 'Đóng',
     },

@@ -1,18 +1,19 @@
 import { Alert, Anchor, Button, Group, Loader, Modal, Paper, PasswordInput, Select, Stack, Table, Text, Title } from '@mantine/core';
-import { IconDownload, IconPackageExport, IconSettings } from '@tabler/icons-react';
+import { IconDeviceFloppy, IconDownload, IconPackageExport, IconSettings } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { errorOf, useCall } from '../api';
 import { formatSize } from '../assessment/values';
-import { exportUrl } from '../files';
+import { canSaveAs, exportUrl, saveCallAs } from '../files';
 import { pick } from '../i18n';
 import { JobProgress } from '../jobs/JobProgress';
 import { useJob } from '../jobs/useJob';
 import { CreateKeyForm } from '../keys/CreateKeyForm';
 import { Fingerprint } from './bits';
 
-type Exported = CallOutput<'packages.export'>;
+/** An exported package, and where it went: the data folder's exports/ (downloadable), or a file the user chose. */
+type Exported = CallOutput<'packages.export'> & { chosen?: boolean };
 
 /** On the summary of a submitted revision: sign it and export the package, with a guided key creation if need be. */
 export function ExportPackagePanel({ revisionId }: { revisionId: string }) {
@@ -67,7 +68,9 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
   const key = active.find((k) => k.keyId === keyId) ?? null;
   const needPass = key?.sealedBy === 'passphrase';
 
-  const sign = async () => {
+  const [saving, setSaving] = useState(false);
+  /** Signs into the data folder's exports/ (a job: progress and Cancel), or, "Save as…", where the user chooses. */
+  const sign = async (chosen = false) => {
     if (!key) return;
     setError(null);
     if (needPass && !pass) {
@@ -76,7 +79,13 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
     }
     try {
       // A job: progress of the evidence streamed into the package, and Cancel (nothing is left; the passphrase stays).
-      const r = await job.run('packages.export', { id: revisionId, keyId: key.keyId, ...(needPass ? { passphrase: pass } : {}) });
+      const input = { id: revisionId, keyId: key.keyId, ...(needPass ? { passphrase: pass } : {}) };
+      let r: Exported | null;
+      if (chosen) {
+        setSaving(true);
+        const saved = await saveCallAs('packages.export', input).finally(() => setSaving(false));
+        r = saved && { ...saved, chosen: true };
+      } else r = await job.run('packages.export', input);
       if (!r) return;
       setResult(r);
       onDone(r);
@@ -182,7 +191,12 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
         <Button variant="default" onClick={onClose}>
           {t('common.cancel')}
         </Button>
-        <Button leftSection={<IconPackageExport size={18} />} loading={busy} onClick={() => void sign()} disabled={!key}>
+        {canSaveAs() && (
+          <Button variant="light" leftSection={<IconDeviceFloppy size={18} />} loading={saving} onClick={() => void sign(true)} disabled={!key || busy}>
+            {t('pkg.export.signSaveAs')}
+          </Button>
+        )}
+        <Button leftSection={<IconPackageExport size={18} />} loading={busy} onClick={() => void sign()} disabled={!key || saving}>
           {t('pkg.export.sign')}
         </Button>
       </Group>
@@ -217,9 +231,15 @@ function ExportResult({ r }: { r: Exported }) {
       <Text size="sm" mt="xs">
         {t('pkg.export.whatNext', { fp: r.fingerprint })}
       </Text>
-      <Button component="a" href={exportUrl(r.fileName)} download={r.fileName} mt="sm" leftSection={<IconDownload size={18} />} data-testid="export-download">
-        {t('pkg.export.download')}
-      </Button>
+      {r.chosen ? (
+        <Text size="sm" mt="xs" fw={600}>
+          {t('pkg.export.savedChosen')}
+        </Text>
+      ) : (
+        <Button component="a" href={exportUrl(r.fileName)} download={r.fileName} mt="sm" leftSection={<IconDownload size={18} />} data-testid="export-download">
+          {t('pkg.export.download')}
+        </Button>
+      )}
     </Alert>
   );
 }
