@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,8 +8,10 @@ import { resolveDataDir } from '../core/paths';
 import { checkoutResourcesDir } from './resources';
 import { startServer } from './server';
 
-const USAGE = `npm run web -- [--port N] [--data-dir DIR]
-  Chế độ trình duyệt / browser mode: serves the app and its contract on http://127.0.0.1 (a free port unless given).`;
+const USAGE = `npm run web -- [--port N] [--data-dir DIR] [--resources DIR] [--static DIR]
+  Chế độ trình duyệt / browser mode: serves the app and its contract on http://127.0.0.1 (a free port unless given).
+  --resources: the app's resources (catalogues, criteria packs, fonts; CFC_RESOURCES_DIR; default: this checkout's)
+  --static: the built page (default: this checkout's out/renderer)`;
 
 /** `npm run web`: browser mode on 127.0.0.1. Prints the address (with its one-time token) to open. */
 async function main() {
@@ -19,6 +22,7 @@ async function main() {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         static: { type: 'string' },
+        resources: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -36,11 +40,17 @@ async function main() {
     process.stderr.write(`--port: not a port number: ${args.port}\n`);
     process.exit(2);
   }
+  // Passed in (like the CLI's bin and the desktop app do); a checkout's own folder by default.
+  const resourcesDir = path.resolve(args.resources ?? (process.env['CFC_RESOURCES_DIR'] || checkoutResourcesDir));
+  if (!['units', 'packs'].every((d) => fs.existsSync(path.join(resourcesDir, d)))) {
+    process.stderr.write(`--resources: "${resourcesDir}" không phải thư mục tài nguyên của ứng dụng (thiếu units/ hoặc packs/) / is not the app's resources folder (no units/ or packs/ in it)\n`);
+    process.exit(2);
+  }
   const dataDir = resolveDataDir({ flag: args['data-dir'], env: process.env, platform: process.platform, home: os.homedir() });
   // The service runs in a worker thread; this thread only serves HTTP, routes calls and streams files.
   const service = startServiceHost({
     dataDir,
-    resourcesDir: checkoutResourcesDir,
+    resourcesDir,
     mode: 'browser',
     onInternalError: (name, message) => process.stderr.write(`cfc web: ${name}: ${message}\n`),
   });

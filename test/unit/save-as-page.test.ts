@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../src/api/errors';
 import { canSaveAs, saveCallAs } from '../../src/renderer/src/files';
+import type {} from '../../src/renderer/src/env'; // the page's Window (its bridge's saveAs)
 
 const g = globalThis as unknown as { window?: { cfc?: { saveAs?: (...a: unknown[]) => Promise<unknown> } } };
 afterEach(() => delete g.window);
