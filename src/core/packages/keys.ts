@@ -38,8 +38,18 @@ export function rawPublicKey(key: crypto.KeyObject): Buffer {
   return Buffer.from(jwk.x, 'base64url');
 }
 
+/** Public keys made from their raw bytes, kept (a batch of packages is signed by a few keys; a KeyObject is immutable). */
+const publicKeys = new Map<string, crypto.KeyObject>();
+
 export function publicKeyFromRaw(raw: Buffer): crypto.KeyObject {
-  return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+  const x = raw.toString('base64url');
+  let k = publicKeys.get(x);
+  if (!k) {
+    k = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    if (publicKeys.size >= 1024) publicKeys.delete(publicKeys.keys().next().value!);
+    publicKeys.set(x, k);
+  }
+  return k;
 }
 
 export interface KeyPair {
