@@ -7,7 +7,8 @@
  * default-src 'none'`), not sniffed, and readable by the app's origin only (`Cross-Origin-Resource-Policy`).
  */
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { rangeStream } from '../core/fsx/range';
 import type { ApiErrorShape, CallResult } from './errors';
 import { ErrorCodes } from './errors';
 
@@ -124,7 +125,5 @@ export async function resolveFileRoute(
 
 /** The bytes of a resolved file route, as both shells stream them: the whole file, or its range. */
 export function routeStream(route: { path: string; range: { start: number; length: number } | null }): Readable {
-  if (!route.range) return fs.createReadStream(route.path);
-  const { start, length } = route.range;
-  return length === 0 ? Readable.from([]) : fs.createReadStream(route.path, { start, end: start + length - 1 });
+  return route.range ? rangeStream(route.path, route.range.start, route.range.length) : fs.createReadStream(route.path);
 }

@@ -2,14 +2,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import { CfcError } from '../errors';
 import { EXTENSION } from '../packages/format';
 import { packageStagingDir, packagesDir, storedPackagePath } from '../packages/stored';
 import { localHeader, openZip } from '../packages/zipread';
 import type { Database } from '../store/schema';
-import { EvidenceStore } from './store';
+import { rangeStream } from '../fsx/range';
+import { EvidenceStore, fileStamp } from './store';
 
 /**
  * Crash hygiene of the data folder. A crash (or a power cut) in the middle of an upload or an import leaves files that
@@ -155,21 +156,15 @@ export interface ByteRange {
 
 /** Ranges checked in this process (file@start+length → the file's stamp when it was found to match its SHA-256). */
 const rangesChecked = new Map<string, string>();
-const stampOfFile = (p: string) => {
-  const st = fs.statSync(p, { throwIfNoEntry: false });
-  return st?.isFile() ? `${st.size}:${st.mtimeMs}:${st.ino}` : null;
-};
 
 /** Streams a range while hashing; true when it has this SHA-256 (remembered while the file is unchanged). */
 async function rangeIntact(r: ByteRange, sha256: string): Promise<boolean> {
   const key = `${r.path}@${r.start}+${r.length}`;
-  const stamp = stampOfFile(r.path);
+  const stamp = fileStamp(r.path);
   if (!stamp) return false;
   if (rangesChecked.get(key) === stamp) return true;
   const hash = crypto.createHash('sha256');
-  if (r.length > 0) {
-    for await (const c of fs.createReadStream(r.path, { start: r.start, end: r.start + r.length - 1, highWaterMark: 1024 * 1024 })) hash.update(c as Buffer);
-  }
+  for await (const c of rangeStream(r.path, r.start, r.length, { highWaterMark: 1024 * 1024 })) hash.update(c as Buffer);
   const ok = hash.digest('hex') === sha256;
   if (ok) rangesChecked.set(key, stamp);
   else rangesChecked.delete(key);
@@ -250,10 +245,7 @@ export async function ensureEvidence(deps: HygieneDeps, store: EvidenceStore, e:
     if (s.sha256 === e.sha256 && s.size === e.size && (await attempt(async () => fs.createReadStream(path.join(store.dir, 'staging', s.stagedId))))) return target;
   }
   // Any stored package that carries it.
-  for (const r of await carriedRanges(deps, e)) {
-    const whole = async () => (r.length === 0 ? Readable.from([]) : fs.createReadStream(r.path, { start: r.start, end: r.start + r.length - 1 }));
-    if (await attempt(whole)) return target;
-  }
+  for (const r of await carriedRanges(deps, e)) if (await attempt(async () => rangeStream(r.path, r.start, r.length))) return target;
   const short = e.sha256.slice(0, 12);
   if (!fs.existsSync(target)) {
     throw new CfcError('evidence_missing', {

@@ -86,29 +86,6 @@ export class EvidenceStore {
    * package that carries the same content. Returns whether `from` was moved in.
    */
   place(from: string, sha256: string, size: number): boolean {
-    return this.placeBy(from, sha256, size, placeDurably);
-  }
-
-  /**
-   * `place` for a file the caller has flushed to the disk already (an import flushes a group's files together): moved
-   * in without flushing it again. Returns the folders the caller must flush once for the whole group (the file's, and
-   * its parent when that folder was made now); none when an intact copy was kept (and `from` is left to the caller).
-   */
-  placeFlushed(from: string, sha256: string, size: number): { placed: boolean; dirs: string[] } {
-    const dirs: string[] = [];
-    const placed = this.placeBy(from, sha256, size, (f, target) => {
-      const dir = path.dirname(target);
-      // Every folder made now is recorded in its parent: flush the parents too.
-      const before = dirs.length;
-      for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) dirs.push(path.dirname(d));
-      if (dirs.length > before) fs.mkdirSync(dir, { recursive: true });
-      fs.renameSync(f, target);
-      dirs.push(dir);
-    });
-    return { placed, dirs };
-  }
-
-  private placeBy(from: string, sha256: string, size: number, move: (from: string, target: string) => void): boolean {
     const target = this.pathOf(sha256);
     if (this.has(sha256, size)) {
       const before = statOf(target);
@@ -118,7 +95,7 @@ export class EvidenceStore {
       if (before && after && checked.get(target) === stampOf(before)) checked.set(target, stampOf(after));
       return false;
     }
-    move(from, target);
+    placeDurably(from, target);
     const st = statOf(target);
     if (st) {
       checked.set(target, stampOf(st));
@@ -248,6 +225,12 @@ function statOf(p: string): fs.Stats | null {
 }
 
 const stampOf = (st: fs.Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
+
+/** A file's size, time and inode, to know whether it changed since it was checked; null when it is not a file. */
+export function fileStamp(p: string): string | null {
+  const st = statOf(p);
+  return st ? stampOf(st) : null;
+}
 /** Stored files checked in this process (path → stamp): intact, or damaged. */
 const checked = new Map<string, string>();
 const damaged = new Map<string, string>();

@@ -92,7 +92,6 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
   const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let pendingWrite: Promise<unknown> = Promise.resolve();
   let flushing: Promise<unknown> = Promise.resolve();
-  const size = opts.copyTo ? (await fh.stat()).size : 0;
   let read: Promise<{ bytesRead: number }> = fh.read(bufs[0]!, 0, CHUNK, 0);
   try {
     for (let k = 0; ; k++) {
@@ -110,7 +109,7 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
         pendingWrite = writeAll(to, chunk, chunkStart);
         // Every 64 MiB written, the copy is flushed to the disk in the background (never awaited here): the disk writes
         // while the rest is read and hashed, so the final flush of an import has little left to do.
-        if (pos % FLUSH_EVERY < bytesRead && pos < size) {
+        if (pos % FLUSH_EVERY < bytesRead) {
           const w = pendingWrite;
           flushing = Promise.all([flushing, w]).then(() => to.datasync());
           flushing.catch(() => {});
