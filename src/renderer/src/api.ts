@@ -6,28 +6,34 @@ import { ApiCallError, type ApiErrorShape, type CallResult } from '../../api/err
 /** Electron: the preload's IPC bridge. Browser mode: HTTP to the same origin (the token lives in an HttpOnly cookie). */
 const ipcTransport: Transport | null = window.cfc ? (name, input) => window.cfc!.call(name, input) : null;
 
+const OFFLINE: CallResult<never> = {
+  ok: false,
+  error: {
+    code: 'offline',
+    message: {
+      vi: 'Không kết nối được với phần lõi của ứng dụng. Ứng dụng còn đang chạy không?',
+      en: 'Cannot reach the app core. Is the app still running?',
+    },
+  },
+};
+
+/**
+ * One call over HTTP. A connection that breaks — before the answer, or while its body is read (Chromium then rejects
+ * `res.json()` with "TypeError: Failed to fetch") — is `offline`: the autosave keeps the edit and tries it again,
+ * instead of taking a lost answer for the core's refusal.
+ */
 const httpCall = async (name: string, input: unknown, job?: string): Promise<CallResult<unknown>> => {
-  let res: Response;
   try {
-    res = await fetch(`/api/${encodeURIComponent(name)}`, {
+    const res = await fetch(`/api/${encodeURIComponent(name)}`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-cfc-call': '1', ...(job ? { 'x-cfc-job': job } : {}) },
       body: JSON.stringify(input ?? {}),
     });
+    return (await res.json()) as CallResult<unknown>;
   } catch {
-    return {
-      ok: false,
-      error: {
-        code: 'offline',
-        message: {
-          vi: 'Không kết nối được với phần lõi của ứng dụng. Ứng dụng còn đang chạy không?',
-          en: 'Cannot reach the app core. Is the app still running?',
-        },
-      },
-    };
+    return OFFLINE;
   }
-  return (await res.json()) as CallResult<unknown>;
 };
 
 const httpTransport: Transport = (name, input) => httpCall(name, input);
