@@ -80,6 +80,33 @@ describe('round trip', () => {
     expect(INDICATOR_KINDS).toContain('rate_per_n');
   });
 
+  it('texts typed in decomposed Unicode (a "tổ hợp" keyboard) and headers retyped loosely read as the same pack', async () => {
+    const wb = await workbook();
+    let decomposed = 0;
+    for (const ws of wb.worksheets) {
+      if (ws.name === 'readme') continue;
+      ws.eachRow((row, r) =>
+        row.eachCell((cell) => {
+          if (typeof cell.value !== 'string') return;
+          const nfd = cell.value.normalize('NFD');
+          if (nfd !== cell.value) decomposed++;
+          // Headers: capitals and a doubled space, as someone retyping them would; every other text decomposed.
+          cell.value = r === 1 ? nfd.toLocaleUpperCase('vi').replace(' ', '  ') : nfd;
+        }),
+      );
+    }
+    expect(decomposed).toBeGreaterThan(100); // the criteria's names, the "có"/"không" cells, the headers
+    const back = await xlsxToPack(Buffer.from(await wb.xlsx.writeBuffer()), 'nfd.xlsx');
+    expect(back.sha256).toBe(builtin().sha256);
+
+    // A header that says something else is still refused, named by its cell.
+    wb.getWorksheet('indicators')!.getCell('C1').value = 'Loại';
+    await expect(xlsxToPack(Buffer.from(await wb.xlsx.writeBuffer()), 'sai.xlsx')).rejects.toMatchObject({
+      code: 'invalid_pack',
+      issues: expect.arrayContaining([expect.objectContaining({ field: 'indicators!C1' })]),
+    });
+  });
+
   it('cfc pack to-xlsx then from-xlsx writes the same pack (exit 0)', async () => {
     const x = path.join(dir, 'qd06.xlsx');
     const j = path.join(dir, 'qd06.json');

@@ -22,9 +22,9 @@ import {
 /**
  * Reads a criteria pack workbook (xlsx.ts writes it; FORMAT.md, "The workbook"). Steps:
  *   1. open the workbook; every sheet of the layout is there;
- *   2. each table's header row is the layout's;
- *   3. each cell is read by its column's type (a text where a number belongs, an unknown kind, an empty required
- *      cell, a filled cell the row's kind does not use: each named by its cell);
+ *   2. each table's header row is the layout's (compared as typed: NFC, spaces collapsed, case ignored);
+ *   3. each cell is read by its column's type, texts in Unicode NFC (a text where a number belongs, an unknown
+ *      kind, an empty required cell, a filled cell the row's kind does not use: each named by its cell);
  *   4. rows are joined (indicators to criteria, brackets/options/groups to indicators) by id;
  *   5. the pack is validated as any pack, and each problem is named by the cell its JSON path came from.
  * Any problem: one `invalid_pack` listing them all, each `field` a cell ("brackets!C14"); nothing is returned.
@@ -100,8 +100,16 @@ function plain(v: ExcelJS.CellValue): string | number | boolean | Date | { error
     if ('text' in v) return plain((v as ExcelJS.CellHyperlinkValue).text);
     return undefined;
   }
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v.normalize('NFC');
   return v;
+}
+
+/**
+ * A header as typed, for comparison: Unicode NFC (Vietnamese keyboards may type "tổ hợp", decomposed, forms), spaces
+ * collapsed, case ignored. "Tên  tiêu chí (TIẾNG VIỆT)" is the header "Tên tiêu chí (tiếng Việt)".
+ */
+function headerKey(h: string): string {
+  return h.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi');
 }
 
 function setPath(obj: Obj, key: string, value: unknown): void {
@@ -140,7 +148,7 @@ function readKeyValues(ws: ExcelJS.Worksheet, rows: Column[], target: Obj, r: Re
 function tableRows(ws: ExcelJS.Worksheet, columns: Column[], r: Reader): number[] {
   columns.forEach((col, i) => {
     const h = plain(ws.getCell(1, i + 1).value);
-    if (typeof h !== 'string' || h.trim() !== col.header) {
+    if (typeof h !== 'string' || headerKey(h) !== headerKey(col.header)) {
       r.add(`${ws.name}!${colLetter(i)}1`, `tiêu đề cột phải là "${col.header}", đang là "${h === undefined ? '' : String(h)}"`, `the column header must be "${col.header}" (${col.key}), found "${h === undefined ? '' : String(h)}"`);
     }
   });
