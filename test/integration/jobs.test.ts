@@ -14,6 +14,7 @@ import { checkoutResourcesDir } from '../../src/server/resources';
 import { repoRoot, snapshotDir, tempDir } from '../helpers';
 import { fixture } from '../unit/packages/helpers';
 import { bytesOf } from './backup-data';
+import { cancelJob, httpAuth, jobEvents } from './http-jobs';
 
 const PASS = 'mật khẩu đủ dài cho khóa ký';
 /** Evidence big enough that the export streams it in many chunks (the cancel arrives long before the end). */
@@ -147,36 +148,8 @@ describe('jobs through browser mode (HTTP)', () => {
     server = await startServer({ service: host, staticDir: path.join(repoRoot, 'out/renderer') });
   });
   afterAll(async () => server?.close());
-  const auth = () => ({ authorization: `Bearer ${server.token}`, 'x-cfc-call': '1', 'content-type': 'application/json' });
-
-  /** Reads the SSE stream; `onEvent` sees each `data:` event; resolves once the stream says it is ready. */
-  async function events(onEvent: (e: JobEvent) => void): Promise<() => void> {
-    const controller = new AbortController();
-    const res = await fetch(`${server.origin}/jobs/events`, { headers: { authorization: `Bearer ${server.token}` }, signal: controller.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    let ready!: () => void;
-    const isReady = new Promise<void>((r) => (ready = r));
-    void (async () => {
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          if (block.startsWith('event: ready')) ready();
-          else if (block.startsWith('data: ')) onEvent(JSON.parse(block.slice(6)) as JobEvent);
-        }
-      }
-    })();
-    await isReady;
-    return () => controller.abort();
-  }
+  const auth = () => httpAuth(server);
+  const events = (onEvent: (e: JobEvent) => void) => jobEvents(server, onEvent);
 
   it('an export cancelled over HTTP from its first SSE event answers `cancelled`; the data folder is byte-identical', async () => {
     const before = snapshotDir(dataDir);
@@ -185,7 +158,7 @@ describe('jobs through browser mode (HTTP)', () => {
     const close = await events((e) => {
       if (e.job !== 'http-export-1') return;
       seen.push(e);
-      cancel ??= fetch(`${server.origin}/jobs/cancel`, { method: 'POST', headers: auth(), body: JSON.stringify({ job: 'http-export-1' }) });
+      cancel ??= cancelJob(server, 'http-export-1');
     });
     const res = await fetch(`${server.origin}/api/packages.export`, {
       method: 'POST',

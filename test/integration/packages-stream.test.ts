@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceHost } from '../../src/api/host/host';
@@ -18,7 +19,9 @@ import { createReview } from '../../src/core/packages/review';
 import { verifyPackage, type TrustEntry, type Verification } from '../../src/core/packages/verify';
 import { THREADS_FROM, verifyPackages, verifyPool } from '../../src/core/packages/verifyPool';
 import { checkoutResourcesDir } from '../../src/server/resources';
-import { servedEvidence, snapshotDir, tempDir, testService } from '../helpers';
+import { startServer, type RunningServer } from '../../src/server/server';
+import { repoRoot, servedEvidence, snapshotDir, tempDir, testService } from '../helpers';
+import { cancelJob, httpAuth, jobEvents } from './http-jobs';
 import { packageEvidenceId } from '../../src/core/reviews/model';
 import { APP, NOW, editions, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, type TestKey } from '../unit/packages/helpers';
 
@@ -90,18 +93,19 @@ async function reviewer(dataDir: string) {
 }
 
 describe('a large package streams', () => {
-  it('through the service host: units.search and dashboard.overview are answered while the import runs; progress reports bytes', async () => {
+  it('through the service host: cancelled mid-way, nothing left; then units.search and dashboard.overview are answered while the import runs; progress reports bytes', async () => {
     const dataDir = path.join(t.dir, 'host');
     const progress: Progress[] = [];
     let streaming: () => void = () => undefined;
     const started = new Promise<void>((r) => (streaming = r));
+    let watching = false; // the import that is not cancelled
     const host = startServiceHost({
       dataDir,
       resourcesDir: checkoutResourcesDir,
       mode: 'test',
       now: new Date(NOW),
       onProgress: ({ call, progress: p }) => {
-        if (call !== 'packages.import') return;
+        if (call !== 'packages.import' || !watching) return;
         progress.push(p);
         if ((p.bytes ?? 0) > 0) streaming();
       },
@@ -110,6 +114,19 @@ describe('a large package streams', () => {
       await host.open();
       await host.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
       await host.call('trust.add', { publicKey: publicKeyText(key) });
+      // First a cancel through the host, a third of the way through: as a rejected import, nothing is left.
+      const beforeTree = tree(dataDir);
+      const beforeTables = tables(dataDir);
+      const stop = host.jobs.subscribe((e) => {
+        if (e.job === 'host-import-1' && (e.progress.bytes ?? 0) > (e.progress.size ?? Infinity) / 3) host.jobs.cancel('host-import-1');
+      });
+      const cancelled = await host.dispatch('packages.import', { paths: [big.file] }, 'local', 'host-import-1');
+      stop();
+      expect(cancelled).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+      expect(tree(dataDir)).toEqual(beforeTree);
+      expect(tables(dataDir)).toEqual(beforeTables);
+      watching = true;
+
       const events: string[] = [];
       const imported = host.call('packages.import', { paths: [big.file] }).then((r) => (events.push('packages.import'), r));
       // Sent once the first bytes have streamed: the import has a few hundred MB still to go.
@@ -137,6 +154,75 @@ describe('a large package streams', () => {
         expect((await servedEvidence(host.files, packageEvidenceId(sha))).equals(e)).toBe(true);
       }
     } finally {
+      await host.close();
+    }
+  }, 300_000);
+
+  it('through browser mode (HTTP): uploaded, imported as a job; units.search and dashboard.overview answer while it runs; cancelled mid-way from the SSE events, the data folder byte-identical; Import again stores it', async () => {
+    const dataDir = path.join(t.dir, 'http');
+    const host = startServiceHost({ dataDir, resourcesDir: checkoutResourcesDir, mode: 'test', now: new Date(NOW) });
+    let server: RunningServer | null = null;
+    try {
+      await host.open();
+      await host.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
+      await host.call('trust.add', { publicKey: publicKeyText(key) });
+      server = await startServer({ service: host, staticDir: path.join(repoRoot, 'out/renderer') });
+      const srv = server;
+      const api = async (call: string, input: unknown, job?: string) => {
+        const res = await fetch(`${srv.origin}/api/${call}`, { method: 'POST', headers: { ...httpAuth(srv), ...(job ? { 'x-cfc-job': job } : {}) }, body: JSON.stringify(input) });
+        return (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string } };
+      };
+      // The page's upload: the file streamed as the request body.
+      const size = fs.statSync(big.file).size;
+      const up = await fetch(`${srv.origin}/upload`, {
+        method: 'PUT',
+        headers: { ...httpAuth(srv), 'content-type': 'application/octet-stream', 'content-length': String(size), 'x-file-name': encodeURIComponent('Càng Long 2026.cfcpkg') },
+        body: Readable.toWeb(fs.createReadStream(big.file)) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit);
+      const staged = (await up.json()) as { ok: boolean; value: { stagedId: string } };
+      expect(staged.ok).toBe(true);
+      const beforeTree = tree(dataDir);
+      const beforeTables = tables(dataDir);
+
+      // Once bytes stream, the two calls are sent; once both have answered (and only then) the Cancel is sent.
+      const events: string[] = [];
+      const bytes: number[] = [];
+      let others: Promise<unknown> | null = null;
+      let cancelled: Promise<Response> | null = null;
+      const close = await jobEvents(srv, (e) => {
+        if (e.job !== 'http-import-1') return;
+        bytes.push(e.progress.bytes ?? 0);
+        if ((e.progress.bytes ?? 0) === 0 || others) return;
+        events.push('calls sent');
+        const search = api('units.search', { query: 'cang long', limit: 5 }).then((r) => (events.push('units.search'), r));
+        const overview = api('dashboard.overview', { year: 2026, scope: null }).then((r) => (events.push('dashboard.overview'), r));
+        others = Promise.all([search, overview]).then((rs) => {
+          events.push('cancel sent');
+          cancelled = cancelJob(srv, 'http-import-1');
+          return rs;
+        });
+      });
+      const imported = await api('packages.import', { stagedIds: [staged.value.stagedId] }, 'http-import-1');
+      events.push('packages.import');
+      close();
+      expect(imported).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+      const [found, overview] = (await others!) as [{ ok: boolean; value: { items: unknown[] } }, { ok: boolean }];
+      expect(found.ok && found.value.items.length > 0).toBe(true);
+      expect(overview.ok).toBe(true);
+      expect((await (await cancelled!).json()) as unknown).toEqual({ ok: true, value: null });
+      expect(events).toEqual(['calls sent', expect.stringMatching(/^(units\.search|dashboard\.overview)$/), expect.stringMatching(/^(units\.search|dashboard\.overview)$/), 'cancel sent', 'packages.import']);
+      expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+      expect(Math.max(...bytes)).toBeLessThan(size);
+      // As a rejected import leaves it: nothing stored, the upload still staged for the next press of Import.
+      expect(tree(dataDir)).toEqual(beforeTree);
+      expect(tables(dataDir)).toEqual(beforeTables);
+
+      const again = await api('packages.import', { stagedIds: [staged.value.stagedId] });
+      expect(again).toMatchObject({ ok: true, value: { summary: { imported: 1, rejected: 0 } } });
+      expect(fs.readFileSync(storedPackagePath(dataDir, big.manifestSha256)).equals(fs.readFileSync(big.file))).toBe(true);
+    } finally {
+      await server?.close();
       await host.close();
     }
   }, 300_000);
