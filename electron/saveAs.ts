@@ -6,14 +6,38 @@
  */
 import path from 'node:path';
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { UiCallName } from '../src/api/contract';
+import { uiContract, type UiCallName } from '../src/api/contract';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
 import type { Service } from '../src/api/service';
 import { SAVE_AS_CHANNEL } from './bridge';
 
-/** The calls that can write where the user chooses, and the file types the dialog offers for each. */
-export const SAVE_AS_CALLS: Partial<Record<UiCallName, { name: string; extensions: string[] }>> = {
-  'packages.export': { name: 'Gói hồ sơ có chữ ký / Signed package', extensions: ['cfcpkg'] },
+/** The file types the dialog offers, by extension. */
+const FILE_TYPES: Record<string, string> = {
+  cfcpkg: 'Gói hồ sơ có chữ ký / Signed package',
+  cfcbak: 'Bản sao lưu / Backup',
+  docx: 'Tài liệu Word / Word document',
+  pdf: 'Tài liệu PDF / PDF document',
+  xlsx: 'Bảng tính Excel / Excel workbook',
+  csv: 'Bảng CSV / CSV table',
+  json: 'JSON',
+};
+const typeOf = (extension: string) => ({ name: FILE_TYPES[extension] ?? extension, extensions: [extension] });
+const extensionOf = (name: unknown) => (typeof name === 'string' ? (/\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? null) : null);
+
+/**
+ * The calls that can write where the user chooses, and the file type the dialog offers for each: a package being
+ * signed (`packages.export` writes it there), or a copy of a file already made, by its download name
+ * (`reports.saveCopy`: reports, exported packages, backups).
+ */
+export const SAVE_AS_CALLS: Partial<Record<UiCallName, (input: Record<string, unknown>) => { name: string; extensions: string[] } | null>> = {
+  'packages.export': () => typeOf('cfcpkg'),
+  'reports.saveCopy': (input) => {
+    // A name the call would refuse gets no dialog: the contract's own schema says.
+    const { fileName, route } = uiContract['reports.saveCopy'].input.shape;
+    if (!fileName.safeParse(input.fileName).success || !route.safeParse(input.route).success) return null;
+    const ext = extensionOf(input.fileName);
+    return ext ? typeOf(ext) : null;
+  },
 };
 
 export interface SaveAsOptions {
@@ -35,11 +59,12 @@ export function bindSaveAs(opts: SaveAsOptions): () => void {
       return refusal(ErrorCodes.unauthorized, 'Lệnh gọi bị từ chối: không đến từ cửa sổ của ứng dụng.', 'Call refused: it did not come from the app window.');
     }
     const call = typeof req?.call === 'string' ? (req.call as UiCallName) : null;
-    const kind = call ? SAVE_AS_CALLS[call] : undefined;
-    if (!call || !kind) return refusal(ErrorCodes.invalidInput, `Lệnh "${String(req?.call)}" không lưu ra tệp được.`, `The call "${String(req?.call)}" cannot save to a file.`);
     const input = req.input && typeof req.input === 'object' && !Array.isArray(req.input) ? (req.input as Record<string, unknown>) : {};
-    // Only a plain file name is a suggestion: anything with a folder in it is cut to its last part.
-    const suggested = typeof req.suggestedName === 'string' ? path.basename(req.suggestedName).slice(0, 200) : '';
+    const kind = call && Object.prototype.hasOwnProperty.call(SAVE_AS_CALLS, call) ? SAVE_AS_CALLS[call]!(input) : null;
+    if (!call || !kind) return refusal(ErrorCodes.invalidInput, `Lệnh "${String(req?.call)}" không lưu ra tệp được.`, `The call "${String(req?.call)}" cannot save to a file.`);
+    // Only a plain file name is a suggestion (a copy suggests its own name): anything with a folder in it is cut to its last part.
+    const given = typeof req.suggestedName === 'string' ? req.suggestedName : typeof input.fileName === 'string' ? input.fileName : '';
+    const suggested = path.basename(given).slice(0, 200);
     const chosen = await opts.showSaveDialog(opts.window(), { defaultPath: suggested || undefined, filters: [kind], properties: ['createDirectory', 'showOverwriteConfirmation'] });
     if (chosen.canceled || !chosen.filePath) return refusal('cancelled', 'Đã hủy lưu tệp.', 'Saving was cancelled.');
     const token = await opts.service.files.saveTarget(call, chosen.filePath);

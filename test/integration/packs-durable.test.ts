@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeDurably } from '../../src/core/fsx/durable';
+import { copyDurably, writeDurably } from '../../src/core/fsx/durable';
+import { isCancelled } from '../../src/core/cancel';
 import { expectDurable, traceFs } from './durable-trace';
 import { tempDir, testService } from '../helpers';
 import { builtin } from '../unit/scoring/helpers';
@@ -9,7 +10,7 @@ import { builtin } from '../unit/scoring/helpers';
 /**
  * The one durable-write helper (src/core/fsx/durable.ts): installed packs and the files the pack commands write go
  * through it — fsync of the written file, its rename into place, fsync of the folder — and a failed write leaves no
- * part file behind. The old path (src/core/evidence/durable.ts) is the same helper.
+ * part file behind; its streaming copy (`copyDurably`, Save as… of a file the app made) likewise, and a cancel too. The old path (src/core/evidence/durable.ts) is the same helper.
  */
 
 let dir: string;
@@ -34,6 +35,34 @@ describe('the durable write helper', () => {
     expect(() => writeDurably(blocked, 'ba')).toThrow();
     expect(fs.readdirSync(dir).sort()).toEqual(['a.json', 'b.json']);
     expect(fs.readdirSync(blocked)).toEqual(['x']);
+  });
+
+  it('copies a file streaming: progress to every byte, fsynced and renamed into place; cancelled or failed, nothing is left', async () => {
+    const from = path.join(dir, 'nguồn.bin');
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) % 251;
+    fs.writeFileSync(from, bytes);
+    const target = path.join(dir, 'đích', 'bản sao.bin');
+    fs.mkdirSync(path.dirname(target));
+    const seen: number[] = [];
+    const log = traceFs();
+    expect(await copyDurably(from, target, { onProgress: (b, size) => (expect(size).toBe(bytes.length), seen.push(b)) })).toBe(bytes.length);
+    expect(fs.readFileSync(target).equals(bytes)).toBe(true);
+    expectDurable(log, target);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(bytes.length);
+
+    // Cancelled at its first progress: `cancelled`, the earlier copy untouched, no part file.
+    const ac = new AbortController();
+    fs.writeFileSync(from, Buffer.alloc(bytes.length, 7));
+    const err = await copyDurably(from, target, { signal: ac.signal, onProgress: () => ac.abort() }).catch((e: unknown) => e);
+    expect(isCancelled(err)).toBe(true);
+    expect(fs.readFileSync(target).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['bản sao.bin']);
+    // A source that is not there: its error, nothing written.
+    await expect(copyDurably(path.join(dir, 'không có.bin'), path.join(dir, 'đích', 'khác.bin'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['bản sao.bin']);
   });
 
   it('installing a pack: its JSON and its record are each fsynced, renamed into place, and the folder fsynced', async () => {

@@ -118,6 +118,47 @@ describe('Save as… in the desktop app (electron/saveAs.ts)', () => {
     expect(snapshotDir(scratch.dir)).toEqual(beforeScratch);
   });
 
+  it('a copy of a file already made — a report, an exported package — by its download name, where the dialog said', async () => {
+    const report = await service.call('reports.selfAssessment', { id: revisionId, format: 'pdf' });
+    const exported = await service.call('packages.export', { id: revisionId, passphrase: PASSPHRASE });
+    for (const [route, fileName, from, ext] of [
+      ['reports', report.fileName, report.path, 'pdf'],
+      ['exports', exported.fileName, exported.file, 'cfcpkg'],
+    ] as const) {
+      const target = path.join(scratch.dir, 'bản sao', `Của tôi.${ext}`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const b = bound({ canceled: false, filePath: target });
+      const r = await b.save({ call: 'reports.saveCopy', input: { route, fileName } });
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, value: { fileName: `Của tôi.${ext}`, size: fs.statSync(from).size } });
+      expect(fs.readFileSync(target).equals(fs.readFileSync(from))).toBe(true);
+      expect(fs.readdirSync(path.dirname(target)).filter((f) => f.endsWith('.part'))).toEqual([]); // no part file left
+      expect(JSON.stringify(r.value)).not.toContain(scratch.dir);
+      // The dialog suggested the file's own name and offered its type.
+      expect(b.dialogs).toEqual([expect.objectContaining({ defaultPath: fileName, filters: [expect.objectContaining({ extensions: [ext] })] })]);
+    }
+  });
+
+  it('a copy of a name that is not a download, or of a file not there: refused, nothing written; a bad name gets no dialog', async () => {
+    const target = path.join(scratch.dir, 'không.pdf');
+    const before = snapshotDir(t.dir);
+    for (const fileName of ['../cfc.sqlite', 'a/b.pdf', '', 'x'.repeat(201) + '.pdf']) {
+      const b = bound({ canceled: false, filePath: target });
+      expect(await b.save({ call: 'reports.saveCopy', input: { route: 'reports', fileName } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(b.dialogs).toEqual([]);
+    }
+    const wrongRoute = bound({ canceled: false, filePath: target });
+    expect(await wrongRoute.save({ call: 'reports.saveCopy', input: { route: 'evidence', fileName: 'x.pdf' } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(wrongRoute.dialogs).toEqual([]);
+    // Well-formed names that are not there (or not in that folder): the dialog was shown, the call says not_found.
+    for (const [route, fileName] of [['reports', 'KhongCo.pdf'], ['exports', 'KhongCo.cfcpkg'], ['exports', 'cfc.sqlite']] as const) {
+      expect(await bound({ canceled: false, filePath: target }).save({ call: 'reports.saveCopy', input: { route, fileName } })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+    // Straight to the UI surface, without a token: refused by the schema.
+    expect(await service.dispatch('reports.saveCopy', { route: 'reports', fileName: 'x.pdf' }, 'ui')).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'saveToken' } });
+    expect(fs.existsSync(target)).toBe(false);
+    expect(snapshotDir(t.dir)).toEqual(before);
+  });
+
   it('the page cannot name a path in the input, nor reuse or forge a token: refused on the UI surface, nothing written', async () => {
     const target = path.join(scratch.dir, 'page-chose.cfcpkg');
     const viaPage = await bound({ canceled: false, filePath: path.join(scratch.dir, 'dialog.cfcpkg') }).save({ call: 'packages.export', input: { id: revisionId, passphrase: PASSPHRASE, outPath: target } });

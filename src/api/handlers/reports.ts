@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadRevision, scoreRevision } from '../../core/assessments/assessments';
 import { throwIfCancelled } from '../../core/cancel';
 import { CfcError } from '../../core/errors';
-import { writeDurably } from '../../core/fsx/durable';
+import { copyDurably, writeDurably } from '../../core/fsx/durable';
 import { readProfile } from '../../core/store/profile';
 import type { SelfAssessmentReport } from '../../core/reports/selfAssessment';
 import { asciiSlug } from '../../core/units/fold';
@@ -101,7 +101,7 @@ export async function selfAssessmentReport(ctx: ServiceContext, id: string): Pro
   };
 }
 
-export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
+export const reportsHandlers: Handlers<'reports.selfAssessment' | 'reports.saveCopy'> = {
   'reports.selfAssessment': async (input, ctx) => {
     const report = await selfAssessmentReport(ctx, input.id);
     const fontsDir = path.join(ctx.resourcesDir, 'fonts');
@@ -111,6 +111,14 @@ export const reportsHandlers: Handlers<'reports.selfAssessment'> = {
       input.format === 'docx' ? renderSelfAssessmentDocx(report, { fontsDir }) : renderSelfAssessmentPdf(report, { fontsDir }),
     );
     return { ...w, mediaType: MEDIA[input.format] };
+  },
+  'reports.saveCopy': async (input, ctx) => {
+    // The token first (spent whatever the outcome), then the file by the same resolver as its download route.
+    const target = ctx.saveTokens.redeem(input.saveToken, 'reports.saveCopy');
+    const from = input.route === 'reports' ? reportFile(ctx, input.fileName) : exportedFile(ctx, input.fileName);
+    const label = path.basename(target);
+    const size = from === target ? fs.statSync(from).size : await copyDurably(from, target, { onProgress: (bytes, total) => ctx.progress({ index: 0, total: 1, label, bytes, size: total }), signal: ctx.signal });
+    return { fileName: label, size };
   },
 };
 

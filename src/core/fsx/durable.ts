@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { throwIfCancelled } from '../cancel';
 
 /**
  * The one atomic-write helper of the data folder (evidence, imported packages, the review team's evidence, installed
- * criteria packs and the files the pack commands write): a file already written in full (a staged upload, a file extracted while its hash was checked, a private
- * copy of a package) is flushed to the disk, renamed to its name in the store, and the folder it now lives in is
- * flushed too, so after a power cut a stored name holds either nothing or the whole content — never an empty or
- * partial file under a hash name.
+ * criteria packs, the files the pack commands write, and the desktop app's Save as… copies): a file already written
+ * in full (a staged upload, a file extracted while its hash was checked, a private copy of a package) is flushed to
+ * the disk, renamed to its name in the store, and the folder it now lives in is flushed too, so after a power cut a
+ * stored name holds either nothing or the whole content — never an empty or partial file under a hash name.
  */
 
 /** Flushes a file's data to the disk. */
@@ -74,6 +77,35 @@ export function writeDurably(file: string, data: string | Uint8Array): void {
     placeDurably(part, file);
   } catch (e) {
     fs.rmSync(part, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Copies `from` to `target` durably and atomically, streaming (never whole in memory): into `<target>.<pid>.part`
+ * beside the target, then `placeDurably`. Progress in bytes; a cancel (the signal) or a failure removes the part file
+ * and leaves `target` as it was; a cancel throws `cancelled`. Returns the bytes copied.
+ */
+export async function copyDurably(from: string, target: string, opts: { onProgress?: (bytes: number, size: number) => void; signal?: AbortSignal } = {}): Promise<number> {
+  const part = `${target}.${process.pid}.part`;
+  const size = fs.statSync(from).size;
+  let bytes = 0;
+  try {
+    throwIfCancelled(opts.signal);
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        opts.onProgress?.(bytes, size);
+        done(null, chunk);
+      },
+    });
+    await pipeline(fs.createReadStream(from), count, fs.createWriteStream(part), opts.signal ? { signal: opts.signal } : {});
+    throwIfCancelled(opts.signal);
+    placeDurably(part, target);
+    return bytes;
+  } catch (e) {
+    fs.rmSync(part, { force: true });
+    throwIfCancelled(opts.signal);
     throw e;
   }
 }

@@ -66,10 +66,10 @@ export function canSaveAs(): boolean {
 }
 
 /**
- * "Save as…" (desktop app): the OS save dialog, then the call writes the file there (electron/saveAs.ts); the page
- * never sees the path. Null when the user closed the dialog; a refusal of the call throws like any call.
+ * "Save as…" (desktop app): the OS save dialog, then the call writes the file there (electron/saveAs.ts), with the
+ * save token the main process adds; the page never sees the path. Null when the user closed the dialog; a refusal of the call throws like any call.
  */
-export async function saveCallAs<N extends UiCallName>(name: N, input: UiCallInput<N>, suggestedName?: string): Promise<UiCallOutput<N> | null> {
+export async function saveCallAs<N extends UiCallName>(name: N, input: Omit<UiCallInput<N>, 'saveToken'>, suggestedName?: string): Promise<UiCallOutput<N> | null> {
   const save = window.cfc?.saveAs;
   if (!save) throw new ApiCallError({ code: 'invalid_input', message: { vi: 'Chỉ ứng dụng máy tính lưu được vào nơi bạn chọn.', en: 'Only the desktop app can save where you choose.' } });
   const r = await save(name, input, suggestedName);

@@ -5,6 +5,7 @@ import { useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { api, errorOf } from '../api';
+import { SaveCopyButton } from '../components/SaveCopyButton';
 import { reportUrl } from '../files';
 import { pick } from '../i18n';
 import { formatNumber } from '../lib/text';
@@ -321,12 +322,15 @@ function Actions({ ws }: { ws: Workspace }) {
           {(['docx', 'pdf'] as const).map((f) => {
             const r = reports[f];
             return r ? (
-              <Anchor key={f} href={reportUrl(r.fileName)} download={r.fileName} size="sm" data-testid={`report-link-${f}`}>
-                <Group gap={4} wrap="nowrap">
-                  <IconDownload size={14} />
-                  {r.fileName} ({formatSize(r.size, i18n.language)})
-                </Group>
-              </Anchor>
+              <Group key={f} gap="xs" wrap="nowrap">
+                <Anchor href={reportUrl(r.fileName)} download={r.fileName} size="sm" data-testid={`report-link-${f}`}>
+                  <Group gap={4} wrap="nowrap">
+                    <IconDownload size={14} />
+                    {r.fileName} ({formatSize(r.size, i18n.language)})
+                  </Group>
+                </Anchor>
+                <SaveCopyButton route="reports" fileName={r.fileName} />
+              </Group>
             ) : null;
           })}
         </Stack>

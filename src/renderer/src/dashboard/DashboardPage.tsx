@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Profile } from '../../../api/calls/profile';
 import { errorOf, useCall } from '../api';
 import { ProvisionalBadge } from '../assessment/bits';
+import { SaveCopyButton } from '../components/SaveCopyButton';
 import { reportUrl } from '../files';
 import { pick } from '../i18n';
 import { JobProgress } from '../jobs/JobProgress';
@@ -44,7 +45,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
   const [open, setOpen] = useState<{ code: string; edition?: string } | null>(null);
   const [groupBy, setGroupBy] = useState<'unit' | 'former_province' | 'former_district'>('unit');
   const [targetsOpen, setTargetsOpen] = useState(false);
-  const [exportMsg, setExportMsg] = useState<{ ok: boolean; text: string; url?: string } | null>(null);
+  const [exportMsg, setExportMsg] = useState<{ ok: boolean; text: string; url?: string; fileName?: string } | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
   const exportJob = useJob();
 
@@ -77,7 +78,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
     try {
       const r = await exportJob.run('dashboard.export', { year, scope, format });
       if (!r) return;
-      setExportMsg({ ok: true, text: t('dash.exported', { file: r.fileName }), url: reportUrl(r.fileName) });
+      setExportMsg({ ok: true, text: t('dash.exported', { file: r.fileName }), url: reportUrl(r.fileName), fileName: r.fileName });
       const a = document.createElement('a');
       a.href = reportUrl(r.fileName);
       a.download = r.fileName;
@@ -167,6 +168,7 @@ export function DashboardPage({ profile }: { profile: Profile }) {
               <a href={exportMsg.url}>{exportMsg.url}</a>
             </>
           )}
+          {exportMsg.fileName && <SaveCopyButton route="reports" fileName={exportMsg.fileName} />}
         </Alert>
       )}
       {error && <Alert color="red">{pick(error.message)}</Alert>}

@@ -873,6 +873,10 @@ export const en: Messages = {
       done: 'Open the new assessment',
     },
   },
+  files: {
+    saveCopy: 'Save a copy as…',
+    savedCopy: 'Saved {{file}} where you chose.',
+  },
   jobs: {
     working: 'Working…',
     items: 'Item {{index}} of {{total}}',

@@ -872,6 +872,10 @@ export const vi = {
       done: 'Mở bản đánh giá mới',
     },
   },
+  files: {
+    saveCopy: 'Lưu bản sao vào…',
+    savedCopy: 'Đã lưu {{file}} vào nơi bạn chọn.',
+  },
   jobs: {
     working: 'Đang xử lý…',
     items: 'Mục {{index}}/{{total}}',

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { errorOf, useCall } from '../api';
 import { formatSize } from '../assessment/values';
+import { SaveCopyButton } from '../components/SaveCopyButton';
 import { canSaveAs, exportUrl, saveCallAs } from '../files';
 import { pick } from '../i18n';
 import { JobProgress } from '../jobs/JobProgress';
@@ -236,9 +237,12 @@ function ExportResult({ r }: { r: Exported }) {
           {t('pkg.export.savedChosen')}
         </Text>
       ) : (
-        <Button component="a" href={exportUrl(r.fileName)} download={r.fileName} mt="sm" leftSection={<IconDownload size={18} />} data-testid="export-download">
-          {t('pkg.export.download')}
-        </Button>
+        <Group mt="sm" gap="sm">
+          <Button component="a" href={exportUrl(r.fileName)} download={r.fileName} leftSection={<IconDownload size={18} />} data-testid="export-download">
+            {t('pkg.export.download')}
+          </Button>
+          <SaveCopyButton route="exports" fileName={r.fileName} />
+        </Group>
       )}
     </Alert>
   );

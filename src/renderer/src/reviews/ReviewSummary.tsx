@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorOf, transportKind } from '../api';
 import { ProvisionalBadge, VerdictBadge } from '../assessment/bits';
+import { SaveCopyButton } from '../components/SaveCopyButton';
 import { exportUrl, reportUrl } from '../files';
 import { pick } from '../i18n';
 import { JobProgress } from '../jobs/JobProgress';
@@ -303,9 +304,12 @@ export function ReviewSummary({
           </Group>
           <JobProgress job={minutesJob} testId="minutes-job" />
           {Object.values(files).map((f) => (
-            <Anchor key={f} href={reportUrl(f)} download={f} size="sm" display="block" mt={6}>
-              {f}
-            </Anchor>
+            <Group key={f} gap="xs" wrap="nowrap" mt={6}>
+              <Anchor href={reportUrl(f)} download={f} size="sm">
+                {f}
+              </Anchor>
+              <SaveCopyButton route="reports" fileName={f} />
+            </Group>
           ))}
         </Paper>
         <Paper withBorder p="md" radius="md" data-testid="review-export">
@@ -341,9 +345,12 @@ export function ReviewSummary({
           )}
           {detail.exported && (
             <Stack gap={2} mt="sm">
-              <Anchor href={exportUrl(detail.exported.fileName)} download={detail.exported.fileName} size="sm" data-testid="review-export-link">
-                <IconDownload size={14} /> {t('rv.sum.exported', { file: detail.exported.fileName, n: detail.exported.revision })}
-              </Anchor>
+              <Group gap="xs" wrap="nowrap">
+                <Anchor href={exportUrl(detail.exported.fileName)} download={detail.exported.fileName} size="sm" data-testid="review-export-link">
+                  <IconDownload size={14} /> {t('rv.sum.exported', { file: detail.exported.fileName, n: detail.exported.revision })}
+                </Anchor>
+                <SaveCopyButton route="exports" fileName={detail.exported.fileName} />
+              </Group>
               {!detail.exported.upToDate && (
                 <Text size="xs" c="orange.8">
                   {t('rv.sum.outdated')}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../../../api/errors';
 import type { UiCallOutput } from '../../../api/contract';
 import { api, errorOf, useCall } from '../api';
+import { SaveCopyButton } from '../components/SaveCopyButton';
 import { exportUrl } from '../files';
 import { pick } from '../i18n';
 import { JobProgress } from '../jobs/JobProgress';
@@ -139,6 +140,7 @@ export function BackupSection() {
                   <Button component="a" href={exportUrl(created.fileName)} download={created.fileName} size="xs" leftSection={<IconDownload size={16} />} data-testid="backup-download">
                     {t('backup.download')}
                   </Button>
+                  <SaveCopyButton route="exports" fileName={created.fileName} />
                 </Group>
               </Stack>
             </Alert>
