@@ -68,6 +68,10 @@ async function main(): Promise<void> {
     await s.call('profile.set', { role: 'province', unitCode: '86', organisation: 'Sở Y tế Vĩnh Long', userName: 'Phạm Thu', userTitle: 'Chuyên viên' });
     for (const k of keys) await s.call('trust.add', { publicKey: publicKeyText(k) });
     await s.close();
+    // The reviewer's folder before any import: every import below starts from a copy of it (the in-process import
+    // fills `reviewer`; a cfc import into a copy of that would only find every package already present).
+    const pristine = path.join(root, 'reviewer-pristine');
+    fs.cpSync(reviewer, pristine, { recursive: true });
 
     // The floor, over the same files, in this run, with the page cache as warm as for the steps.
     const copies = path.join(root, 'copies');
@@ -85,17 +89,26 @@ async function main(): Promise<void> {
     const ver = runChild(__filename, 'verify', [reviewer, folder]);
     const imp = runChild(__filename, 'import', [reviewer, folder]);
     // The product as officials run it: the built `cfc` (its verifying threads from the bundle, not compiled by tsx as
-    // in the steps above), the process's start included. Import into a fresh copy of the reviewer's folder each time.
+    // in the steps above), the process's start included. Import into a fresh copy of the reviewer's folder as it was
+    // before any import, each time.
     const cfc = path.resolve(__dirname, '../../out/cli/cfc.cjs');
     const bundle = fs.existsSync(cfc);
     const fresher = path.join(root, 'reviewer-copy');
     const freshReviewer = () => {
       fs.rmSync(fresher, { recursive: true, force: true });
-      fs.cpSync(reviewer, fresher, { recursive: true });
+      fs.cpSync(pristine, fresher, { recursive: true });
     };
     freshReviewer();
     const cliVer = bundle ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'verify', folder]) : null;
-    const cliImp = bundle ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'import', folder], freshReviewer) : null;
+    // Each cfc import must have stored every package itself (not found them already there): counted before the copy is renewed.
+    const storedByCfc: number[] = [];
+    const cliImp = bundle
+      ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'import', folder], () => {
+          storedByCfc.push(fs.readdirSync(path.join(fresher, 'packages')).filter((f) => f.endsWith('.cfcpkg')).length);
+          freshReviewer();
+        })
+      : null;
+    if (storedByCfc.some((n) => n !== count)) throw new Error(`cfc package import stored ${storedByCfc.join(', ')} packages, not ${count} each time`);
 
     const mb = totalBytes / (1024 * 1024);
     const row = (step: string, r: Figures, ref: Figures | null, refName: string) => [
@@ -125,7 +138,9 @@ async function main(): Promise<void> {
     if (!bundle) console.log('cfc rows left out: out/cli/cfc.cjs is not built (npm run build)');
     console.log(`references and cfc: best of 3 (each one process over all files; cfc with its start); ${machineLine()}`);
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    // CFC_BENCH_MANY_KEEP=1 keeps the generated packages (and the reviewer's data folder) to profile a command on them.
+    if (process.env.CFC_BENCH_MANY_KEEP === '1') console.log(`kept: ${root}`);
+    else fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
