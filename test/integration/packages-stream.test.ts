@@ -288,6 +288,38 @@ describe('a large package streams', () => {
     }
   });
 
+  it('more than a group (64): a cancel in the second group keeps the first one committed whole and nothing of the second', async () => {
+    const { s, deps } = await reviewer(path.join(t.dir, 'two-groups'));
+    const dataDir = deps.dataDir;
+    try {
+      const files: string[] = [];
+      for (let i = 0; i < 70; i++) files.push((await makePackage(path.join(t.dir, 'seventy'), key, { notes: { '1.1': `lần ${i}` } })).file);
+      const count = (table: string) => (tables(dataDir)[table] ?? []).length;
+      const ac = new AbortController();
+      const err = await importPackages(deps, files, {
+        who: { name: 'Phạm Thu', now: NOW },
+        signal: ac.signal,
+        // The first group (0–63) is committed when package 63 is written; the cancel comes at package 66.
+        onProgress: (p) => {
+          if (p.index === 66 && p.bytes === p.size) ac.abort();
+        },
+      }).catch((e: unknown) => e);
+      expect(isCancelled(err)).toBe(true);
+      expect(count('package')).toBe(64);
+      const stored = fs.readdirSync(path.join(dataDir, 'packages')).filter((f) => f.endsWith('.cfcpkg'));
+      expect(stored.length).toBe(64);
+      const staging = path.join(dataDir, 'packages', 'staging');
+      expect(fs.existsSync(staging) ? fs.readdirSync(staging) : []).toEqual([]);
+      // Imported again: the 64 are there already, the other 6 are stored; every package once.
+      const r = await importPackages(deps, files, { who: { name: 'Phạm Thu', now: NOW } });
+      expect(r.items.filter((i) => i.result === 'already_present').length).toBe(64);
+      expect(count('package')).toBe(70);
+      expect(fs.readdirSync(path.join(dataDir, 'packages')).filter((f) => f.endsWith('.cfcpkg')).length).toBe(70);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+
   it('an already aborted signal imports nothing and says cancelled', async () => {
     const dataDir = path.join(t.dir, 'aborted');
     const s = testService(dataDir);
