@@ -24,7 +24,7 @@ export interface CfcBridge extends CfcJobsBridge {
    * "Save as…": the OS save dialog in the main process, then the call, which writes where the user chose (electron/saveAs.ts).
    * The page never sees the path; it gets the call's result, or `cancelled`.
    */
-  saveAs(call: UiCallName, input: unknown, suggestedName?: string): Promise<CallResult<unknown>>;
+  saveAs(call: UiCallName, input: unknown, suggestedName?: string, job?: string): Promise<CallResult<unknown>>;
   /** The app's version (package.json), fixed at build time. */
   readonly version: string;
 }

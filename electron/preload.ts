@@ -48,8 +48,8 @@ const bridge: CfcBridge = {
       return failure('invalid_input', 'Không gửi được tệp.', 'The file could not be sent.') as never;
     }
   },
-  saveAs: (call, input, suggestedName) =>
-    ipcRenderer.invoke(SAVE_AS_CHANNEL, { call, input, suggestedName }).catch(() => failure('invalid_input', 'Không gửi được yêu cầu lưu.', 'The save request could not be sent.')),
+  saveAs: (call, input, suggestedName, job) =>
+    ipcRenderer.invoke(SAVE_AS_CHANNEL, { call, input, suggestedName, ...(job ? { job } : {}) }).catch(() => failure('invalid_input', 'Không gửi được yêu cầu lưu.', 'The save request could not be sent.')),
   version: __CFC_VERSION__,
 };
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import { uiContract, type UiCallName } from '../src/api/contract';
 import { ErrorCodes, type CallResult } from '../src/api/errors';
+import { isJobId } from '../src/api/jobs';
 import type { Service } from '../src/api/service';
 import { SAVE_AS_CHANNEL } from './bridge';
 
@@ -53,7 +54,7 @@ export interface SaveAsOptions {
 const refusal = (code: string, vi: string, en: string): CallResult<never> => ({ ok: false, error: { code, message: { vi, en } } });
 
 export function bindSaveAs(opts: SaveAsOptions): () => void {
-  opts.ipc.handle(SAVE_AS_CHANNEL, async (event, req: { call?: unknown; input?: unknown; suggestedName?: unknown }): Promise<CallResult<unknown>> => {
+  opts.ipc.handle(SAVE_AS_CHANNEL, async (event, req: { call?: unknown; input?: unknown; suggestedName?: unknown; job?: unknown }): Promise<CallResult<unknown>> => {
     if (!opts.isTrusted(event)) {
       opts.log?.(`IPC ${SAVE_AS_CHANNEL} refused`);
       return refusal(ErrorCodes.unauthorized, 'Lệnh gọi bị từ chối: không đến từ cửa sổ của ứng dụng.', 'Call refused: it did not come from the app window.');
@@ -62,6 +63,8 @@ export function bindSaveAs(opts: SaveAsOptions): () => void {
     const input = req.input && typeof req.input === 'object' && !Array.isArray(req.input) ? (req.input as Record<string, unknown>) : {};
     const kind = call && Object.prototype.hasOwnProperty.call(SAVE_AS_CALLS, call) ? SAVE_AS_CALLS[call]!(input) : null;
     if (!call || !kind) return refusal(ErrorCodes.invalidInput, `Lệnh "${String(req?.call)}" không lưu ra tệp được.`, `The call "${String(req?.call)}" cannot save to a file.`);
+    // A job id (the page's progress bar and Cancel for the writing, src/renderer/src/jobs): checked like the job channels'.
+    if (req.job !== undefined && !isJobId(req.job)) return refusal(ErrorCodes.invalidInput, 'Mã công việc không hợp lệ.', 'The job id is malformed.');
     // Only a plain file name is a suggestion (a copy suggests its own name): anything with a folder in it is cut to its last part.
     const given = typeof req.suggestedName === 'string' ? req.suggestedName : typeof input.fileName === 'string' ? input.fileName : '';
     const suggested = path.basename(given).slice(0, 200);
@@ -69,7 +72,7 @@ export function bindSaveAs(opts: SaveAsOptions): () => void {
     if (chosen.canceled || !chosen.filePath) return refusal('cancelled', 'Đã hủy lưu tệp.', 'Saving was cancelled.');
     const token = await opts.service.files.saveTarget(call, chosen.filePath);
     if (!token.ok) return token;
-    return opts.service.dispatch(call, { ...input, saveToken: token.value.token }, 'ui');
+    return opts.service.dispatch(call, { ...input, saveToken: token.value.token }, 'ui', req.job as string | undefined);
   });
   return () => opts.ipc.removeHandler(SAVE_AS_CHANNEL);
 }

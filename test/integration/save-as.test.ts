@@ -138,6 +138,43 @@ describe('Save as… in the desktop app (electron/saveAs.ts)', () => {
     }
   });
 
+  it('as a job: the copy reports progress under its job id and stops on Cancel, leaving nothing where the dialog said', async () => {
+    // A large file in exports/ (the copy streams it in many chunks), by its download name.
+    const big = path.join(t.dir, 'exports', 'Lon.cfcpkg');
+    fs.writeFileSync(big, Buffer.alloc(8 * 1024 * 1024, 3));
+    try {
+      const target = path.join(scratch.dir, 'job', 'Lon.cfcpkg');
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const seen: { job: string | null; call: string; bytes: number; size: number }[] = [];
+      const stop = service.jobs.subscribe((e) => {
+        seen.push({ job: e.job, call: e.call, bytes: e.progress.bytes, size: e.progress.size });
+        if (e.job === 'save-copy-2') service.jobs.cancel('save-copy-2');
+      });
+      try {
+        const done = await bound({ canceled: false, filePath: target }).save({ call: 'reports.saveCopy', input: { route: 'exports', fileName: 'Lon.cfcpkg' }, job: 'save-copy-1' });
+        expect(done).toMatchObject({ ok: true, value: { fileName: 'Lon.cfcpkg', size: 8 * 1024 * 1024 } });
+        const mine = seen.filter((e) => e.job === 'save-copy-1');
+        expect(mine.length).toBeGreaterThan(1);
+        expect(mine.every((e) => e.call === 'reports.saveCopy' && e.size === 8 * 1024 * 1024)).toBe(true);
+        expect(mine.at(-1)!.bytes).toBe(8 * 1024 * 1024);
+        fs.rmSync(target);
+
+        // Cancelled from its first progress event: `cancelled`, nothing at the target, no part file.
+        const cancelled = await bound({ canceled: false, filePath: target }).save({ call: 'reports.saveCopy', input: { route: 'exports', fileName: 'Lon.cfcpkg' }, job: 'save-copy-2' });
+        expect(cancelled).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+        expect(fs.readdirSync(path.dirname(target))).toEqual([]);
+      } finally {
+        stop();
+      }
+      // A malformed job id: refused before any dialog.
+      const bad = bound({ canceled: false, filePath: target });
+      expect(await bad.save({ call: 'reports.saveCopy', input: { route: 'exports', fileName: 'Lon.cfcpkg' }, job: '../x' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(bad.dialogs).toEqual([]);
+    } finally {
+      fs.rmSync(big);
+    }
+  });
+
   it('a copy of a name that is not a download, or of a file not there: refused, nothing written; a bad name gets no dialog', async () => {
     const target = path.join(scratch.dir, 'không.pdf');
     const before = snapshotDir(t.dir);

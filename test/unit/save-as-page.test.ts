@@ -1,6 +1,7 @@
 /**
  * The page's side of "Save as…" (src/renderer/src/files.ts): offered only where the shell has it (the desktop app's
- * bridge), the call passed through as asked, the dialog closed → nothing happens (null), a refusal → the typed error.
+ * bridge), the call (and its job id) passed through as asked, the dialog closed → nothing happens (null), a refusal → the
+ * typed error.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../src/api/errors';
@@ -30,8 +31,9 @@ describe('Save as… on the page', () => {
     g.window = { cfc: { saveAs: async (...a: unknown[]) => (asked.push(a), answers.shift()) } };
     const input = { id: '6f1c2a4e-8b0d-4c1e-9a57-3d2b1e0f9c88', keyId: 'k' };
     expect(await saveCallAs('packages.export', input, 'HoSo.cfcpkg')).toEqual({ fileName: 'HoSo.cfcpkg', size: 10 });
-    expect(asked[0]).toEqual(['packages.export', input, 'HoSo.cfcpkg']);
-    expect(await saveCallAs('packages.export', input)).toBeNull();
+    expect(asked[0]).toEqual(['packages.export', input, 'HoSo.cfcpkg', undefined]);
+    expect(await saveCallAs('packages.export', input, undefined, 'job-7')).toBeNull();
+    expect(asked[1]).toEqual(['packages.export', input, undefined, 'job-7']); // a job id passes through to the bridge
     const e = await saveCallAs('packages.export', input).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiCallError);
     expect(e).toMatchObject({ error: { code: 'passphrase_wrong', field: 'passphrase' } });

@@ -17,7 +17,7 @@ declare global {
       cancelJob(job: string): Promise<void>;
       onJobProgress(listener: (e: JobEvent) => void): () => void;
       /** "Save as…" (electron/saveAs.ts): the OS save dialog, then the call writes there; `cancelled` when closed. */
-      saveAs?(call: UiCallName, input: unknown, suggestedName?: string): Promise<CallResult<unknown>>;
+      saveAs?(call: UiCallName, input: unknown, suggestedName?: string, job?: string): Promise<CallResult<unknown>>;
     };
   }
 }

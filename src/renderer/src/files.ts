@@ -67,12 +67,13 @@ export function canSaveAs(): boolean {
 
 /**
  * "Save as…" (desktop app): the OS save dialog, then the call writes the file there (electron/saveAs.ts), with the
- * save token the main process adds; the page never sees the path. Null when the user closed the dialog; a refusal of the call throws like any call.
+ * save token the main process adds; the page never sees the path. With a job id, the writing reports progress and
+ * can be cancelled like any job (useJob's `saveAs`). Null when the user closed the dialog; a refusal of the call throws like any call.
  */
-export async function saveCallAs<N extends UiCallName>(name: N, input: Omit<UiCallInput<N>, 'saveToken'>, suggestedName?: string): Promise<UiCallOutput<N> | null> {
+export async function saveCallAs<N extends UiCallName>(name: N, input: Omit<UiCallInput<N>, 'saveToken'>, suggestedName?: string, job?: string): Promise<UiCallOutput<N> | null> {
   const save = window.cfc?.saveAs;
   if (!save) throw new ApiCallError({ code: 'invalid_input', message: { vi: 'Chỉ ứng dụng máy tính lưu được vào nơi bạn chọn.', en: 'Only the desktop app can save where you choose.' } });
-  const r = await save(name, input, suggestedName);
+  const r = await save(name, input, suggestedName, job);
   if (!r.ok && r.error.code === 'cancelled') return null;
   return unwrap(r) as UiCallOutput<N>;
 }

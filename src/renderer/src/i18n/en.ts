@@ -890,6 +890,7 @@ export const en: Messages = {
       files_stage: 'Uploading the file',
       packages_import: 'Importing the package',
       packages_export: 'Signing and exporting the package',
+      reports_saveCopy: 'Saving a copy',
       reviews_export: 'Signing and exporting the review package',
       reports_selfAssessment: 'Making the report',
       reviews_minutes: 'Making the minutes',

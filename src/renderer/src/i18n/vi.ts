@@ -889,6 +889,7 @@ export const vi = {
       files_stage: 'Đang tải tệp lên',
       packages_import: 'Đang nhập gói',
       packages_export: 'Đang ký và xuất gói',
+      reports_saveCopy: 'Đang lưu bản sao',
       reviews_export: 'Đang ký và xuất gói thẩm định',
       reports_selfAssessment: 'Đang tạo báo cáo',
       reviews_minutes: 'Đang tạo biên bản',

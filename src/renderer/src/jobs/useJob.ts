@@ -3,7 +3,7 @@ import type { StagedFile } from '../../../api/calls/evidence';
 import type { Progress, RunningJob } from '../../../api/client';
 import type { UiCallInput, UiCallName, UiCallOutput } from '../../../api/contract';
 import { api, errorOf } from '../api';
-import { stageFile } from '../files';
+import { saveCallAs, stageFile } from '../files';
 
 export type JobStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled';
 
@@ -22,6 +22,11 @@ export interface Job {
   busy: boolean;
   /** Runs a call as a job; null when it was cancelled (the component then says "Đã hủy"); other failures throw. */
   run<N extends UiCallName>(name: N, input: UiCallInput<N>, opts?: { label?: string }): Promise<UiCallOutput<N> | null>;
+  /**
+   * The desktop app's Save as… as a job (files.ts `saveCallAs`): the OS dialog, then the call writing there with its
+   * progress and Cancel; null when the dialog was closed or the job cancelled.
+   */
+  saveAs<N extends UiCallName>(name: N, input: Omit<UiCallInput<N>, 'saveToken'>): Promise<UiCallOutput<N> | null>;
   /** Uploads a file as a job (bytes as they reach the core); null when cancelled. */
   stage(file: File): Promise<StagedFile | null>;
   /** Follows work that runs under a job id it already has (a background backup) until `done` settles. */
@@ -59,7 +64,8 @@ export function useJob(): Job {
     current.current = job;
     try {
       const value = await job.result;
-      if (alive.current) setView((v) => ({ ...v, status: 'done' }));
+      // Nothing back after Cancel was pressed (a Save as… answers null when cancelled): the job was cancelled.
+      if (alive.current) setView((v) => ({ ...v, status: value === null && asked.current ? 'cancelled' : 'done' }));
       return value;
     } catch (e) {
       // Cancelled: the core says so (`cancelled`); an upload stopped by its cancel may only see its stream cut.
@@ -79,6 +85,10 @@ export function useJob(): Job {
       drive(name, opts.label ?? null, (onProgress) => api.job(name, input, { onProgress })),
     [drive],
   );
+  const saveAs = useCallback(
+    <N extends UiCallName>(name: N, input: Omit<UiCallInput<N>, 'saveToken'>) => drive(name, null, (onProgress) => api.track((id) => saveCallAs(name, input, undefined, id), { onProgress })),
+    [drive],
+  );
   const stage = useCallback(
     (file: File) => drive('files.stage', file.name, (onProgress) => api.track((id) => stageFile(file, undefined, id), { onProgress })),
     [drive],
@@ -91,5 +101,5 @@ export function useJob(): Job {
     current.current.cancel();
   }, []);
   const reset = useCallback(() => setView(IDLE), []);
-  return { view, busy: view.status === 'running' || view.status === 'cancelling', run, stage, follow, cancel, reset };
+  return { view, busy: view.status === 'running' || view.status === 'cancelling', run, saveAs, stage, follow, cancel, reset };
 }

@@ -6,7 +6,7 @@ import type { UiCallOutput as CallOutput } from '../../../api/contract';
 import { errorOf, useCall } from '../api';
 import { formatSize } from '../assessment/values';
 import { SaveCopyButton } from '../components/SaveCopyButton';
-import { canSaveAs, exportUrl, saveCallAs } from '../files';
+import { canSaveAs, exportUrl } from '../files';
 import { pick } from '../i18n';
 import { JobProgress } from '../jobs/JobProgress';
 import { useJob } from '../jobs/useJob';
@@ -69,8 +69,9 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
   const key = active.find((k) => k.keyId === keyId) ?? null;
   const needPass = key?.sealedBy === 'passphrase';
 
+  /** Which button started the job (both run as jobs: progress and Cancel). */
   const [saving, setSaving] = useState(false);
-  /** Signs into the data folder's exports/ (a job: progress and Cancel), or, "Save as…", where the user chooses. */
+  /** Signs into the data folder's exports/, or, "Save as…", where the user chooses: a job either way (progress and Cancel). */
   const sign = async (chosen = false) => {
     if (!key) return;
     setError(null);
@@ -84,7 +85,7 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
       let r: Exported | null;
       if (chosen) {
         setSaving(true);
-        const saved = await saveCallAs('packages.export', input).finally(() => setSaving(false));
+        const saved = await job.saveAs('packages.export', input).finally(() => setSaving(false));
         r = saved && { ...saved, chosen: true };
       } else r = await job.run('packages.export', input);
       if (!r) return;
@@ -193,11 +194,11 @@ function ExportDialog({ revisionId, done, onDone, onClose }: { revisionId: strin
           {t('common.cancel')}
         </Button>
         {canSaveAs() && (
-          <Button variant="light" leftSection={<IconDeviceFloppy size={18} />} loading={saving} onClick={() => void sign(true)} disabled={!key || busy}>
+          <Button variant="light" leftSection={<IconDeviceFloppy size={18} />} loading={busy && saving} onClick={() => void sign(true)} disabled={!key || busy}>
             {t('pkg.export.signSaveAs')}
           </Button>
         )}
-        <Button leftSection={<IconPackageExport size={18} />} loading={busy} onClick={() => void sign()} disabled={!key || saving}>
+        <Button leftSection={<IconPackageExport size={18} />} loading={busy && !saving} onClick={() => void sign()} disabled={!key || busy}>
           {t('pkg.export.sign')}
         </Button>
       </Group>
