@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiCallError, toApiError } from '../api/errors';
 import { startServiceHost } from '../api/host/host';
 import { resolveDataDir } from '../core/paths';
-import { checkoutResourcesDir } from './resources';
+import { checkoutResourcesDir, chooseResourcesDir } from './resources';
 import { startServer } from './server';
 
 const USAGE = `npm run web -- [--port N] [--data-dir DIR] [--resources DIR] [--static DIR]
@@ -41,9 +40,9 @@ async function main() {
     process.exit(2);
   }
   // Passed in (like the CLI's bin and the desktop app do); a checkout's own folder by default.
-  const resourcesDir = path.resolve(args.resources ?? (process.env['CFC_RESOURCES_DIR'] || checkoutResourcesDir));
-  if (!['units', 'packs'].every((d) => fs.existsSync(path.join(resourcesDir, d)))) {
-    process.stderr.write(`--resources: "${resourcesDir}" không phải thư mục tài nguyên của ứng dụng (thiếu units/ hoặc packs/) / is not the app's resources folder (no units/ or packs/ in it)\n`);
+  const { dir: resourcesDir, problem } = chooseResourcesDir(args.resources, process.env);
+  if (problem) {
+    process.stderr.write(`--resources: ${problem}\n`);
     process.exit(2);
   }
   const dataDir = resolveDataDir({ flag: args['data-dir'], env: process.env, platform: process.platform, home: os.homedir() });
