@@ -203,6 +203,7 @@ export function BackupSection() {
                   <a href={exportUrl(f.fileName)} download={f.fileName}>
                     {f.fileName}
                   </a>
+                  <SaveCopyButton route="exports" fileName={f.fileName} />
                 </Table.Td>
                 <Table.Td>{formatDate(f.modifiedAt)}</Table.Td>
                 <Table.Td>{size(f.size)}</Table.Td>
