@@ -142,6 +142,33 @@ describe('jobs through the worker host', () => {
   });
 });
 
+describe('an upload cancelled before the core reads it', () => {
+  it('does not stop the core: the worker, its upload code not loaded yet, answers `cancelled` and then the next call', async () => {
+    // A fresh host: the evidence code loads on the upload's first use, so the cancel (sent from the first progress
+    // event, as the page's Cancel can be) reaches the worker before anything there reads the upload.
+    const fresh = tempDir('cfc-jobs-fresh-');
+    const h = startServiceHost({ dataDir: path.join(fresh.dir, 'data'), resourcesDir: checkoutResourcesDir, mode: 'test', now: new Date('2026-03-15T08:00:00Z') });
+    try {
+      await h.open();
+      const source = Readable.from(
+        (function* () {
+          for (let i = 0; i < 8; i++) yield Buffer.alloc(1024 * 1024, i);
+        })(),
+      );
+      const stop = h.jobs.subscribe((e) => e.job === 'upload-early' && h.jobs.cancel('upload-early'));
+      const r = await h.files.stage(source, 'sớm.pdf', 8 * 1024 * 1024, 'upload-early');
+      stop();
+      expect(r).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+      expect(await h.dispatch('app.info', {}, 'ui')).toMatchObject({ ok: true });
+      const staging = path.join(fresh.dir, 'data', 'evidence', 'staging');
+      expect(fs.existsSync(staging) ? fs.readdirSync(staging) : []).toEqual([]);
+    } finally {
+      await h.close();
+      fresh.cleanup();
+    }
+  });
+});
+
 describe('jobs through browser mode (HTTP)', () => {
   let server: RunningServer;
   beforeAll(async () => {

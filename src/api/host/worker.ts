@@ -64,6 +64,10 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'stage-begin': {
       const body = new PassThrough();
+      // An upload stopped early (its Cancel, a broken connection) ends `body` with an error, possibly before the staging
+      // code has started reading it (that code loads on first use, and first reads the settings): with no listener the
+      // error would stop the whole worker. The reader still gets the error from the stream when it starts.
+      body.on('error', () => {});
       uploads.set(m.id, body);
       void service.files.stage(body, m.name, m.size).then((result) => {
         uploads.delete(m.id);
