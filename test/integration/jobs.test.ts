@@ -45,6 +45,25 @@ async function populate(h: ServiceHost): Promise<string> {
   return a.id;
 }
 
+/** `mb` MiB to upload, made as they are read. */
+function megabytes(mb: number): Readable {
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < mb; i++) yield Buffer.alloc(1024 * 1024, i);
+    })(),
+  );
+}
+
+/**
+ * An upload through `h` cancelled from its first progress event (as the page's Cancel can be): what the host answers.
+ */
+async function uploadCancelledAtOnce(h: ServiceHost, job: string, name: string, mb: number) {
+  const stop = h.jobs.subscribe((e) => e.job === job && h.jobs.cancel(job));
+  const r = await h.files.stage(megabytes(mb), name, mb * 1024 * 1024, job);
+  stop();
+  return r;
+}
+
 /** Progress is monotonic: by item, then by bytes within an item. */
 function expectMonotonic(events: JobEvent[]) {
   for (let i = 1; i < events.length; i++) {
@@ -129,14 +148,7 @@ describe('jobs through the worker host', () => {
   it('an upload cancelled from its first progress event answers `cancelled` and keeps nothing in staging', async () => {
     const staging = path.join(dataDir, 'evidence', 'staging');
     const before = fs.existsSync(staging) ? fs.readdirSync(staging) : [];
-    const source = Readable.from(
-      (function* () {
-        for (let i = 0; i < 64; i++) yield Buffer.alloc(1024 * 1024, i);
-      })(),
-    );
-    const stop = host.jobs.subscribe((e) => e.job === 'upload-job-1' && host.jobs.cancel('upload-job-1'));
-    const r = await host.files.stage(source, 'lớn.pdf', 64 * 1024 * 1024, 'upload-job-1');
-    stop();
+    const r = await uploadCancelledAtOnce(host, 'upload-job-1', 'lớn.pdf', 64);
     expect(r).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(fs.readdirSync(staging)).toEqual(before);
   });
@@ -150,14 +162,7 @@ describe('an upload cancelled before the core reads it', () => {
     const h = startServiceHost({ dataDir: path.join(fresh.dir, 'data'), resourcesDir: checkoutResourcesDir, mode: 'test', now: new Date('2026-03-15T08:00:00Z') });
     try {
       await h.open();
-      const source = Readable.from(
-        (function* () {
-          for (let i = 0; i < 8; i++) yield Buffer.alloc(1024 * 1024, i);
-        })(),
-      );
-      const stop = h.jobs.subscribe((e) => e.job === 'upload-early' && h.jobs.cancel('upload-early'));
-      const r = await h.files.stage(source, 'sớm.pdf', 8 * 1024 * 1024, 'upload-early');
-      stop();
+      const r = await uploadCancelledAtOnce(h, 'upload-early', 'sớm.pdf', 8);
       expect(r).toMatchObject({ ok: false, error: { code: 'cancelled' } });
       expect(await h.dispatch('app.info', {}, 'ui')).toMatchObject({ ok: true });
       const staging = path.join(fresh.dir, 'data', 'evidence', 'staging');
