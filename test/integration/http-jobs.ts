@@ -1,6 +1,6 @@
 /**
  * Browser mode's job channel as the page uses it, for tests: `GET /jobs/events` (Server-Sent Events) read event by
- * event, and `POST /jobs/cancel`. One reader for every HTTP job test.
+ * event, `POST /jobs/cancel`, and calls under a job id. One reader for every HTTP job test.
  */
 import { expect } from 'vitest';
 import type { JobEvent } from '../../src/api/jobs';
@@ -36,6 +36,12 @@ export async function jobEvents(server: RunningServer, onEvent: (e: JobEvent) =>
   })();
   await isReady;
   return () => controller.abort();
+}
+
+/** One call as the page makes it (`POST /api/<call>`), under a job id when given; the parsed answer. */
+export async function httpCall(server: RunningServer, call: string, input: unknown, job?: string): Promise<{ ok: boolean; value?: Record<string, unknown>; error?: { code: string } }> {
+  const res = await fetch(`${server.origin}/api/${call}`, { method: 'POST', headers: { ...httpAuth(server), ...(job ? { 'x-cfc-job': job } : {}) }, body: JSON.stringify(input) });
+  return (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string } };
 }
 
 /** Asks the server to cancel a job (the page's Cancel button). */

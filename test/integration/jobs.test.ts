@@ -14,7 +14,7 @@ import { checkoutResourcesDir } from '../../src/server/resources';
 import { repoRoot, snapshotDir, tempDir } from '../helpers';
 import { fixture } from '../unit/packages/helpers';
 import { bytesOf } from './backup-data';
-import { cancelJob, httpAuth, jobEvents } from './http-jobs';
+import { cancelJob, httpAuth, httpCall, jobEvents } from './http-jobs';
 
 const PASS = 'mật khẩu đủ dài cho khóa ký';
 /** Evidence big enough that the export streams it in many chunks (the cancel arrives long before the end). */
@@ -192,13 +192,8 @@ describe('jobs through browser mode (HTTP)', () => {
       seen.push(e);
       cancel ??= cancelJob(server, 'http-export-1');
     });
-    const res = await fetch(`${server.origin}/api/packages.export`, {
-      method: 'POST',
-      headers: { ...auth(), 'x-cfc-job': 'http-export-1' },
-      body: JSON.stringify({ id: revisionId, passphrase: PASS }),
-    });
+    const body = await httpCall(server, 'packages.export', { id: revisionId, passphrase: PASS }, 'http-export-1');
     close();
-    const body = (await res.json()) as { ok: boolean; error?: { code: string } };
     expect(body).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((e) => e.call === 'packages.export')).toBe(true);

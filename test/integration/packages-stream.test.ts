@@ -21,7 +21,7 @@ import { THREADS_FROM, verifyPackages, verifyPool } from '../../src/core/package
 import { checkoutResourcesDir } from '../../src/server/resources';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { repoRoot, servedEvidence, snapshotDir, tempDir, testService } from '../helpers';
-import { cancelJob, httpAuth, jobEvents } from './http-jobs';
+import { cancelJob, httpAuth, httpCall, jobEvents } from './http-jobs';
 import { packageEvidenceId } from '../../src/core/reviews/model';
 import { APP, NOW, editions, fixture, makeKey, makePackage, packs, publicKeyText, trustOf, type TestKey } from '../unit/packages/helpers';
 
@@ -168,10 +168,7 @@ describe('a large package streams', () => {
       await host.call('trust.add', { publicKey: publicKeyText(key) });
       server = await startServer({ service: host, staticDir: path.join(repoRoot, 'out/renderer') });
       const srv = server;
-      const api = async (call: string, input: unknown, job?: string) => {
-        const res = await fetch(`${srv.origin}/api/${call}`, { method: 'POST', headers: { ...httpAuth(srv), ...(job ? { 'x-cfc-job': job } : {}) }, body: JSON.stringify(input) });
-        return (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string } };
-      };
+      const api = (call: string, input: unknown, job?: string) => httpCall(srv, call, input, job);
       // The page's upload: the file streamed as the request body.
       const size = fs.statSync(big.file).size;
       const up = await fetch(`${srv.origin}/upload`, {
