@@ -51,8 +51,18 @@ interface Candidate extends CountedKey {
   inner_total: number | null;
 }
 
-async function candidates(db: Db, key: CountedKey | null): Promise<Candidate[]> {
-  const where = key ? sql`and p.year = ${key.year} and p.unit_code = ${key.unit_code} and ${EDITION} = ${key.unit_edition}` : sql``;
+/** The keys a statement is limited to; null: every key (the whole table, as migration 0009 fills it). */
+type Keys = readonly CountedKey[] | null;
+
+/**
+ * `(edition, code, year) in (the keys)`, the keys read from one JSON parameter: one SQL text whatever their number (so
+ * the statement is prepared once), and SQLite looks each key up in the index on those columns.
+ */
+const keysIn = (keys: readonly CountedKey[], edition: RawBuilder<unknown>, code: RawBuilder<unknown>, year: RawBuilder<unknown>) =>
+  sql`(${edition}, ${code}, ${year}) in (select value ->> 0, value ->> 1, value ->> 2 from json_each(${JSON.stringify(keys.map((k) => [k.unit_edition, k.unit_code, k.year]))}))`;
+
+async function candidates(db: Db, keys: Keys): Promise<Candidate[]> {
+  const where = keys ? sql`and ${keysIn(keys, EDITION, sql.ref('p.unit_code'), sql.ref('p.year'))}` : sql``;
   const r = await sql<Candidate>`
     select ${EDITION} as unit_edition, p.unit_code, p.year, p.kind, p.manifest_sha256 as sha, p.state, p.assessment_id, p.revision,
            p.total, p.verdict, p.provisional, p.unit_class, p.pack_id, p.pack_version,
@@ -114,30 +124,41 @@ function chooseAll(rows: Candidate[]): CountedTable[] {
   return out;
 }
 
-const keyWhere = (key: CountedKey | null, t = 'c') =>
-  key ? sql`where ${sql.ref(`${t}.year`)} = ${key.year} and ${sql.ref(`${t}.unit_code`)} = ${key.unit_code} and ${sql.ref(`${t}.unit_edition`)} = ${key.unit_edition}` : sql``;
+const keyWhere = (keys: Keys) => (keys ? sql`where ${keysIn(keys, sql.ref('c.unit_edition'), sql.ref('c.unit_code'), sql.ref('c.year'))}` : sql``);
 
-/** Replaces the counted rows of one key (or of all, `null`) by those chosen from `package`. */
-async function rewrite(db: Db, key: CountedKey | null): Promise<void> {
+/** At most this many keys per statement (a whole group of an import is one). */
+const KEYS_PER_STATEMENT = 500;
+
+/**
+ * Replaces the counted rows of the keys (or of all, `null`) by those chosen from `package`: the same seven statements
+ * for one key as for a whole group of an import. For `null` they are migration 0009's statements, to the character:
+ * its recorded checksum is of their text (store-migrator.test.ts pins it).
+ */
+async function rewrite(db: Db, keys: Keys): Promise<void> {
+  if (keys && keys.length > KEYS_PER_STATEMENT) {
+    for (let k = 0; k < keys.length; k += KEYS_PER_STATEMENT) await rewrite(db, keys.slice(k, k + KEYS_PER_STATEMENT));
+    return;
+  }
+  if (keys?.length === 0) return;
   for (const t of ['counted_rate', 'counted_criterion', 'counted'] as const) {
     let q = db.deleteFrom(t);
-    if (key) q = q.where('year', '=', key.year).where('unit_code', '=', key.unit_code).where('unit_edition', '=', key.unit_edition);
+    if (keys) q = q.where(keysIn(keys, sql.ref('unit_edition'), sql.ref('unit_code'), sql.ref('year')) as RawBuilder<boolean>);
     await q.execute();
   }
-  const rows = chooseAll(await candidates(db, key));
+  const rows = chooseAll(await candidates(db, keys));
   for (let k = 0; k < rows.length; k += 500) await db.insertInto('counted').values(rows.slice(k, k + 500)).execute();
   if (rows.length === 0) return;
   await sql`
     insert into counted_criterion (year, unit_edition, unit_code, criterion_id, points)
     select c.year, c.unit_edition, c.unit_code, pv.criterion_id, sum(pv.points)
     from counted c join package_value pv on pv.manifest_sha256 = c.manifest_sha256
-    ${keyWhere(key)}
+    ${keyWhere(keys)}
     group by c.year, c.unit_edition, c.unit_code, pv.criterion_id`.execute(db);
   await sql`
     insert into counted_rate (year, unit_edition, unit_code, indicator_id, numerator, denominator)
     select c.year, c.unit_edition, c.unit_code, pv.indicator_id, json_extract(pv.value_json, '$.numerator'), json_extract(pv.value_json, '$.denominator')
     from counted c join package_value pv on pv.manifest_sha256 = c.manifest_sha256
-    ${key ? sql`${keyWhere(key)} and` : sql`where`} pv.value_json is not null and json_type(pv.value_json, '$.denominator') is not null`.execute(db);
+    ${keys ? sql`${keyWhere(keys)} and` : sql`where`} pv.value_json is not null and json_type(pv.value_json, '$.denominator') is not null`.execute(db);
 }
 
 /**
@@ -152,7 +173,7 @@ export async function refreshCounted(trx: Transaction<Database>, manifests: read
     select distinct p.year, ${EDITION} as unit_edition, p.unit_code
     from package s join package p on p.kind = s.kind and p.assessment_id = s.assessment_id
     where s.manifest_sha256 in (${sql.join(shas)})`.execute(trx);
-  for (const key of keys.rows) await rewrite(trx, key);
+  await rewrite(trx, keys.rows);
 }
 
 /** Recomputes the whole table from `package` (migration 0009, and the equality tests). */

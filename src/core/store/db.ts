@@ -47,6 +47,9 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // Temporary tables and statement journals in memory: an import's savepoint per package otherwise spills its
+    // journal to a temporary file, a write for every page the package's rows touch.
+    sqlite.pragma('temp_store = MEMORY');
   } catch (e) {
     sqlite.close();
     throw e;
