@@ -152,6 +152,41 @@ describe('import: idempotent, with history', () => {
     expect(again.summary).toMatchObject({ alreadyPresent: 1, rejected: 1 });
   });
 
+  it('a package whose copy cannot be written is rejected alone, naming why; the rest of its group is stored, no part file stays', async () => {
+    const key = makeKey('commune', '29269');
+    const s = await assessorService('w', [key]);
+    const made: { file: string; manifestSha256: string }[] = [];
+    for (const n of [1000, 2000, 3000]) made.push(await makePackage(path.join(dir, 'in'), key, { assessmentId: crypto.randomUUID(), evidence: { 'a.pdf': Buffer.alloc(n, n % 251) } }));
+    // The disk fills up while the second package's copy is written (its bytes are the only write of that size).
+    const failing = fs.statSync(made[1]!.file).size;
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const write = proto.write;
+    proto.write = function (this: unknown, ...args: unknown[]) {
+      if (Buffer.isBuffer(args[0]) && args[0].length === failing) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return write.apply(this, args);
+    };
+    let r;
+    try {
+      r = await s.call('packages.import', { paths: made.map((m) => m.file) });
+    } finally {
+      proto.write = write;
+    }
+    expect(r.items.map((i) => i.result)).toEqual(['imported', 'rejected', 'imported']);
+    expect(r.items[1]!.error?.code).toBe('import_failed');
+    expect(r.items[1]!.error?.message.en).toContain('no space left on device');
+    expect(r.items[1]!.error?.message.vi).toContain('Không có gì được ghi');
+    const stored = fs.readdirSync(path.join(dir, 'w', 'packages')).filter((f) => f.endsWith('.cfcpkg')).sort();
+    expect(stored).toEqual([made[0]!.manifestSha256, made[2]!.manifestSha256].map((h) => `${h}.cfcpkg`).sort());
+    expect(fs.readdirSync(path.join(dir, 'w', 'packages', 'staging'))).toEqual([]);
+    const db = new SQLite(path.join(dir, 'w', 'cfc.sqlite'), { readonly: true });
+    expect((db.prepare('select manifest_sha256 from package order by 1').all() as { manifest_sha256: string }[]).map((x) => x.manifest_sha256)).toEqual([made[0]!.manifestSha256, made[2]!.manifestSha256].sort());
+    db.close();
+    // Once there is room again, the same file imports.
+    expect((await s.call('packages.import', { paths: [made[1]!.file] })).summary).toMatchObject({ imported: 1 });
+  });
+
   it('untrusted packages need an explicit decision with a reason, which is recorded', async () => {
     const known = makeKey('commune', '29269');
     const stranger = makeKey('commune', '29272', 'Người lạ');

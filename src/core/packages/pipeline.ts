@@ -39,6 +39,11 @@ interface Part {
   fh: fs.promises.FileHandle | null;
   target: string;
   size: number;
+  /**
+   * A small package's bytes being written (not awaited where they are started: the next packages are prepared while
+   * libuv writes, and the group's flush waits for every write before it syncs).
+   */
+  written: Promise<void>;
 }
 
 interface Prepared {
@@ -135,6 +140,7 @@ async function writeAll(fh: fs.promises.FileHandle, data: Buffer): Promise<void>
 
 async function dropParts(parts: readonly Part[]): Promise<void> {
   for (const p of parts) {
+    await p.written.catch(() => {});
     await p.fh?.close().catch(() => {});
     p.fh = null;
     fs.rmSync(p.part, { force: true });
@@ -267,7 +273,7 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
   async function newPart(target: string, size: number): Promise<Part> {
     folders.ensure(staging);
     const part = path.join(staging, `${crypto.randomUUID()}${EXTENSION}.part`);
-    const p: Part = { part, fh: await fs.promises.open(part, 'wx'), target, size };
+    const p: Part = { part, fh: await fs.promises.open(part, 'wx'), target, size, written: Promise.resolve() };
     current.push(p);
     return p;
   }
@@ -289,13 +295,13 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     const decision = decide(item, v);
     if (!decision) return null;
     const p = await newPart(storedPackagePath(deps.dataDir, v.manifestSha256!), bytes.length);
-    await writeAll(p.fh!, bytes);
+    startWrite(p, bytes);
     const parts = [p];
     const inner = v.inner;
     const innerAt = innerStart(v);
     if (inner && innerAt !== null && !(await innerStored(inner))) {
       const ip = await newPart(storedPackagePath(deps.dataDir, inner.manifestSha256!), inner.packageSize);
-      await writeAll(ip.fh!, bytes.subarray(innerAt, innerAt + inner.packageSize));
+      startWrite(ip, bytes.subarray(innerAt, innerAt + inner.packageSize));
       parts.push(ip);
     }
     throwIfCancelled(signal);
@@ -347,8 +353,29 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     return { item, v, decision, parts };
   }
 
+  function startWrite(p: Part, bytes: Buffer): void {
+    p.written = writeAll(p.fh!, bytes);
+    p.written.catch(() => {}); // awaited by the group's flush (or by dropParts)
+  }
+
+  /** Waits for the group's writes; a package whose file could not be written is rejected (its parts dropped). */
+  async function settleWrites(g: Prepared[]): Promise<void> {
+    const outcomes = await Promise.all(g.map((p) => Promise.all(p.parts.map((part) => part.written)).then(() => null, (e: unknown) => ({ e }))));
+    for (let k = g.length - 1; k >= 0; k--) {
+      const failed = outcomes[k];
+      if (!failed) continue;
+      const p = g[k]!;
+      await dropParts(p.parts);
+      p.item.result = 'rejected';
+      p.item.trustDecision = null;
+      p.item.error = errorOf(failed.e);
+      g.splice(k, 1);
+    }
+  }
+
   /** Commits a group: its files flushed together and moved into place, then its rows in one transaction. */
   async function flush(g: Prepared[]): Promise<void> {
+    await settleWrites(g);
     if (g.length === 0) return;
     throwIfCancelled(signal);
     const parts = g.flatMap((p) => p.parts);
