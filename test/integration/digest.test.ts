@@ -1,7 +1,8 @@
 /**
  * One read of a large package (digest.ts `streamDigests`): the SHA-256 and CRC-32 are those of each range's bytes, for
  * ranges across the 4 MiB chunk boundaries, nested, empty, at the very end; the copy written as it streams is the
- * file; a stream stopped half-way throws `cancelled`.
+ * file; a stream stopped half-way throws `cancelled`. The same with the CRC-32s computed on a verifying thread (the
+ * lane a package of 128 MiB or more gets), and when that lane fails half-way.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -9,8 +10,13 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isCancelled } from '../../src/core/cancel';
-import { digestKey, streamDigests, type Range } from '../../src/core/packages/digest';
+import { digestKey, streamDigests, type CrcLane, type Range } from '../../src/core/packages/digest';
+import { crcLane, verifyPool } from '../../src/core/packages/verifyPool';
 import { tempDir } from '../helpers';
+
+/** Threads and ports that keep this process alive (an idle verifying thread must not be one). */
+const keepingAlive = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker').length;
+const aliveAtStart = keepingAlive();
 
 const t = tempDir('cfc-digest-');
 afterAll(() => t.cleanup());
@@ -27,21 +33,65 @@ const ranges: Range[] = [
   { start: bytes.length - 999, length: 999, name: 'the last bytes' },
 ];
 
+function expectDigests(digests: Awaited<ReturnType<typeof streamDigests>>['digests']) {
+  for (const r of ranges) {
+    const data = bytes.subarray(r.start, r.start + r.length);
+    expect(digests.get(digestKey(r.start, r.length)), r.name!).toEqual({ sha256: crypto.createHash('sha256').update(data).digest('hex'), crc: zlib.crc32(data), n: r.length });
+  }
+}
+
 describe('streamDigests', () => {
   it('SHA-256 and CRC-32 of every range, and the copy', async () => {
     const copy = path.join(t.dir, 'copy.bin');
     const fh = await fs.promises.open(copy, 'w');
     const seen: number[] = [];
-    const { digests, bytes: n } = await streamDigests(file, ranges, { copyTo: fh, onBytes: (b) => seen.push(b) });
+    const asked: number[] = [];
+    const { digests, bytes: n } = await streamDigests(file, ranges, { copyTo: fh, onBytes: (b) => seen.push(b), crcLane: (size) => (asked.push(size), undefined) });
     await fh.close();
+    expect(asked).toEqual([bytes.length]);
     expect(n).toBe(bytes.length);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen[seen.length - 1]).toBe(bytes.length);
-    for (const r of ranges) {
-      const data = bytes.subarray(r.start, r.start + r.length);
-      expect(digests.get(digestKey(r.start, r.length)), r.name!).toEqual({ sha256: crypto.createHash('sha256').update(data).digest('hex'), crc: zlib.crc32(data), n: r.length });
-    }
+    expectDigests(digests);
     expect(fs.readFileSync(copy).equals(bytes)).toBe(true);
+  });
+
+  it('with the CRC-32s on a verifying thread: the same digests and copy, the chunks shared, not copied', async () => {
+    const pool = verifyPool();
+    if (!pool) throw new Error('no verifying threads on this machine (one core, or no worker script): the lane cannot be tested');
+    let calls = 0;
+    let shared = true;
+    const lane: CrcLane = (parts) => {
+      calls++;
+      shared &&= parts.every((p) => p.data.buffer instanceof SharedArrayBuffer);
+      return pool.crc(parts);
+    };
+    const copy = path.join(t.dir, 'copy-lane.bin');
+    const fh = await fs.promises.open(copy, 'w');
+    const { digests } = await streamDigests(file, ranges, { copyTo: fh, crcLane: () => lane });
+    await fh.close();
+    expectDigests(digests);
+    expect(fs.readFileSync(copy).equals(bytes)).toBe(true);
+    expect(calls).toBe(Math.ceil(bytes.length / (4 * MiB)));
+    expect(shared).toBe(true);    // Only the first thread was asked (the least busy is always the first): once answered, neither keeps the process
+    // alive (a `cfc package verify` of one large package once never ended).
+    expect(keepingAlive()).toBe(aliveAtStart);
+  });
+
+  it('a lane that fails half-way: the CRC-32s are computed here from there on, the digests the same', async () => {
+    let calls = 0;
+    const lane: CrcLane = async (parts) => {
+      if (++calls === 2) throw new Error('a verifying thread stopped');
+      return parts.map((p) => zlib.crc32(p.data, p.prev));
+    };
+    const { digests } = await streamDigests(file, ranges, { crcLane: () => lane });
+    expectDigests(digests);
+    expect(calls).toBe(2);
+  });
+
+  it('the lane is for packages of 128 MiB or more', () => {
+    expect(crcLane(128 * MiB - 1)).toBeUndefined();
+    expect(typeof crcLane(128 * MiB)).toBe(verifyPool() ? 'function' : 'undefined');
   });
 
   it('a cancel half-way throws `cancelled`', async () => {

@@ -63,6 +63,12 @@ export async function planStored(source: ZipSource, start: number, length: numbe
   return out;
 }
 
+/**
+ * Computes the CRC-32s of `parts` elsewhere (another thread; see verifyPool.ts), each continued from `prev`. The parts
+ * are views of shared memory: nothing is copied, and the caller does not touch those bytes until the answer.
+ */
+export type CrcLane = (parts: { data: Uint8Array; prev: number }[]) => Promise<number[]>;
+
 export interface StreamOptions {
   /** Written with every byte read, in order (the package's copy in the store). */
   copyTo?: fs.promises.FileHandle;
@@ -71,6 +77,8 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Bytes read so far, after every chunk. */
   onBytes?: (bytes: number) => void;
+  /** The CRC-32 lane for a file of this size, if any (none: the CRC-32s are computed here, after the SHA-256s). */
+  crcLane?: (fileSize: number) => CrcLane | undefined;
 }
 
 const CHUNK = 4 * 1024 * 1024;
@@ -78,8 +86,10 @@ const FLUSH_EVERY = 64 * 1024 * 1024;
 
 /**
  * Reads `file` from its first byte to its last once, in 4 MiB chunks, computing the digest of every planned range.
- * Reading the next chunk and writing the previous one overlap with hashing (both run on libuv's pool); the signal is
- * checked between chunks. Returns the digests and the number of bytes read.
+ * Reading the next chunk and writing the previous one overlap with hashing (both run on libuv's pool); with a CRC-32
+ * lane, a chunk's CRC-32s are computed on the lane's thread while this one computes its SHA-256s (the two chunk buffers
+ * are then shared memory; the lane answers before the next chunk is hashed; should it fail, the CRC-32s are computed
+ * here from then on). The signal is checked between chunks. Returns the digests and the number of bytes read.
  */
 export async function streamDigests(file: string, plan: readonly Range[], opts: StreamOptions = {}): Promise<{ digests: EntryDigests; bytes: number }> {
   const fh = await fs.promises.open(file, 'r');
@@ -89,11 +99,14 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
   let next = 0;
   let open: Open[] = [];
   let pos = 0;
-  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let pendingWrite: Promise<unknown> = Promise.resolve();
   let flushing: Promise<unknown> = Promise.resolve();
-  let read: Promise<{ bytesRead: number }> = fh.read(bufs[0]!, 0, CHUNK, 0);
+  let read: Promise<{ bytesRead: number }> | null = null;
+  let crcs: Promise<unknown> = Promise.resolve();
   try {
+    let lane = opts.crcLane?.((await fh.stat()).size);
+    const bufs = [0, 1].map(() => (lane ? Buffer.from(new SharedArrayBuffer(CHUNK)) : Buffer.allocUnsafe(CHUNK)));
+    read = fh.read(bufs[0]!, 0, CHUNK, 0);
     for (let k = 0; ; k++) {
       const { bytesRead } = await read;
       if (bytesRead === 0) break;
@@ -127,15 +140,29 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
         open.push({ range: ranges[next]!, hash: crypto.createHash('sha256'), crc: 0, n: 0 });
         next++;
       }
+      const parts: { o: Open; data: Buffer }[] = [];
       for (const o of open) {
         const a = Math.max(chunkStart, o.range.start);
         const b = Math.min(pos, o.range.start + o.range.length);
-        if (b <= a) continue;
-        const part = chunk.subarray(a - chunkStart, b - chunkStart);
-        o.hash.update(part);
-        o.crc = crc32(part, o.crc);
-        o.n += part.length;
+        if (b > a) parts.push({ o, data: chunk.subarray(a - chunkStart, b - chunkStart) });
       }
+      // Asked for before the SHA-256s are computed, so that both run at once; answered before the next chunk.
+      const viaLane = lane !== undefined;
+      if (lane) {
+        crcs = lane(parts.map((p) => ({ data: p.data, prev: p.o.crc }))).then(
+          (r) => r.forEach((crc, i) => (parts[i]!.o.crc = crc)),
+          () => {
+            lane = undefined;
+            for (const p of parts) p.o.crc = crc32(p.data, p.o.crc);
+          },
+        );
+      }
+      for (const p of parts) {
+        p.o.hash.update(p.data);
+        if (!viaLane) p.o.crc = crc32(p.data, p.o.crc);
+        p.o.n += p.data.length;
+      }
+      await crcs;
       open = open.filter((o) => {
         if (o.range.start + o.range.length > pos) return true;
         digests.set(digestKey(o.range.start, o.range.length), { sha256: o.hash.digest('hex'), crc: o.crc, n: o.n });
@@ -146,7 +173,7 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
     }
     await Promise.all([pendingWrite, flushing]);
   } finally {
-    await Promise.allSettled([read, pendingWrite, flushing]);
+    await Promise.allSettled([read, pendingWrite, flushing, crcs]);
     await fh.close();
   }
   return { digests, bytes: pos };

@@ -13,7 +13,7 @@ import type { ImportDeps, ImportItem, ImportOptions } from './importer';
 import { packageStagingDir, packagesDir, storedPackagePath } from './stored';
 import { lookupOf, trustEntries } from './trust';
 import { BUFFER_BELOW, finishVerification, verifyBytes, verifyPackage, verifyRange, type VerifyDeps, type Verification } from './verify';
-import { nextTrustId, THREADS_FROM, verifyPool } from './verifyPool';
+import { crcLane, nextTrustId, THREADS_FROM, verifyPool } from './verifyPool';
 
 /**
  * The import pipeline behind `importPackages` (importer.ts): read and verify (small packages read ahead, a few at a
@@ -329,6 +329,7 @@ export async function importStream(deps: ImportDeps, files: string[], opts: Impo
     const { digests, bytes } = await streamDigests(file, plan, {
       copyTo: copy.fh!,
       tee,
+      crcLane,
       ...(signal ? { signal } : {}),
       onBytes: (n) => progress(index, n, size),
     });

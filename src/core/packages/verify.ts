@@ -32,7 +32,7 @@ import {
 } from './format';
 import { fingerprintOf, keyIdOf, sha256Hex, verifySignature } from './keys';
 import { invalid, PackageInvalid, untrustedReason, type Reason } from './reasons';
-import { digestKey, planStored, streamDigests, type EntryDigests } from './digest';
+import { digestKey, planStored, streamDigests, type CrcLane, type EntryDigests } from './digest';
 import { checkCrc, crc32, entryStream, localHeader, openZip, readEntry, type OpenZip, type ZipEntry, type ZipSource } from './zipread';
 
 export type Role = 'commune' | 'assessor' | 'province';
@@ -70,6 +70,8 @@ export interface VerifyOptions {
   onBytes?: (bytes: number) => void;
   /** Packages up to this many bytes are read whole into memory at once (one read), larger ones streamed. */
   bufferBelow?: number;
+  /** Where a large package's CRC-32s may be computed while its SHA-256s are (digest.ts; verifyPool.ts `crcLane`). */
+  crcLane?: (fileSize: number) => CrcLane | undefined;
 }
 
 /** A package up to this size is read into memory whole (one read); a larger one is streamed in one pass. */
@@ -181,7 +183,11 @@ export async function verifyPackage(file: string, deps: VerifyDeps, opts: Verify
   // One sequential pass computes every stored entry's digest; the checks then read only the small parts again.
   const plan = await planStored(file, 0, size, limits.maxEntries);
   if (!plan) return verifyRange(file, 0, size, deps, opts, false);
-  const { digests } = await streamDigests(file, plan, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) });
+  const { digests } = await streamDigests(file, plan, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
+    ...(opts.crcLane ? { crcLane: opts.crcLane } : {}),
+  });
   return verifyRange(file, 0, size, deps, { ...opts, digests }, false);
 }
 

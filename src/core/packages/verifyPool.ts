@@ -11,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { throwIfCancelled } from '../cancel';
+import type { CrcLane } from './digest';
 import type { Limits } from './format';
 import { BUFFER_BELOW, finishVerification, verifyPackage, type TrustEntry, type Verification, type VerifyDeps } from './verify';
 
 export interface PoolRequest {
   id: number;
+  kind: 'verify';
   file: string;
   trustId: number;
   /** Sent with the first request of a snapshot to each thread. */
@@ -23,8 +25,19 @@ export interface PoolRequest {
   limits?: Partial<Limits>;
 }
 
+/**
+ * The CRC-32s of parts of a large package being streamed (streamDigests): views of shared memory, each continued from
+ * `prev`. The thread that streams computes the SHA-256s of the same bytes meanwhile.
+ */
+export interface CrcRequest {
+  id: number;
+  kind: 'crc';
+  parts: Parameters<CrcLane>[0];
+}
+
 export type PoolReply =
   | { id: number; kind: 'verified'; bytes: Buffer; v: Verification; passed: boolean }
+  | { id: number; kind: 'crc'; crcs: number[] }
   | { id: number; kind: 'unreadable' }
   | { id: number; kind: 'error'; message: string };
 
@@ -52,7 +65,7 @@ function workerScript(): { file: string; source: boolean } | null {
 
 class Pool {
   private readonly workers: { worker: Worker; trustId: number; busy: number }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: PoolResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: PoolReply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
   constructor(script: { file: string; source: boolean }, size: number) {
@@ -60,7 +73,6 @@ class Pool {
       const worker = script.source
         ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`, { eval: true })
         : new Worker(script.file);
-      worker.unref();
       const slot = { worker, trustId: 0, busy: 0 };
       worker.on('message', (r: PoolReply) => {
         slot.busy--;
@@ -69,34 +81,58 @@ class Pool {
         this.pending.delete(r.id);
         if (!p) return;
         if (r.kind === 'error') p.reject(new Error(r.message));
-        else if (r.kind === 'unreadable') p.resolve(r);
-        else p.resolve({ kind: 'verified', bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), v: revive(r.v), passed: r.passed });
+        else p.resolve(r);
       });
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', () => this.fail(new Error('a verifying thread stopped')));
+      // After the listeners: adding a 'message' listener refs the thread's port again, and a thread that is never sent
+      // anything (the second of two, for a large package's CRC-32 lane) would keep the process from ending.
+      worker.unref();
       this.workers.push(slot);
     }
   }
 
+  private dead: Error | null = null;
+
   private fail(e: Error): void {
+    this.dead = e;
     pool = null;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
 
   /** Reads and checks one package (steps 1 to 7) on the least busy thread. */
-  run(file: string, trust: { id: number; entries: TrustEntry[] }, limits?: Partial<Limits>): Promise<PoolResult> {
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const id = this.nextId++;
-    const req: PoolRequest = { id, file, trustId: trust.id, ...(limits ? { limits } : {}) };
+  async run(file: string, trust: { id: number; entries: TrustEntry[] }, limits?: Partial<Limits>): Promise<PoolResult> {
+    const slot = this.leastBusy();
+    const req: PoolRequest = { id: this.nextId++, kind: 'verify', file, trustId: trust.id, ...(limits ? { limits } : {}) };
     if (slot.trustId !== trust.id) {
       req.trust = trust.entries;
       slot.trustId = trust.id;
     }
+    const r = await this.send(slot, req);
+    if (r.kind === 'verified') return { kind: 'verified', bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), v: revive(r.v), passed: r.passed };
+    if (r.kind === 'unreadable') return r;
+    throw new Error(`unexpected reply ${r.kind}`);
+  }
+
+  /** The CRC-32s of `parts` (views of a SharedArrayBuffer, not copied), on the least busy thread. */
+  async crc(parts: CrcRequest['parts']): Promise<number[]> {
+    const r = await this.send(this.leastBusy(), { id: this.nextId++, kind: 'crc', parts });
+    if (r.kind !== 'crc') throw new Error(`unexpected reply ${r.kind}`);
+    return r.crcs;
+  }
+
+  private leastBusy() {
+    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
+
+  private send(slot: (typeof this.workers)[number], req: PoolRequest | CrcRequest): Promise<PoolReply> {
+    // A thread that stopped answers nothing: refused at once rather than waited for.
+    if (this.dead) return Promise.reject(this.dead);
     if (slot.busy === 0) slot.worker.ref();
     slot.busy++;
-    return new Promise<PoolResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<PoolReply>((resolve, reject) => {
+      this.pending.set(req.id, { resolve, reject });
       slot.worker.postMessage(req);
     });
   }
@@ -130,6 +166,19 @@ export function verifyPool(): Pool | null {
   return pool;
 }
 
+/** A file from this size on has its CRC-32s computed on a verifying thread while it streams (below: not worth it). */
+const LANE_FROM = 128 * 1024 * 1024;
+
+/**
+ * The pool's threads as the CRC-32 lane of a large package's stream (streamDigests): for a file of LANE_FROM bytes or
+ * more, when there are threads.
+ */
+export function crcLane(fileSize: number): CrcLane | undefined {
+  if (fileSize < LANE_FROM) return undefined;
+  const p = verifyPool();
+  return p ? (parts) => p.crc(parts) : undefined;
+}
+
 /**
  * Verifies packages, results in the order given: a batch of small ones on the verifying threads (a few ahead at a
  * time), each finished here (steps 8 to 11); a large one (or without threads) by `verifyPackage` here, streamed.
@@ -142,7 +191,7 @@ export async function verifyPackages(files: readonly string[], deps: VerifyDeps 
       const r = await threads.run(file, snapshot, deps.limits).catch(() => null);
       if (r?.kind === 'verified') return r.passed ? finishVerification(r.bytes, r.v, deps) : r.v;
     }
-    return verifyPackage(file, deps, opts.signal ? { signal: opts.signal } : {});
+    return verifyPackage(file, deps, { crcLane, ...(opts.signal ? { signal: opts.signal } : {}) });
   };
   const out: Verification[] = [];
   const ahead: Promise<Verification>[] = [];

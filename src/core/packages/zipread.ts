@@ -303,7 +303,7 @@ export function checkCrc(e: ZipEntry, crc: number, path: string): void {
 }
 
 /** A running CRC-32 (zlib's, as Node ≥ 20.15 has it). */
-export function crc32(chunk: Buffer, previous = 0): number {
+export function crc32(chunk: Uint8Array, previous = 0): number {
   return zlib.crc32(chunk, previous);
 }
 
