@@ -5,7 +5,9 @@
  * resident memory; the physical references run under GNU time, best of three. Figures only, no assertions.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { createService, type Service } from '../../src/api/service';
 import { checkoutResourcesDir } from '../../src/server/resources';
 
@@ -36,15 +38,20 @@ export function service(dataDir: string): Service {
  * The child's side: `--child <step> <dataDir> <arg>` runs `steps[step]` on an opened service and prints its figures.
  * Returns false when this process is not a child.
  */
-export function runAsChild(steps: Record<string, (s: Service, arg: string) => Promise<unknown>>): boolean {
+type Step = (s: Service, arg: string) => Promise<unknown>;
+
+/** A step, or a step timed after an untimed first run of `before` in the same process (what a warm process costs). */
+export function runAsChild(steps: Record<string, Step | { before: Step; run: Step }>): boolean {
   const at = process.argv.indexOf('--child');
   if (at === -1) return false;
   const [step, dataDir, arg] = process.argv.slice(at + 1) as [string, string, string];
   void (async () => {
-    const run = steps[step];
-    if (!run && step !== 'open') throw new Error(`unknown step ${step}`);
+    const def = steps[step];
+    if (!def && step !== 'open') throw new Error(`unknown step ${step}`);
+    const run = typeof def === 'function' ? def : def?.run;
     const s = service(dataDir);
     await s.open();
+    if (def && typeof def !== 'function') await def.before(s, arg);
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const extra = run ? await run(s, arg) : null;
@@ -92,6 +99,33 @@ export function best(argv: string[], after?: () => void): Figures {
     if (!b || r.ms < b.ms) b = r;
   }
   return b!;
+}
+
+/**
+ * The product as officials run it: the built `cfc` (its verifying threads from the bundle, not compiled by tsx as in
+ * the in-process steps), the process's start included, best of three each. `package verify TARGET`, then `package
+ * import TARGET` into a fresh copy of `pristine` (the receiving data folder as it was before any import) each time;
+ * each import must have stored `stored` packages itself (not found them already there). Null when `out/cli/cfc.cjs`
+ * is not built.
+ */
+export function builtCfc(pristine: string, target: string, stored: number): { verify: Figures; import: Figures } | null {
+  const cfc = path.resolve(__dirname, '../../out/cli/cfc.cjs');
+  if (!fs.existsSync(cfc)) return null;
+  const folder = `${pristine}-cfc`;
+  const fresh = () => {
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.cpSync(pristine, folder, { recursive: true });
+  };
+  fresh();
+  const verify = best(['node', cfc, '--data-dir', folder, '--json', 'package', 'verify', target]);
+  const counted: number[] = [];
+  const imported = best(['node', cfc, '--data-dir', folder, '--json', 'package', 'import', target], () => {
+    counted.push(fs.readdirSync(path.join(folder, 'packages')).filter((f) => f.endsWith('.cfcpkg')).length);
+    fresh();
+  });
+  fs.rmSync(folder, { recursive: true, force: true });
+  if (counted.some((n) => n !== stored)) throw new Error(`cfc package import stored ${counted.join(', ')} packages, not ${stored} each time`);
+  return { verify, import: imported };
 }
 
 const mbText = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(0) + ' MB' : '—');

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { editions, makeKey, makePackage, publicKeyText, type TestKey } from '../unit/packages/helpers';
-import { best, envInt, machineLine, printTable, runAsChild, runChild, service, tail, TAIL_HEAD, type Figures } from './packages-common';
+import { best, builtCfc, envInt, machineLine, printTable, runAsChild, runChild, service, tail, TAIL_HEAD, type Figures } from './packages-common';
 
 const EDITION = '2025-07-01';
 
@@ -88,27 +88,7 @@ async function main(): Promise<void> {
     const base = runChild(__filename, 'open', [reviewer, folder]); // the service opened and closed: the floor of every step's RSS
     const ver = runChild(__filename, 'verify', [reviewer, folder]);
     const imp = runChild(__filename, 'import', [reviewer, folder]);
-    // The product as officials run it: the built `cfc` (its verifying threads from the bundle, not compiled by tsx as
-    // in the steps above), the process's start included. Import into a fresh copy of the reviewer's folder as it was
-    // before any import, each time.
-    const cfc = path.resolve(__dirname, '../../out/cli/cfc.cjs');
-    const bundle = fs.existsSync(cfc);
-    const fresher = path.join(root, 'reviewer-copy');
-    const freshReviewer = () => {
-      fs.rmSync(fresher, { recursive: true, force: true });
-      fs.cpSync(pristine, fresher, { recursive: true });
-    };
-    freshReviewer();
-    const cliVer = bundle ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'verify', folder]) : null;
-    // Each cfc import must have stored every package itself (not found them already there): counted before the copy is renewed.
-    const storedByCfc: number[] = [];
-    const cliImp = bundle
-      ? best(['node', cfc, '--data-dir', fresher, '--json', 'package', 'import', folder], () => {
-          storedByCfc.push(fs.readdirSync(path.join(fresher, 'packages')).filter((f) => f.endsWith('.cfcpkg')).length);
-          freshReviewer();
-        })
-      : null;
-    if (storedByCfc.some((n) => n !== count)) throw new Error(`cfc package import stored ${storedByCfc.join(', ')} packages, not ${count} each time`);
+    const cli = builtCfc(pristine, folder, count);
 
     const mb = totalBytes / (1024 * 1024);
     const row = (step: string, r: Figures, ref: Figures | null, refName: string) => [
@@ -127,15 +107,13 @@ async function main(): Promise<void> {
       row('packages.verify', ver, sha, 'openssl'),
       row('packages.import', imp, cp, 'cp'),
       row('packages.import', imp, cpSync, 'cp+sync'),
-      ...(cliVer && cliImp
-        ? [row('cfc package verify DIR (built)', cliVer, sha, 'openssl'), row('cfc package import DIR (built)', cliImp, cpSync, 'cp+sync')]
-        : []),
+      ...(cli ? [row('cfc package verify DIR (built)', cli.verify, sha, 'openssl'), row('cfc package import DIR (built)', cli.import, cpSync, 'cp+sync')] : []),
     ];
     console.log(`${count} packages of ${EDITION} communes, ${kb} KB evidence each, ${mb.toFixed(1)} MB in all, signed by ${keys.length} provincial keys; generated in ${(genMs / 1000).toFixed(1)} s`);
     console.log(`verify: ${JSON.stringify(ver.extra)}; import: ${JSON.stringify(imp.extra)}`);
     printTable(['step', 'time', 'per package', 'packages/s', 'throughput', ...TAIL_HEAD], rows);
     console.log(`CPU per package: verify ${(ver.cpuMs / count).toFixed(2)} ms, import ${(imp.cpuMs / count).toFixed(2)} ms (all threads; on a loaded machine the time per package is the neighbours', the CPU time is ours)`);
-    if (!bundle) console.log('cfc rows left out: out/cli/cfc.cjs is not built (npm run build)');
+    if (!cli) console.log('cfc rows left out: out/cli/cfc.cjs is not built (npm run build)');
     console.log(`references and cfc: best of 3 (each one process over all files; cfc with its start); ${machineLine()}`);
   } finally {
     // CFC_BENCH_MANY_KEEP=1 keeps the generated packages (and the reviewer's data folder) to profile a command on them.

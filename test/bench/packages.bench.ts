@@ -3,13 +3,15 @@
  * (`CFC_BENCH_PACKAGE_MB=5` for a smoke run), each step in its own child process (its peak resident memory read from
  * that process), against the physical references measured in the same run over the package's own bytes: verify against
  * `openssl dgst -sha256`, export and import against `cp` (and `cp` + `sync`, since import makes its files durable).
- * Generated into os.tmpdir() and deleted afterwards. Figures only, no assertions.
+ * The built `cfc package verify|import FILE` beside them (start included). Generated into os.tmpdir() and deleted
+ * afterwards (`CFC_BENCH_PACKAGE_KEEP=1` keeps it). Figures only, no assertions.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { best, machineLine, printTable, runAsChild, runChild, service, tail, TAIL_HEAD, type Figures } from './packages-common';
+import type { Service } from '../../src/api/service';
+import { best, builtCfc, machineLine, printTable, runAsChild, runChild, service, tail, TAIL_HEAD, type Figures } from './packages-common';
 
 const PASSPHRASE = 'benchmark passphrase';
 const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/scoring/recognised-other.json'), 'utf8')) as { values: Record<string, unknown> };
@@ -93,8 +95,13 @@ async function main(): Promise<void> {
       const cp = best(['cp', pkg, copy], rm);
       const cpSync = best(['sh', '-c', 'cp "$1" "$2" && sync "$2"', 'sh', pkg, copy], rm);
       const base = runChild(__filename, 'open', [assessor, pkg]); // the service opened and closed: the floor of every step's RSS
+      // The assessor's folder before the import: the built cfc imports into fresh copies of it.
+      const pristine = path.join(root, 'assessor-pristine');
+      fs.cpSync(assessor, pristine, { recursive: true });
       const ver = runChild(__filename, 'verify', [assessor, pkg]);
+      const verWarm = runChild(__filename, 'verify-warm', [assessor, pkg]);
       const imp = runChild(__filename, 'import', [assessor, pkg]);
+      const cli = builtCfc(pristine, pkg, 1);
       if (ver.extra !== 'untrusted' && ver.extra !== 'valid') throw new Error(`verify gave ${String(ver.extra)}`);
       const mb = pkgBytes / (1024 * 1024);
       const row = (step: string, r: Figures, ref: Figures | null, refName: string) => [label, step, (r.ms / 1000).toFixed(2) + ' s', (mb / (r.ms / 1000)).toFixed(0) + ' MB/s', ...tail(r, ref, refName)];
@@ -105,24 +112,33 @@ async function main(): Promise<void> {
         row('(service open, nothing done)', base, null, '').map((c, i) => (i === 2 || i === 3 ? '—' : c)),
         row('export', exp, cp, 'cp'),
         row('verify', ver, sha, 'openssl'),
+        row('verify, warm (its second)', verWarm, sha, 'openssl'),
         row('import', imp, cp, 'cp'),
         row('import', imp, cpSync, 'cp+sync'),
+        ...(cli ? [row('cfc package verify FILE (built)', cli.verify, sha, 'openssl'), row('cfc package import FILE (built)', cli.import, cpSync, 'cp+sync')] : []),
       );
+      if (!cli) process.stderr.write('cfc rows left out: out/cli/cfc.cjs is not built (npm run build)\n');
       process.stderr.write(`${label}: package ${mb.toFixed(1)} MB; verify: ${String(ver.extra)}; import: ${JSON.stringify(imp.extra)}\n`);
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      // CFC_BENCH_PACKAGE_KEEP=1 keeps the package and the data folders, to profile a command on them.
+      if (process.env.CFC_BENCH_PACKAGE_KEEP === '1') process.stderr.write(`kept: ${root}\n`);
+      else fs.rmSync(root, { recursive: true, force: true });
     }
   }
   printTable(['evidence', 'step', 'time', 'throughput', ...TAIL_HEAD], rows);
   console.log(`throughput over the package's bytes; references: best of 3; ${machineLine()}`);
 }
 
+const verifyOne = async (s: Service, target: string) => (await s.call('packages.verify', { paths: [target] })).items[0]!.outcome;
+
 const isChild = runAsChild({
   export: async (s, target) => {
     const id = (await s.call('assessments.list', {})).items[0]!.id;
     return s.call('packages.export', { id, passphrase: PASSPHRASE, outPath: target });
   },
-  verify: async (s, target) => (await s.call('packages.verify', { paths: [target] })).items[0]!.outcome,
+  verify: verifyOne,
+  // The second verification in one process: its first use (catalogues, packs, schemas, the threads' start) paid before.
+  'verify-warm': { before: verifyOne, run: verifyOne },
   import: async (s, target) => (await s.call('packages.import', { paths: [target] })).summary,
 });
 if (!isChild) {

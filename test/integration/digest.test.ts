@@ -2,7 +2,7 @@
  * One read of a large package (digest.ts `streamDigests`): the SHA-256 and CRC-32 are those of each range's bytes, for
  * ranges across the 4 MiB chunk boundaries, nested, empty, at the very end; the copy written as it streams is the
  * file; a stream stopped half-way throws `cancelled`. The same with the CRC-32s computed on a verifying thread (the
- * lane a package of 128 MiB or more gets), and when that lane fails half-way.
+ * lane a package of 128 MiB or more gets), when it is not ready for some chunks, and when it fails half-way.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -59,12 +59,15 @@ describe('streamDigests', () => {
   it('with the CRC-32s on a verifying thread: the same digests and copy, the chunks shared, not copied', async () => {
     const pool = verifyPool();
     if (!pool) throw new Error('no verifying threads on this machine (one core, or no worker script): the lane cannot be tested');
+    // A thread answers once it has loaded the verifier (till then the lane says null and the CRC-32s are computed here).
+    while (pool.crc([]) === null) await new Promise((r) => setTimeout(r, 10));
     let calls = 0;
     let shared = true;
     const lane: CrcLane = (parts) => {
-      calls++;
       shared &&= parts.every((p) => p.data.buffer instanceof SharedArrayBuffer);
-      return pool.crc(parts);
+      const r = pool.crc(parts);
+      if (r) calls++;
+      return r;
     };
     const copy = path.join(t.dir, 'copy-lane.bin');
     const fh = await fs.promises.open(copy, 'w');
@@ -76,6 +79,14 @@ describe('streamDigests', () => {
     expect(shared).toBe(true);    // Only the first thread was asked (the least busy is always the first): once answered, neither keeps the process
     // alive (a `cfc package verify` of one large package once never ended).
     expect(keepingAlive()).toBe(aliveAtStart);
+  });
+
+  it('a lane not ready for some chunks (null): those computed here, the digests the same', async () => {
+    let calls = 0;
+    const lane: CrcLane = (parts) => (++calls % 2 === 1 ? null : Promise.resolve(parts.map((p) => zlib.crc32(p.data, p.prev))));
+    const { digests } = await streamDigests(file, ranges, { crcLane: () => lane });
+    expectDigests(digests);
+    expect(calls).toBe(Math.ceil(bytes.length / (4 * MiB)));
   });
 
   it('a lane that fails half-way: the CRC-32s are computed here from there on, the digests the same', async () => {

@@ -64,10 +64,11 @@ export async function planStored(source: ZipSource, start: number, length: numbe
 }
 
 /**
- * Computes the CRC-32s of `parts` elsewhere (another thread; see verifyPool.ts), each continued from `prev`. The parts
- * are views of shared memory: nothing is copied, and the caller does not touch those bytes until the answer.
+ * Computes the CRC-32s of `parts` elsewhere (another thread; see verifyPool.ts), each continued from `prev`, or
+ * answers null at once when it cannot yet (then the caller computes them). The parts are views of shared memory:
+ * nothing is copied, and the caller does not touch those bytes until the answer.
  */
-export type CrcLane = (parts: { data: Uint8Array; prev: number }[]) => Promise<number[]>;
+export type CrcLane = (parts: { data: Uint8Array; prev: number }[]) => Promise<number[]> | null;
 
 export interface StreamOptions {
   /** Written with every byte read, in order (the package's copy in the store). */
@@ -147,9 +148,10 @@ export async function streamDigests(file: string, plan: readonly Range[], opts: 
         if (b > a) parts.push({ o, data: chunk.subarray(a - chunkStart, b - chunkStart) });
       }
       // Asked for before the SHA-256s are computed, so that both run at once; answered before the next chunk.
-      const viaLane = lane !== undefined;
-      if (lane) {
-        crcs = lane(parts.map((p) => ({ data: p.data, prev: p.o.crc }))).then(
+      const asked = lane?.(parts.map((p) => ({ data: p.data, prev: p.o.crc }))) ?? null;
+      const viaLane = asked !== null;
+      if (asked) {
+        crcs = asked.then(
           (r) => r.forEach((crc, i) => (parts[i]!.o.crc = crc)),
           () => {
             lane = undefined;

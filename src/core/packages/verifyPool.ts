@@ -38,6 +38,7 @@ export interface CrcRequest {
 export type PoolReply =
   | { id: number; kind: 'verified'; bytes: Buffer; v: Verification; passed: boolean }
   | { id: number; kind: 'crc'; crcs: number[] }
+  | { id: 0; kind: 'ready' }
   | { id: number; kind: 'unreadable' }
   | { id: number; kind: 'error'; message: string };
 
@@ -64,7 +65,7 @@ function workerScript(): { file: string; source: boolean } | null {
 }
 
 class Pool {
-  private readonly workers: { worker: Worker; trustId: number; busy: number }[] = [];
+  private readonly workers: { worker: Worker; trustId: number; busy: number; ready: boolean }[] = [];
   private readonly pending = new Map<number, { resolve: (r: PoolReply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
@@ -73,8 +74,12 @@ class Pool {
       const worker = script.source
         ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`, { eval: true })
         : new Worker(script.file);
-      const slot = { worker, trustId: 0, busy: 0 };
+      const slot = { worker, trustId: 0, busy: 0, ready: false };
       worker.on('message', (r: PoolReply) => {
+        if (r.kind === 'ready') {
+          slot.ready = true;
+          return;
+        }
         slot.busy--;
         if (slot.busy === 0) worker.unref();
         const p = this.pending.get(r.id);
@@ -115,15 +120,21 @@ class Pool {
     throw new Error(`unexpected reply ${r.kind}`);
   }
 
-  /** The CRC-32s of `parts` (views of a SharedArrayBuffer, not copied), on the least busy thread. */
-  async crc(parts: CrcRequest['parts']): Promise<number[]> {
-    const r = await this.send(this.leastBusy(), { id: this.nextId++, kind: 'crc', parts });
-    if (r.kind !== 'crc') throw new Error(`unexpected reply ${r.kind}`);
-    return r.crcs;
+  /**
+   * The CRC-32s of `parts` (views of a SharedArrayBuffer, not copied), on the least busy thread that has loaded; null
+   * while none has (a thread takes tens of milliseconds to load the verifier: the caller computes them meanwhile).
+   */
+  crc(parts: CrcRequest['parts']): Promise<number[]> | null {
+    const ready = this.workers.filter((w) => w.ready);
+    if (ready.length === 0) return null;
+    return this.send(this.leastBusy(ready), { id: this.nextId++, kind: 'crc', parts }).then((r) => {
+      if (r.kind !== 'crc') throw new Error(`unexpected reply ${r.kind}`);
+      return r.crcs;
+    });
   }
 
-  private leastBusy() {
-    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+  private leastBusy(among = this.workers) {
+    return among.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
   private send(slot: (typeof this.workers)[number], req: PoolRequest | CrcRequest): Promise<PoolReply> {

@@ -43,3 +43,5 @@ port.on('message', (m: PoolRequest | CrcRequest) => {
     port.postMessage(reply, transfer);
   });
 });
+// Loaded and listening: from now on the CRC-32 lane asks this thread (before, the streaming thread computes them itself).
+port.postMessage({ id: 0, kind: 'ready' } satisfies PoolReply);
