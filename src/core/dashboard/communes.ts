@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { packedRows, scoped, type DashboardDeps } from './read';
 import { statusOf, type CommuneStatus } from './rules';
 import { resolveScope, type GroupBy } from './scope';
@@ -54,15 +55,29 @@ export async function communes(deps: DashboardDeps, year: number, scopeCode: str
   };
 }
 
-/** Points per criterion of each commune's counted package (for the exports): commune code → criterion id → points. */
+/**
+ * Points per criterion of each commune's counted package (for the exports): commune code → criterion id → points.
+ * SQLite groups them by commune in the primary key's order into one text, `code:criterion=points,…;code:…` (codes
+ * are digits, criterion ids letters, digits, ".", "-" or "_", points integers: no separator occurs in them), parsed in
+ * one pass: at the country's 10,047 communes × 13 criteria, a third of the time of one field list per criterion row.
+ */
 export async function communePoints(deps: DashboardDeps, year: number, scopeCode: string | null): Promise<Map<string, Map<string, number>>> {
   const scope = resolveScope(deps.units, scopeCode, 'scope', deps.current);
-  const rows = await packedRows(deps, scoped(deps, scope, 'counted_criterion', year), ['unit_code', 'criterion_id', 'points']);
+  const r = scoped(deps, scope, 'counted_criterion', year);
+  const res = await sql<{ packed: string | null }>`
+    ${r.with} select group_concat(g, ';') as packed
+    from (select c.unit_code || ':' || group_concat(c.criterion_id || '=' || c.points, ',') as g ${r.from} group by c.unit_code)`.execute(deps.db);
   const out = new Map<string, Map<string, number>>();
-  for (const [code, cid, points] of rows) {
-    let m = out.get(code!);
-    if (!m) out.set(code!, (m = new Map()));
-    m.set(cid!, Number(points));
+  const packed = res.rows[0]?.packed;
+  if (!packed) return out;
+  for (const commune of packed.split(';')) {
+    const colon = commune.indexOf(':');
+    const points = new Map<string, number>();
+    for (const kv of commune.slice(colon + 1).split(',')) {
+      const eq = kv.indexOf('=');
+      points.set(kv.slice(0, eq), Number(kv.slice(eq + 1)));
+    }
+    out.set(commune.slice(0, colon), points);
   }
   return out;
 }
