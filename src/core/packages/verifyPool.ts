@@ -68,6 +68,8 @@ class Pool {
   private readonly workers: { worker: Worker; trustId: number; busy: number; ready: boolean }[] = [];
   private readonly pending = new Map<number, { resolve: (r: PoolReply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
+  /** Why the pool stopped (a thread failed or exited): every later request is refused with it. */
+  private dead: Error | null = null;
 
   constructor(script: { file: string; source: boolean }, size: number) {
     for (let i = 0; i < size; i++) {
@@ -96,8 +98,6 @@ class Pool {
       this.workers.push(slot);
     }
   }
-
-  private dead: Error | null = null;
 
   private fail(e: Error): void {
     this.dead = e;
