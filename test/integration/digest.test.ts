@@ -60,7 +60,8 @@ describe('streamDigests', () => {
     const pool = verifyPool();
     if (!pool) throw new Error('no verifying threads on this machine (one core, or no worker script): the lane cannot be tested');
     // A thread answers once it has loaded the verifier (till then the lane says null and the CRC-32s are computed here).
-    while (pool.crc([]) === null) await new Promise((r) => setTimeout(r, 10));
+    await pool.loaded;
+    expect(pool.crc([])).not.toBeNull();
     let calls = 0;
     let shared = true;
     const lane: CrcLane = (parts) => {

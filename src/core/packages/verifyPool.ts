@@ -70,6 +70,9 @@ class Pool {
   private nextId = 1;
   /** Why the pool stopped (a thread failed or exited): every later request is refused with it. */
   private dead: Error | null = null;
+  private markLoaded!: () => void;
+  /** Settles when a first thread has loaded the verifier and listens (the CRC-32 lane answers from then on). */
+  readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
 
   constructor(script: { file: string; source: boolean }, size: number) {
     for (let i = 0; i < size; i++) {
@@ -80,6 +83,7 @@ class Pool {
       worker.on('message', (r: PoolReply) => {
         if (r.kind === 'ready') {
           slot.ready = true;
+          this.markLoaded();
           return;
         }
         slot.busy--;
